@@ -1,0 +1,163 @@
+"""The grounded task: the compact integer form every search component reads.
+
+Facts and operators are numbered 0..n-1. Per-operator lists (preconditions,
+effects) are stored as CSR pairs of int32 numpy arrays so that compiled code
+can walk them without touching a Python object per fact. The lifted view is
+kept beside it for heuristics that reason about objects and predicates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator, Sequence
+
+import numpy as np
+
+Atom = tuple[str, ...]
+"""A ground atom as (predicate, arg1, ..., argk), all lowercase."""
+
+
+def atom_str(atom: Atom) -> str:
+    """PDDL spelling of an atom: ('at', 'a', 'b') -> '(at a b)'."""
+    return "(" + " ".join(atom) + ")"
+
+
+@dataclass(frozen=True)
+class CSR:
+    """Compressed sparse rows: row i is idx[ptr[i]:ptr[i+1]] (int32)."""
+
+    ptr: np.ndarray
+    idx: np.ndarray
+
+    @staticmethod
+    def from_rows(rows: Sequence[Sequence[int]]) -> "CSR":
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        ptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        np.cumsum(lengths, out=ptr[1:])
+        idx = np.fromiter((x for r in rows for x in r), dtype=np.int32, count=int(ptr[-1]))
+        return CSR(ptr, idx)
+
+    def __len__(self) -> int:
+        return len(self.ptr) - 1
+
+    def row(self, i: int) -> np.ndarray:
+        return self.idx[self.ptr[i] : self.ptr[i + 1]]
+
+    def rows(self) -> Iterator[np.ndarray]:
+        for i in range(len(self)):
+            yield self.row(i)
+
+
+@dataclass(frozen=True)
+class ConditionalEffects:
+    """Conditional effects: operator o owns effects ops.row(o); effect e fires
+    when all of cond_pos.row(e) are true and all of cond_neg.row(e) false in
+    the state the operator is applied to, and then adds add.row(e) and
+    deletes delete.row(e)."""
+
+    ops: CSR
+    cond_pos: CSR
+    cond_neg: CSR
+    add: CSR
+    delete: CSR
+
+
+@dataclass(frozen=True)
+class LiftedView:
+    """What the task looks like before grounding, for domain-aware heuristics."""
+
+    domain_name: str
+    problem_name: str
+    objects: tuple[str, ...]
+    object_types: dict[str, tuple[str, ...]]
+    """Each object's type and all its ancestor types (object included)."""
+    type_parents: dict[str, str | None]
+    predicates: dict[str, int]
+    """Predicate name -> arity."""
+    static_predicates: frozenset[str]
+    static_atoms: frozenset[Atom]
+    init_atoms: frozenset[Atom]
+    goal_pos: tuple[Atom, ...]
+    goal_neg: tuple[Atom, ...]
+    functions: dict[tuple[str, ...], float] = field(default_factory=dict)
+    """Static numeric function values from the initial state (action costs)."""
+
+
+@dataclass(frozen=True)
+class GroundTask:
+    """A grounded STRIPS task with negative preconditions and conditional effects.
+
+    Semantics of applying operator o in state s: it is applicable when
+    pre_pos.row(o) is a subset of s and pre_neg.row(o) is disjoint from s.
+    The successor is (s - D) | A where A and D are the unconditional add and
+    delete lists plus those of the conditional effects whose conditions hold
+    in s (adds win over deletes, as in PDDL).
+    """
+
+    facts: tuple[Atom, ...]
+    operators: tuple[str, ...]
+    """Operator names as written in plans: '(drive truck a b)'."""
+    cost: np.ndarray
+    """int64 per operator."""
+    pre_pos: CSR
+    pre_neg: CSR
+    add: CSR
+    delete: CSR
+    init: np.ndarray
+    """Sorted int32 ids of the facts true initially."""
+    goal_pos: np.ndarray
+    goal_neg: np.ndarray
+    lifted: LiftedView
+    conditional: ConditionalEffects | None = None
+    uses_action_costs: bool = False
+    """True when the domain has a total-cost metric (plans report general cost)."""
+    mutex_groups: tuple[np.ndarray, ...] = ()
+    """Sets of facts of which at most one is true in any reachable state."""
+
+    @property
+    def num_facts(self) -> int:
+        return len(self.facts)
+
+    @property
+    def num_operators(self) -> int:
+        return len(self.operators)
+
+    @cached_property
+    def fact_names(self) -> tuple[str, ...]:
+        return tuple(atom_str(a) for a in self.facts)
+
+    @cached_property
+    def fact_index(self) -> dict[Atom, int]:
+        return {a: i for i, a in enumerate(self.facts)}
+
+    @property
+    def is_unit_cost(self) -> bool:
+        return not self.uses_action_costs
+
+    def applicable(self, state: frozenset[int] | set[int], op: int) -> bool:
+        """Reference (slow) applicability test, for tests and validation."""
+        return all(int(f) in state for f in self.pre_pos.row(op)) and not any(
+            int(f) in state for f in self.pre_neg.row(op)
+        )
+
+    def apply(self, state: frozenset[int], op: int) -> frozenset[int]:
+        """Reference (slow) successor function, for tests and validation."""
+        adds = set(int(f) for f in self.add.row(op))
+        dels = set(int(f) for f in self.delete.row(op))
+        if self.conditional is not None:
+            ce = self.conditional
+            for e in ce.ops.row(op):
+                if all(int(f) in state for f in ce.cond_pos.row(e)) and not any(
+                    int(f) in state for f in ce.cond_neg.row(e)
+                ):
+                    adds.update(int(f) for f in ce.add.row(e))
+                    dels.update(int(f) for f in ce.delete.row(e))
+        return frozenset((state - dels) | adds)
+
+    def is_goal(self, state: frozenset[int] | set[int]) -> bool:
+        return all(int(f) in state for f in self.goal_pos) and not any(
+            int(f) in state for f in self.goal_neg
+        )
+
+    def plan_cost(self, plan: Sequence[int]) -> int:
+        return int(sum(int(self.cost[o]) for o in plan))
