@@ -13,17 +13,20 @@ COMPILE_ARGS = ["-O3"]
 
 
 def extensions() -> list[Extension]:
-    modules = []
-    for pyx in sorted(EXT_DIR.glob("*.pyx")):
-        modules.append(
-            Extension(
-                f"planner._core.{pyx.stem}",
-                [str(pyx)],
-                extra_compile_args=COMPILE_ARGS,
-                language="c++",
-            )
+    """One extension module, planner._core, built from ext/_core.pyx.
+
+    The search core's parts (registry, successor generator, open lists,
+    searches, heuristics) are .pxi files included by _core.pyx, so that they
+    share cdef classes without cross-module cimport plumbing.
+    """
+    return [
+        Extension(
+            "planner._core",
+            [str(EXT_DIR / "_core.pyx")],
+            extra_compile_args=COMPILE_ARGS,
+            language="c++",
         )
-    return modules
+    ]
 
 
 setup(
