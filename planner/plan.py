@@ -72,13 +72,14 @@ def _parse_step(body: str, path: str | None, line: int, start_col: int) -> PlanS
     if not body.startswith("("):
         raise fail(f"expected '(' to start an action, found {body[:20]!r}", 0)
     close = body.find(")")
+    nested = body.find("(", 1)
+    if nested >= 0 and (close < 0 or nested < close):
+        raise fail("nested '(' inside an action", nested)
     if close < 0:
         raise fail("missing ')' to close the action", len(body))
     if close != len(body) - 1:
         raise fail(f"unexpected text after ')': {body[close + 1:][:20]!r}", close + 1)
     inner = body[1:close]
-    if "(" in inner:
-        raise fail("nested '(' inside an action", 1 + inner.index("("))
     tokens = _NAME.findall(inner)
     if not tokens:
         raise fail("empty action '()'", 0)
