@@ -523,6 +523,8 @@ class _Compiler:
             if not (isinstance(target, pfunctions.NumericFunction) and _lower(target.name) == "total-cost"):
                 raise UnsupportedFeatureError(f"numeric effect {formula} in {where}: only (increase (total-cost) ...) is supported")
             eff.costs.append(self.number(amount, scope, where))
+        elif isinstance(formula, _NUMERIC_EFFECTS):
+            raise UnsupportedFeatureError(f"numeric effect {formula} in {where}: only (increase (total-cost) ...) is supported")
         else:
             raise UnsupportedFeatureError(f"unsupported effect {formula} in {where}")
         return eff
@@ -575,6 +577,9 @@ class _Compiler:
             else:
                 raise UnsupportedFeatureError(f"unsupported initial-state element {fact}")
         return atoms, fluents
+
+
+_NUMERIC_EFFECTS = (pfunctions.Decrease, pfunctions.Assign, pfunctions.ScaleUp, pfunctions.ScaleDown)
 
 
 def _type_label(tags: frozenset[str]) -> str:
