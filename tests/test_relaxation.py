@@ -1,0 +1,275 @@
+"""Tests of the compiled delete-relaxation heuristics h^max, h^add and h^FF.
+
+Random small tasks are checked against slow reference implementations (a
+fixpoint computation of h^max/h^add and an explicit Dijkstra for h*), and the
+heuristics' known orderings are checked as invariants. Helpers here are also
+used by test_lmcut.py.
+"""
+from __future__ import annotations
+
+import heapq
+import importlib
+import itertools
+import math
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from planner.task import CSR, ConditionalEffects, GroundTask
+
+# PLANNER_CORE_MODULE lets the heuristics be tested from a private build of
+# the core while the rest of planner._core is being developed.
+core = importlib.import_module(os.environ.get("PLANNER_CORE_MODULE", "planner._core"))
+HMax, HAdd, HFF = core.HMax, core.HAdd, core.HFF
+
+
+# -- building tasks ---------------------------------------------------------
+
+
+def make_task(num_facts, ops, init, goal_pos, goal_neg=(), cond=None):
+    """GroundTask from ops = [(pre_pos, pre_neg, add, delete, cost)] and
+    cond = None or per-op lists of (cond_pos, cond_neg, add, delete)."""
+    conditional = None
+    if cond is not None:
+        effects = [e for per_op in cond for e in per_op]
+        owner, start = [], 0
+        for per_op in cond:
+            owner.append(range(start, start + len(per_op)))
+            start += len(per_op)
+        conditional = ConditionalEffects(
+            ops=CSR.from_rows(owner),
+            cond_pos=CSR.from_rows([e[0] for e in effects]),
+            cond_neg=CSR.from_rows([e[1] for e in effects]),
+            add=CSR.from_rows([e[2] for e in effects]),
+            delete=CSR.from_rows([e[3] for e in effects]),
+        )
+    costs = [op[4] for op in ops]
+    return GroundTask(
+        facts=tuple(("p", str(i)) for i in range(num_facts)),
+        operators=tuple(f"(op{i})" for i in range(len(ops))),
+        cost=np.array(costs, dtype=np.int64),
+        pre_pos=CSR.from_rows([op[0] for op in ops]),
+        pre_neg=CSR.from_rows([op[1] for op in ops]),
+        add=CSR.from_rows([op[2] for op in ops]),
+        delete=CSR.from_rows([op[3] for op in ops]),
+        init=np.array(sorted(init), dtype=np.int32),
+        goal_pos=np.array(sorted(goal_pos), dtype=np.int32),
+        goal_neg=np.array(sorted(goal_neg), dtype=np.int32),
+        lifted=None,
+        conditional=conditional,
+        uses_action_costs=any(c != 1 for c in costs),
+    )
+
+
+def fact_subsets(num_facts, max_size=3):
+    return st.lists(st.integers(0, num_facts - 1), max_size=max_size, unique=True)
+
+
+@st.composite
+def random_tasks(draw, negative=True, conditional=True, max_facts=6, max_ops=7):
+    """Small random STRIPS tasks, optionally with negative conditions/goals
+    and conditional effects; costs include 0 so zero-cost cycles occur."""
+    n = draw(st.integers(1, max_facts))
+    sub = fact_subsets(n)
+    none = st.just([])
+    ops = draw(st.lists(st.tuples(sub, sub if negative else none, sub, sub,
+                                  st.integers(0, 4)), min_size=1, max_size=max_ops))
+    cond = None
+    if conditional and draw(st.booleans()):
+        effect = st.tuples(sub, sub if negative else none, sub, sub)
+        cond = [draw(st.lists(effect, max_size=2)) for _ in ops]
+    init = draw(sub)
+    goal_pos = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=3, unique=True))
+    goal_neg = draw(sub) if negative and draw(st.booleans()) else []
+    goal_neg = [g for g in goal_neg if g not in goal_pos]
+    return make_task(n, ops, init, goal_pos, goal_neg, cond)
+
+
+# -- slow references ---------------------------------------------------------
+
+
+def unary_ops(task):
+    """Reference delete relaxation: (preconditions, added fact, cost, op)."""
+    result = []
+    for o in range(task.num_operators):
+        pre = set(int(f) for f in task.pre_pos.row(o))
+        parts = [(pre, task.add.row(o))]
+        if task.conditional is not None:
+            ce = task.conditional
+            for e in ce.ops.row(o):
+                parts.append((pre | set(int(f) for f in ce.cond_pos.row(e)), ce.add.row(e)))
+        for p, adds in parts:
+            result.extend((frozenset(p), int(f), int(task.cost[o]), o) for f in adds)
+    return result
+
+
+def negative_goal_bound(task, state):
+    """Cheapest deleter of each violated negative goal (max over them)."""
+    h = 0
+    for g in task.goal_neg:
+        if int(g) not in state:
+            continue
+        costs = [int(task.cost[o]) for o in range(task.num_operators) if deletes(task, o, int(g))]
+        if not costs:
+            return math.inf
+        h = max(h, min(costs))
+    return h
+
+
+def deletes(task, o, f):
+    if f in task.delete.row(o):
+        return True
+    ce = task.conditional
+    return ce is not None and any(f in ce.delete.row(e) for e in ce.ops.row(o))
+
+
+def reference_relaxed(task, state, combine):
+    """h^max (combine=max) or h^add (combine=sum) by fixpoint iteration."""
+    cost = {f: 0 for f in state}
+    changed = True
+    while changed:
+        changed = False
+        for pre, eff, c, _ in unary_ops(task):
+            if all(p in cost for p in pre):
+                val = c + combine([cost[p] for p in pre] or [0])
+                if val < cost.get(eff, math.inf):
+                    cost[eff] = val
+                    changed = True
+    goals = [int(g) for g in task.goal_pos]
+    if any(g not in cost for g in goals):
+        return math.inf
+    h = combine([cost[g] for g in goals] or [0])
+    return max(h, negative_goal_bound(task, state))
+
+
+def relaxed_solvable(task, state):
+    return reference_relaxed(task, state, max) < math.inf
+
+
+def optimal_cost(task, state):
+    """h*: explicit Dijkstra over the state space (tiny tasks only)."""
+    start = frozenset(state)
+    dist = {start: 0}
+    queue = [(0, sorted(start))]
+    while queue:
+        d, s_list = heapq.heappop(queue)
+        s = frozenset(s_list)
+        if d > dist[s]:
+            continue
+        if task.is_goal(s):
+            return d
+        for o in range(task.num_operators):
+            if task.applicable(s, o):
+                t = task.apply(s, o)
+                nd = d + int(task.cost[o])
+                if nd < dist.get(t, math.inf):
+                    dist[t] = nd
+                    heapq.heappush(queue, (nd, sorted(t)))
+    return math.inf
+
+
+def all_states(task):
+    n = task.num_facts
+    for bits in itertools.product((0, 1), repeat=n):
+        yield [f for f in range(n) if bits[f]]
+
+
+# -- invariants on random tasks ------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(random_tasks(), st.data())
+def test_hmax_and_hadd_match_reference(task, data):
+    state = data.draw(st.sampled_from(list(all_states(task))))
+    assert HMax(task).compute(state)[0] == reference_relaxed(task, state, max)
+    assert HAdd(task).compute(state)[0] == reference_relaxed(task, state, sum)
+
+
+@settings(max_examples=200, deadline=None)
+@given(random_tasks())
+def test_orderings_over_all_states(task):
+    hmax, hadd, hff = HMax(task), HAdd(task), HFF(task)
+    for state in all_states(task):
+        vmax, vadd, vff = hmax.compute(state)[0], hadd.compute(state)[0], hff.compute(state)[0]
+        assert vmax <= vff <= vadd
+        assert vmax <= optimal_cost(task, state)
+        solvable = relaxed_solvable(task, state)
+        for v in (vmax, vadd, vff):
+            assert (v == math.inf) == (not solvable)
+            if task.is_goal(set(state)):
+                assert v == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(random_tasks(negative=False), st.data())
+def test_ff_preferred_operators_are_applicable_relaxed_plan_steps(task, data):
+    state = set(data.draw(st.sampled_from(list(all_states(task)))))
+    h, preferred = HFF(task).compute(state)
+    assert len(preferred) == len(set(preferred))
+    for o in preferred:
+        assert task.applicable(state, o)
+    goals_true = all(int(g) in state for g in task.goal_pos)
+    if h < math.inf and not goals_true:
+        assert preferred, "a relaxed plan always has a step applicable now"
+    if goals_true or h == math.inf:
+        assert preferred == []
+
+
+def test_hff_counts_shared_operators_once():
+    # op0 achieves both goals; h^add counts it twice, h^FF once.
+    task = make_task(3, [([0], [], [1, 2], [], 1)], init=[0], goal_pos=[1, 2])
+    assert HAdd(task).compute([0])[0] == 2
+    assert HMax(task).compute([0])[0] == 1
+    h, preferred = HFF(task).compute([0])
+    assert (h, preferred) == (1, [0])
+
+
+def test_operators_without_preconditions_and_action_costs():
+    # op0 (cost 5, no precondition) adds 1; op1 (cost 2) needs 0 and adds 1.
+    task = make_task(2, [([], [], [1], [], 5), ([0], [], [1], [], 2)], init=[], goal_pos=[1])
+    assert HFF(task).compute([]) == (5, [0])
+    assert HFF(task).compute([0]) == (2, [1])
+    assert HMax(task).compute([0])[0] == 2
+
+
+def test_conditional_effect_condition_joins_precondition():
+    # op0 adds goal 2 only when 1 holds; op1 adds 1.
+    cond = [[([1], [], [2], [])], []]
+    task = make_task(3, [([0], [], [], [], 1), ([0], [], [1], [], 3)], init=[0],
+                     goal_pos=[2], cond=cond)
+    assert HMax(task).compute([0])[0] == 4
+    assert HFF(task).compute([0]) == (4, [1])
+    assert HFF(task).compute([0, 1]) == (1, [0])
+
+
+def test_dead_end_and_goal_values():
+    task = make_task(3, [([0], [], [1], [], 1)], init=[0], goal_pos=[2])
+    for h in (HMax(task), HAdd(task), HFF(task)):
+        assert h.compute([0]) == (math.inf, [])
+        assert h.compute([2])[0] == 0
+
+
+def test_negative_goal_needs_a_deleter():
+    task = make_task(2, [([0], [], [], [1], 3)], init=[0, 1], goal_pos=[0], goal_neg=[1])
+    assert HFF(task).compute([0, 1])[0] == 3
+    assert HMax(task).compute([0])[0] == 0
+    no_deleter = make_task(2, [([0], [], [0], [], 3)], init=[0, 1], goal_pos=[0], goal_neg=[1])
+    assert HAdd(no_deleter).compute([0, 1])[0] == math.inf
+
+
+def test_large_costs_switch_queue_to_heap():
+    big = 10**9
+    task = make_task(3, [([0], [], [1], [], big), ([1], [], [2], [], big)], init=[0], goal_pos=[2])
+    assert HMax(task).compute([0])[0] == 2 * big
+    assert HFF(task).compute([0])[0] == 2 * big
+    assert HMax(task).compute([1])[0] == big  # queue is reusable afterwards
+
+
+def test_evaluator_metadata():
+    task = make_task(1, [([], [], [0], [], 1)], init=[], goal_pos=[0])
+    assert [HMax(task).name, HAdd(task).name, HFF(task).name] == ["max", "add", "ff"]
+    assert HFF(task).provides_preferred and HAdd(task).provides_preferred
+    assert not HMax(task).provides_preferred
+    assert all(h.is_safe for h in (HMax(task), HAdd(task), HFF(task)))
