@@ -1,0 +1,410 @@
+"""Grounding by relaxed reachability: parse -> normalize -> Datalog -> GroundTask.
+
+Only facts and operators reachable from the initial state (ignoring deletes
+and negative preconditions) are instantiated. Static predicates are compiled
+away: they are evaluated during the joins and never become facts. Numbering is
+deterministic: objects, predicates and schemas are sorted by name and each
+schema's operators by their arguments, so the same files give the same task
+under any PYTHONHASHSEED.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from planner import datalog
+from planner.datalog import Arg, BodyAtom, Constraint, Relation, Rule
+from planner.errors import PDDLInputError, PlannerError
+from planner.exitcodes import ExitCode
+from planner.normalize import EQUALITY, Literal, NormalTask, Param, Schema, normalize
+from planner.parsing import ParsedTask, parse_files
+from planner.task import CSR, ConditionalEffects, GroundTask, LiftedView
+
+
+class UnsolvableTaskError(PlannerError):
+    """Grounding proved the goal unreachable (FD: exit code 10)."""
+
+    exit_code = ExitCode.TRANSLATE_UNSOLVABLE
+
+
+@dataclass
+class _Vars:
+    """A rule's variables: names -> indices, and a type mask per variable."""
+
+    index: dict[str, int]
+    masks: list[np.ndarray]
+
+
+class Grounder:
+    def __init__(self, task: NormalTask, deadline: float | None = None) -> None:
+        self.task = task
+        self.deadline = deadline
+        self.objects = sorted(task.objects)
+        self.obj_id = {o: i for i, o in enumerate(self.objects)}
+        self.n = len(self.objects)
+        self._type_masks = self._build_type_masks()
+        self.relations: dict[str, Relation] = {}
+        for pred in sorted(task.predicates):
+            self.relations[pred] = Relation(pred, task.predicates[pred], self.n)
+        self._load_init()
+        self.static = {p for p in task.predicates if p not in task.fluent_predicates}
+
+    # -- types and objects ---------------------------------------------------
+    def _build_type_masks(self) -> dict[str, np.ndarray]:
+        parents = self.task.type_parents
+        masks: dict[str, np.ndarray] = {"object": np.ones(self.n, dtype=bool)}
+        for t in parents:
+            masks.setdefault(t, np.zeros(self.n, dtype=bool))
+        for obj, types in self.task.objects.items():
+            for t in types:
+                seen = set()
+                while t is not None and t not in seen:
+                    seen.add(t)
+                    masks.setdefault(t, np.zeros(self.n, dtype=bool))[self.obj_id[obj]] = True
+                    t = parents.get(t)
+        return masks
+
+    def type_mask(self, types: tuple[str, ...]) -> np.ndarray:
+        mask = np.zeros(self.n, dtype=bool)
+        for t in types:
+            mask |= self._type_masks.get(t, np.zeros(self.n, dtype=bool))
+        return mask
+
+    def _load_init(self) -> None:
+        by_pred: dict[str, list[list[int]]] = {}
+        for atom in sorted(self.task.init):
+            by_pred.setdefault(atom[0], []).append([self.obj_id[a] for a in atom[1:]])
+        for pred, rows in by_pred.items():
+            rel = self.relations[pred]
+            rel.add(np.array(rows, dtype=np.int32).reshape(len(rows), rel.arity))
+
+    # -- rules ---------------------------------------------------------------
+    def _vars(self, params: tuple[Param, ...]) -> _Vars:
+        return _Vars({p.name: i for i, p in enumerate(params)},
+                     [self.type_mask(p.types) for p in params])
+
+    def _arg(self, term: str, vars_: _Vars) -> Arg:
+        if term.startswith("?"):
+            return ("v", vars_.index[term])
+        if term not in self.obj_id:
+            raise PDDLInputError(f"undefined object or constant '{term}'")
+        return ("c", self.obj_id[term])
+
+    def _body(self, literals, vars_: _Vars, relaxed: bool = True):
+        """Positive atoms as joins; equality and static negative literals as constraints.
+        Negative fluent literals are ignored (delete relaxation)."""
+        atoms, constraints = [], []
+        for lit in literals:
+            args = tuple(self._arg(a, vars_) for a in lit.args)
+            if lit.predicate == EQUALITY:
+                constraints.append(Constraint("eq" if lit.positive else "neq", args))
+            elif lit.positive:
+                atoms.append(BodyAtom(self.relations[lit.predicate], args))
+            elif lit.predicate in self.static:
+                constraints.append(Constraint("not_in", args, self.relations[lit.predicate]))
+        return atoms, constraints
+
+    def build_rules(self) -> tuple[list[Rule], list[Relation]]:
+        rules: list[Rule] = []
+        self.action_rel: list[Relation] = []
+        for k, schema in enumerate(self.task.schemas):
+            vars_ = self._vars(schema.params)
+            atoms, cons = self._body(schema.precondition, vars_)
+            act = Relation(f"{schema.name}#{k}", len(schema.params), self.n, dedupe=False)
+            self.action_rel.append(act)
+            head = tuple(("v", i) for i in range(len(schema.params)))
+            rules.append(Rule(act, head, atoms, vars_.masks, cons))
+            for eff in schema.effects:
+                if eff.atom.positive:
+                    rules.append(self._effect_rule(schema, act, eff))
+        return rules, list(self.relations.values()) + self.action_rel
+
+    def _effect_rule(self, schema: Schema, act: Relation, eff) -> Rule:
+        vars_ = self._vars(schema.params + eff.variables)
+        act_atom = BodyAtom(act, tuple(("v", i) for i in range(len(schema.params))))
+        atoms, cons = self._body(eff.condition, vars_)
+        head = tuple(self._arg(a, vars_) for a in eff.atom.args)
+        return Rule(self.relations[eff.atom.predicate], head, [act_atom] + atoms,
+                    vars_.masks, cons)
+
+    # -- the whole pipeline ----------------------------------------------------
+    def ground(self) -> GroundTask:
+        rules, relations = self.build_rules()
+        datalog.fixpoint(rules, relations, self.n, self.deadline)
+        self._number_facts()
+        builder = _OperatorBuilder(self)
+        for k, schema in enumerate(self.task.schemas):
+            builder.add_schema(schema, self.action_rel[k])
+            self._check_deadline()
+        goal_pos, goal_neg = self._goal()
+        return builder.finish(self._lifted(), self._init_ids(), goal_pos, goal_neg)
+
+    def _init_ids(self) -> np.ndarray:
+        ids = [self.fact_ids(a[0], np.array([[self.obj_id[o] for o in a[1:]]],
+                                            dtype=np.int32).reshape(1, -1))[0]
+               for a in self.task.init if a[0] in self.fact_offset]
+        return np.unique(np.array(ids, dtype=np.int32))
+
+    def _check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise datalog.GroundingLimitError("grounding ran out of time",
+                                              exit_code=ExitCode.TRANSLATE_OUT_OF_TIME)
+
+    def _number_facts(self) -> None:
+        """Facts: fluent predicates by name, each block in key order."""
+        self.fluents = sorted(p for p in self.task.fluent_predicates if p in self.relations)
+        self.fact_offset: dict[str, int] = {}
+        facts = []
+        names = np.array(self.objects, dtype=object)
+        for p in self.fluents:
+            self.fact_offset[p] = len(facts)
+            rows = self.relations[p].sorted_rows()
+            facts.extend((p,) + tuple(r) for r in names[rows].tolist()) if rows.shape[1] \
+                else facts.extend([(p,)] * len(rows))
+        self.facts = tuple(facts)
+
+    def fact_ids(self, pred: str, rows: np.ndarray) -> np.ndarray:
+        """Fact id of each row of `pred` (-1 where unreachable)."""
+        pos = self.relations[pred].index_of(rows)
+        return np.where(pos >= 0, pos + self.fact_offset[pred], -1)
+
+    def rows_of(self, lit: Literal, vars_index: dict[str, int], table: np.ndarray) -> np.ndarray:
+        cols = []
+        for a in lit.args:
+            if a.startswith("?"):
+                cols.append(table[:, vars_index[a]])
+            else:
+                cols.append(np.full(len(table), self.obj_id[a], dtype=np.int32))
+        return np.stack(cols, axis=1) if cols else np.empty((len(table), 0), dtype=np.int32)
+
+    def _goal(self) -> tuple[np.ndarray, np.ndarray]:
+        pos, neg = [], []
+        for lit in self.task.goal:
+            row = np.array([[self.obj_id[a] for a in lit.args]], dtype=np.int32).reshape(1, -1)
+            if lit.predicate == EQUALITY:
+                holds = lit.args[0] == lit.args[1]
+                if holds != lit.positive:
+                    raise UnsolvableTaskError(f"goal literal {_lit_str(lit)} is false")
+                continue
+            if lit.predicate in self.static:
+                holds = bool(self.relations[lit.predicate].contains(row)[0])
+                if holds != lit.positive:
+                    raise UnsolvableTaskError(f"static goal literal {_lit_str(lit)} is false")
+                continue
+            fid = int(self.fact_ids(lit.predicate, row)[0])
+            if lit.positive:
+                if fid < 0:
+                    raise UnsolvableTaskError(f"goal atom {_lit_str(lit)} is unreachable")
+                pos.append(fid)
+            elif fid >= 0:
+                neg.append(fid)
+        return (np.unique(np.array(pos, dtype=np.int32)), np.unique(np.array(neg, dtype=np.int32)))
+
+    def _lifted(self) -> LiftedView:
+        t = self.task
+        static_atoms = frozenset(a for a in t.init if a[0] in self.static)
+        goal_pos = tuple((l.predicate,) + l.args for l in t.goal if l.positive)
+        goal_neg = tuple((l.predicate,) + l.args for l in t.goal if not l.positive)
+        object_types = {}
+        for obj in self.objects:
+            types = set()
+            for ty in t.objects[obj]:
+                while ty is not None and ty not in types:
+                    types.add(ty)
+                    ty = t.type_parents.get(ty)
+            types.add("object")
+            object_types[obj] = tuple(sorted(types))
+        return LiftedView(
+            domain_name=t.domain_name, problem_name=t.problem_name, objects=tuple(self.objects),
+            object_types=object_types, type_parents=dict(t.type_parents),
+            predicates=dict(t.predicates), static_predicates=frozenset(self.static),
+            static_atoms=static_atoms, init_atoms=frozenset(t.init), goal_pos=goal_pos,
+            goal_neg=goal_neg, functions=dict(t.functions))
+
+
+def _lit_str(lit: Literal) -> str:
+    atom = "(" + " ".join((lit.predicate,) + lit.args) + ")"
+    return atom if lit.positive else f"(not {atom})"
+
+
+class _OperatorBuilder:
+    """Collects operators schema by schema as (operator, fact) pair arrays."""
+
+    def __init__(self, g: Grounder) -> None:
+        self.g = g
+        self.names: list[str] = []
+        self.costs: list[np.ndarray] = []
+        self.pairs = {k: ([], []) for k in ("pre_pos", "pre_neg", "add", "del")}
+        self.cond: list[tuple[np.ndarray, list, list, list, list]] = []
+        self.count = 0
+
+    def _pairs(self, kind: str, ops: np.ndarray, facts: np.ndarray) -> None:
+        keep = facts >= 0
+        self.pairs[kind][0].append(ops[keep])
+        self.pairs[kind][1].append(facts[keep])
+
+    def add_schema(self, schema: Schema, act: Relation) -> None:
+        g = self.g
+        rows = act.version("all")
+        if len(rows) == 0:
+            return
+        rows = rows[np.lexsort(rows.T[::-1])] if rows.shape[1] else rows[:1]
+        vars_index = {p.name: i for i, p in enumerate(schema.params)}
+        ops = self.count + np.arange(len(rows), dtype=np.int64)
+        for lit in schema.precondition:
+            if lit.predicate == EQUALITY or lit.predicate in g.static:
+                continue
+            ids = g.fact_ids(lit.predicate, g.rows_of(lit, vars_index, rows))
+            self._pairs("pre_pos" if lit.positive else "pre_neg", ops, ids)
+        for eff in schema.effects:
+            if not eff.variables and not eff.condition:
+                ids = g.fact_ids(eff.atom.predicate, g.rows_of(eff.atom, vars_index, rows))
+                self._pairs("add" if eff.atom.positive else "del", ops, ids)
+            else:
+                self._quantified_effect(schema, eff, rows, ops)
+        self.costs.append(self._costs(schema, rows))
+        objs = np.array(g.objects, dtype=object)
+        prefix = "(" + schema.name
+        k = schema.num_original_params
+        self.names.extend(prefix + "".join(" " + a for a in r) + ")"
+                          for r in objs[rows[:, :k]].tolist()) if k else \
+            self.names.extend([prefix + ")"] * len(rows))
+        self.count += len(rows)
+
+    def _quantified_effect(self, schema: Schema, eff, rows: np.ndarray, ops: np.ndarray) -> None:
+        g = self.g
+        params = schema.params + eff.variables
+        vars_ = g._vars(params)
+        op_col = len(params)
+        table_in = np.concatenate([rows, (ops - self.count).astype(np.int32)[:, None]], axis=1)
+        masks = vars_.masks + [np.ones(max(len(rows), 1), dtype=bool)]
+        act_args = tuple(("v", i) for i in range(len(schema.params))) + (("v", op_col),)
+        atoms, cons = g._body(eff.condition, vars_)
+        body = [(table_in, act_args)] + [(a.relation.version("all"), a.args) for a in atoms]
+        table = datalog.evaluate(body, masks, cons, max(g.n, len(rows) + 1))
+        if len(table) == 0:
+            return
+        eff_ops = self.count + table[:, op_col].astype(np.int64)
+        atom_ids = g.fact_ids(eff.atom.predicate, g.rows_of(eff.atom, vars_.index, table))
+        keep = atom_ids >= 0
+        cond_pos, cond_neg = [], []
+        for lit in eff.condition:
+            if lit.predicate == EQUALITY or lit.predicate in g.static:
+                continue
+            ids = g.fact_ids(lit.predicate, g.rows_of(lit, vars_.index, table))
+            (cond_pos if lit.positive else cond_neg).append(ids)
+        kind = "add" if eff.atom.positive else "del"
+        if not cond_pos and not cond_neg:
+            self._pairs(kind, eff_ops[keep], atom_ids[keep])
+            return
+        pos = np.stack(cond_pos, axis=1) if cond_pos else np.empty((len(table), 0), np.int64)
+        neg = np.stack(cond_neg, axis=1) if cond_neg else np.empty((len(table), 0), np.int64)
+        self.cond.append((eff_ops[keep], pos[keep], neg[keep], atom_ids[keep], kind))
+
+    def _costs(self, schema: Schema, rows: np.ndarray) -> np.ndarray:
+        if isinstance(schema.cost, (int, float)):
+            return np.full(len(rows), int(schema.cost), dtype=np.int64)
+        fname, args = schema.cost
+        vars_index = {p.name: i for i, p in enumerate(schema.params)}
+        objs = self.g.objects
+        values = self.g.task.functions
+        out = np.empty(len(rows), dtype=np.int64)
+        for i, r in enumerate(rows.tolist()):
+            key = (fname,) + tuple(objs[r[vars_index[a]]] if a.startswith("?") else a
+                                   for a in args)
+            if key not in values:
+                raise PDDLInputError(f"action cost ({' '.join(key)}) has no value in the "
+                                     "initial state")
+            out[i] = int(values[key])
+        return out
+
+    def _csr(self, kind: str, n_ops: int) -> tuple[np.ndarray, np.ndarray]:
+        ops_l, facts_l = self.pairs[kind]
+        ops = np.concatenate(ops_l) if ops_l else np.empty(0, np.int64)
+        facts = np.concatenate(facts_l) if facts_l else np.empty(0, np.int64)
+        return ops.astype(np.int64), facts.astype(np.int64)
+
+    def finish(self, lifted: LiftedView, init, goal_pos, goal_neg) -> GroundTask:
+        g = self.g
+        n_ops, n_facts = self.count, len(g.facts)
+        key = lambda ops, facts: ops * max(n_facts, 1) + facts  # noqa: E731
+        sets = {k: np.unique(key(*self._csr(k, n_ops))) for k in self.pairs}
+        sets["del"] = np.setdiff1d(sets["del"], sets["add"], assume_unique=True)
+        ce = self._conditional(n_facts)
+        has_ce = np.zeros(n_ops, dtype=bool)
+        if ce is not None:
+            has_ce[ce[0]] = True
+        contradictory = np.intersect1d(sets["pre_pos"], sets["pre_neg"]) // max(n_facts, 1)
+        real_adds = np.setdiff1d(sets["add"], sets["pre_pos"], assume_unique=True)
+        useful = np.zeros(n_ops, dtype=bool)
+        useful[real_adds // max(n_facts, 1)] = True
+        useful[sets["del"] // max(n_facts, 1)] = True
+        useful |= has_ce
+        useful[contradictory] = False
+        keep = np.flatnonzero(useful)
+        remap = np.full(n_ops, -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        csr = {k: _to_csr(v, n_facts, remap, len(keep)) for k, v in sets.items()}
+        costs = np.concatenate(self.costs)[keep] if self.costs else np.empty(0, np.int64)
+        conditional = self._conditional_csr(ce, remap, len(keep)) if ce is not None else None
+        return GroundTask(
+            facts=g.facts, operators=tuple(self.names[i] for i in keep), cost=costs,
+            pre_pos=csr["pre_pos"], pre_neg=csr["pre_neg"], add=csr["add"], delete=csr["del"],
+            init=init, goal_pos=goal_pos.astype(np.int32), goal_neg=goal_neg.astype(np.int32),
+            lifted=lifted, conditional=conditional,
+            uses_action_costs=g.task.uses_action_costs)
+
+    def _conditional(self, n_facts):
+        if not self.cond:
+            return None
+        ops = np.concatenate([c[0] for c in self.cond])
+        return ops, self.cond
+
+    def _conditional_csr(self, ce, remap, n_ops) -> ConditionalEffects:
+        entries = []  # (op, cond_pos, cond_neg, adds, dels)
+        for ops, pos, neg, atoms, kind in ce[1]:
+            for i in range(len(ops)):
+                op = int(remap[ops[i]])
+                if op < 0:
+                    continue
+                p = sorted(set(int(x) for x in pos[i]))
+                n = sorted(set(int(x) for x in neg[i] if x >= 0))
+                if set(p) & set(n):
+                    continue
+                a = [int(atoms[i])] if kind == "add" else []
+                d = [int(atoms[i])] if kind == "del" else []
+                entries.append((op, tuple(p), tuple(n), a, d))
+        entries.sort(key=lambda e: (e[0], e[1], e[2], e[3], e[4]))
+        per_op = [[] for _ in range(n_ops)]
+        for i, e in enumerate(entries):
+            per_op[e[0]].append(i)
+        return ConditionalEffects(
+            ops=CSR.from_rows(per_op), cond_pos=CSR.from_rows([e[1] for e in entries]),
+            cond_neg=CSR.from_rows([e[2] for e in entries]),
+            add=CSR.from_rows([e[3] for e in entries]),
+            delete=CSR.from_rows([e[4] for e in entries]))
+
+
+def _to_csr(keys: np.ndarray, n_facts: int, remap: np.ndarray, n_ops: int) -> CSR:
+    width = max(n_facts, 1)
+    ops = remap[keys // width]
+    facts = keys % width
+    keep = ops >= 0
+    ops, facts = ops[keep], facts[keep]
+    ptr = np.zeros(n_ops + 1, dtype=np.int32)
+    np.cumsum(np.bincount(ops, minlength=n_ops), out=ptr[1:])
+    return CSR(ptr, facts.astype(np.int32))
+
+
+def ground(parsed: ParsedTask, time_limit: float | None = None) -> GroundTask:
+    """Ground a parsed task; raises UnsolvableTaskError if the goal is unreachable."""
+    deadline = time.monotonic() + time_limit if time_limit else None
+    return Grounder(normalize(parsed), deadline).ground()
+
+
+def ground_files(domain_path: str | Path, problem_path: str | Path,
+                 time_limit: float | None = None) -> GroundTask:
+    return ground(parse_files(domain_path, problem_path), time_limit)
