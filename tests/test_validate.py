@@ -2,11 +2,16 @@
 it interprets, plus synthetic long plans for speed."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
 
 import pddl
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pddl.action import Action
 from pddl.core import Domain, Problem
@@ -16,8 +21,8 @@ from pddl.logic.functions import Decrease, NumericFunction, NumericValue
 from pddl.requirements import Requirements
 
 from planner.errors import UnsupportedFeatureError
-from planner.parsing import parse_strings
-from planner.plan import PlanStep, parse_plan
+from planner.parsing import parse_files, parse_strings
+from planner.plan import PlanStep, parse_plan, read_plan
 from planner.validate import CompiledTask, FailureKind, ValidationReport, validate_plan
 
 
@@ -331,3 +336,207 @@ def test_corridor_mutations_fail_exactly_where_the_walk_breaks(n: int, data: st.
     truncated = validate_plan(parsed.domain, parsed.problem, plan[:i])
     assert truncated.steps_applied == i
     assert truncated.failure in (None, FailureKind.GOAL)
+
+
+# --------------------------------------------------------------------------
+# Plans Fast Downward finds on the shared IPC 2023 learning-track tasks, and
+# mutations of them. Unified Planning's sequential validator (an independent
+# implementation) is the oracle for where a mutated plan first breaks.
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "../shared/benchmarks/ipc2023-learning"
+FAST_DOWNWARD = Path(sys.executable).parent.parent / "lib/python3.11/site-packages/up_fast_downward/downward/fast-downward.py"
+DOMAINS = ("blocksworld", "childsnack", "ferry", "floortile", "miconic",
+           "rovers", "satellite", "sokoban", "spanner", "transport")
+
+needs_benchmarks = pytest.mark.skipif(
+    not BENCHMARKS.is_dir() or not FAST_DOWNWARD.is_file(), reason="shared benchmarks or Fast Downward absent"
+)
+
+
+@dataclass
+class SolvedTask:
+    name: str
+    domain_file: Path
+    problem_file: Path
+    task: CompiledTask
+    plan: tuple[PlanStep, ...]
+    fd_cost: int | float | None
+
+
+def fast_downward_plan(domain_file: Path, problem_file: Path, workdir: Path) -> tuple[tuple[PlanStep, ...], int | float | None]:
+    plan_file = workdir / "sas_plan"
+    subprocess.run(
+        ["nice", sys.executable, str(FAST_DOWNWARD), "--plan-file", str(plan_file), str(domain_file),
+         str(problem_file), "--search", "lazy_greedy([ff()], preferred=[ff()])"],
+        cwd=workdir, check=True, capture_output=True, timeout=120,
+    )
+    plan = read_plan(plan_file)
+    return plan.steps, plan.declared_cost
+
+
+def solve(tmp_path_factory: pytest.TempPathFactory, domain: str, problem: str) -> SolvedTask:
+    domain_file = BENCHMARKS / domain / "domain.pddl"
+    problem_file = BENCHMARKS / domain / problem
+    steps, cost = fast_downward_plan(domain_file, problem_file, tmp_path_factory.mktemp(domain))
+    parsed = parse_files(domain_file, problem_file)
+    return SolvedTask(f"{domain}/{problem}", domain_file, problem_file,
+                      CompiledTask.build(parsed.domain, parsed.problem), steps, cost)
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SolvedTask]:
+    if not BENCHMARKS.is_dir() or not FAST_DOWNWARD.is_file():
+        pytest.skip("shared benchmarks or Fast Downward absent")
+    return {d: solve(tmp_path_factory, d, "testing/easy/p05.pddl") for d in DOMAINS}
+
+
+@needs_benchmarks
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_fast_downward_plans_are_valid_with_its_cost(solved: dict[str, SolvedTask], domain: str) -> None:
+    s = solved[domain]
+    report = s.task.validate(s.plan)
+    assert report.valid, report.describe()
+    assert report.unit_cost and report.cost == s.fd_cost == len(s.plan)
+
+
+def mutate_kinds(s: SolvedTask, i: int) -> dict[str, list[PlanStep]]:
+    plan = list(s.plan)
+    step = plan[i]
+    return {
+        "drop": plan[:i] + plan[i + 1:],
+        "truncate": plan[:i],
+        "duplicate": plan[:i + 1] + plan[i:],
+        "unknown-action": plan[:i] + [PlanStep(step.name + "-x", step.args)] + plan[i + 1:],
+        "extra-argument": plan[:i] + [PlanStep(step.name, (*step.args, step.args[0] if step.args else "x"))] + plan[i + 1:],
+    }
+
+
+@needs_benchmarks
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_simple_mutations_fail_at_the_mutated_step(solved: dict[str, SolvedTask], domain: str) -> None:
+    s = solved[domain]
+    n = len(s.plan)
+    for i in range(n):
+        m = mutate_kinds(s, i)
+        r = s.task.validate(m["unknown-action"])
+        assert (r.failure, r.step_index, r.cost) == (FailureKind.UNKNOWN_ACTION, i, i)
+        r = s.task.validate(m["extra-argument"])
+        assert (r.failure, r.step_index) == (FailureKind.WRONG_ARITY, i)
+        r = s.task.validate(m["truncate"])
+        assert r.steps_applied == i and r.failure in (None, FailureKind.GOAL)
+        for kind in ("drop", "duplicate"):
+            r = s.task.validate(m[kind])
+            assert r.valid or r.failure is FailureKind.GOAL or r.step_index >= i, (kind, i, r.describe())
+    # FD's plans have no useless last step: truncating it always misses the goal.
+    assert s.task.validate(s.plan[:-1]).failure is FailureKind.GOAL
+
+
+@needs_benchmarks
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_wrongly_typed_or_unknown_arguments_fail_at_that_step(solved: dict[str, SolvedTask], domain: str) -> None:
+    s = solved[domain]
+    task = s.task
+    for i, step in enumerate(s.plan):
+        action = task.actions[step.name]
+        for k, tags in enumerate(action.param_types):
+            bad = next((o for o, ts in sorted(task.object_types.items()) if tags and not ts & tags), None)
+            for obj, kind in ((bad, FailureKind.WRONG_TYPE), ("no-such-object", FailureKind.UNKNOWN_OBJECT)):
+                if obj is None:
+                    continue
+                args = step.args[:k] + (obj,) + step.args[k + 1:]
+                r = task.validate([*s.plan[:i], PlanStep(step.name, args), *s.plan[i + 1:]])
+                assert (r.failure, r.step_index) == (kind, i)
+
+
+class UPOracle:
+    """Unified Planning's sequential plan validator, for the expected verdict."""
+
+    def __init__(self) -> None:
+        import unified_planning.shortcuts as up
+        from unified_planning.engines.plan_validator import SequentialPlanValidator
+        from unified_planning.io import PDDLReader
+
+        up.get_environment().credits_stream = None
+        self.reader = PDDLReader()
+        self.validator = SequentialPlanValidator()
+        self.problems: dict[str, object] = {}
+
+    def verdict(self, s: SolvedTask, steps: Sequence[PlanStep]) -> tuple[bool, int | None]:
+        """(valid, index of the first inapplicable step or None)."""
+        from unified_planning.engines.results import FailedValidationReason, ValidationResultStatus
+
+        if s.name not in self.problems:
+            self.problems[s.name] = self.reader.parse_problem(str(s.domain_file), str(s.problem_file))
+        problem = self.problems[s.name]
+        plan = self.reader.parse_plan_string(problem, "\n".join(map(str, steps)))
+        result = self.validator.validate(problem, plan)
+        if result.status is ValidationResultStatus.VALID:
+            return True, None
+        if result.reason is FailedValidationReason.INAPPLICABLE_ACTION:
+            return False, len(result.trace) - 1
+        return False, None
+
+
+@pytest.fixture(scope="module")
+def oracle() -> UPOracle:
+    pytest.importorskip("unified_planning")
+    return UPOracle()
+
+
+def well_typed_mutation(s: SolvedTask, data: st.DataObject) -> list[PlanStep]:
+    """Drop, swap, duplicate, reorder or re-argument steps, keeping arguments well typed."""
+    plan = list(s.plan)
+    for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+        if not plan:
+            break
+        kind = data.draw(st.sampled_from(["drop", "swap", "duplicate", "argument", "truncate"]), label="kind")
+        i = data.draw(st.integers(0, len(plan) - 1), label="i")
+        if kind == "drop":
+            del plan[i]
+        elif kind == "swap":
+            j = data.draw(st.integers(0, len(plan) - 1), label="j")
+            plan[i], plan[j] = plan[j], plan[i]
+        elif kind == "duplicate":
+            plan.insert(i, plan[i])
+        elif kind == "truncate":
+            plan = plan[:i]
+        elif plan[i].args:
+            step = plan[i]
+            k = data.draw(st.integers(0, len(step.args) - 1), label="k")
+            same_type = sorted(o for o, t in s.task.declared_types.items() if t == s.task.declared_types[step.args[k]])
+            obj = data.draw(st.sampled_from(same_type), label="object")
+            plan[i] = PlanStep(step.name, step.args[:k] + (obj,) + step.args[k + 1:])
+    return plan
+
+
+@needs_benchmarks
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_plans_match_an_independent_validator(
+    solved: dict[str, SolvedTask], oracle: UPOracle, data: st.DataObject
+) -> None:
+    s = solved[data.draw(st.sampled_from(DOMAINS), label="domain")]
+    plan = well_typed_mutation(s, data)
+    report = s.task.validate(plan)
+    expected_valid, expected_index = oracle.verdict(s, plan)
+    assert report.valid == expected_valid, report.describe()
+    assert report.step_index == expected_index, report.describe()
+    if not report.valid:
+        assert report.failure in (FailureKind.PRECONDITION, FailureKind.GOAL)
+        assert report.details
+    else:
+        assert report.cost == len(plan)
+
+
+@needs_benchmarks
+@pytest.mark.slow
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_fast_downward_plans_on_ten_tasks_per_domain(tmp_path_factory: pytest.TempPathFactory, domain: str) -> None:
+    for k in range(1, 11):
+        s = solve(tmp_path_factory, domain, f"testing/easy/p{k:02d}.pddl")
+        report = s.task.validate(s.plan)
+        assert report.valid, f"{s.name}: {report.describe()}"
+        assert report.cost == s.fd_cost
+        if s.plan:
+            assert not s.task.validate(s.plan[:-1]).valid
