@@ -8,10 +8,12 @@ from planner.errors import ArgumentError
 
 def domain_candidates(problem: Path) -> list[Path]:
     """FD's guesses, in order: domain.pddl, <stem>-domain.pddl,
-    domain_<name>, domain-<name> beside the problem (and one folder up)."""
+    domain_<name>, domain-<name> beside the problem; then, beyond FD, a
+    domain.pddl one or two folders up (the IPC layout DOMAIN/training/easy/pNN.pddl)."""
     folder, name = problem.parent, problem.name
     names = ["domain.pddl", f"{problem.stem}-domain.pddl", f"domain_{name}", f"domain-{name}"]
-    return [folder / n for n in names] + [folder.parent / "domain.pddl"]
+    ancestors = [folder.parent / "domain.pddl", folder.parent.parent / "domain.pddl"]
+    return [folder / n for n in names] + ancestors
 
 
 def resolve_domain(domain: str | Path | None, problem: str | Path) -> Path:
