@@ -1,0 +1,1 @@
+"""Sub-commands of the `planner` CLI, one module each."""
