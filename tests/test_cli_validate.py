@@ -118,3 +118,20 @@ def test_help_documents_exit_codes(capsys) -> None:  # type: ignore[no-untyped-d
 
 def test_missing_arguments_are_usage_errors(capsys) -> None:  # type: ignore[no-untyped-def]
     assert cli.main(["validate", "only-domain.pddl"]) == ExitCode.DRIVER_INPUT_ERROR
+
+
+def test_domain_is_guessed_beside_the_problem(tmp_path, files, capsys) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan"
+    plan.write_text("(go a b)\n(go b c)\n")
+    assert cli.main(["validate", str(files[1]), str(plan)]) == 0
+    assert capsys.readouterr().out == "Plan valid\nPlan cost: 12\n"
+
+
+def test_no_domain_to_guess_is_an_argument_error(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    lone = tmp_path / "deep" / "deeper" / "deepest"
+    lone.mkdir(parents=True)
+    (lone / "p.pddl").write_text(PROBLEM)
+    (lone / "plan").write_text("(go a b)\n")
+    assert cli.main(["validate", str(lone / "p.pddl"), str(lone / "plan")]) == ExitCode.DRIVER_INPUT_ERROR
+    err = capsys.readouterr().err
+    assert err.startswith("planner: error: no domain file given") and err.count("\n") == 1

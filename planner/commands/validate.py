@@ -1,9 +1,10 @@
-"""`planner validate DOMAIN PROBLEM PLAN`: check a plan independently of the planner.
+"""`planner validate [DOMAIN] PROBLEM PLAN`: check a plan independently of the planner.
 
 Exit codes follow VAL for the verdict and Fast Downward for input mistakes,
 so scripts can tell "the plan is wrong" from "the files are wrong":
 0 the plan is valid, 1 the plan is invalid, and the PlannerError codes
-(31 bad PDDL or unsupported feature, 36 unreadable/malformed plan file).
+(31 bad PDDL or unsupported feature, 36 unreadable/malformed plan file
+or no domain file found).
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pathlib import Path
 
 from pddl.core import Domain, Problem
 
-from planner.errors import PDDLInputError
+from planner.parsing import parse_files
 from planner.plan import read_plan
+from planner.problem_files import resolve_domain
 from planner.validate import validate_plan
 
 INVALID_PLAN_EXIT = 1
@@ -26,7 +28,7 @@ exit status:
   1   plan invalid (prints the failing step and the false precondition,
       or the goals left unsatisfied)
   31  the domain or problem is malformed or uses an unsupported feature
-  36  the plan file is missing or malformed
+  36  the plan file is missing or malformed, or no domain file was found
 """
 
 
@@ -39,24 +41,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("domain", type=Path, metavar="DOMAIN", help="PDDL domain file")
+    parser.add_argument(
+        "domain", type=Path, metavar="DOMAIN", nargs="?",
+        help="PDDL domain file (if omitted, guessed from PROBLEM's folder as Fast Downward does)",
+    )
     parser.add_argument("problem", type=Path, metavar="PROBLEM", help="PDDL problem file")
     parser.add_argument("plan", type=Path, metavar="PLAN", help="plan file: one (action arg ...) per line")
     parser.set_defaults(run=run)
 
 
-def load_task(domain_path: Path, problem_path: Path) -> tuple[Domain, Problem]:
-    """Parse the PDDL files with the project's parser (errors carry file:line)."""
-    try:
-        from planner.parsing import parse_files
-    except ImportError:  # until planner.parsing lands: plain pddl, no line numbers
-        import pddl
-
-        try:
-            return pddl.parse_domain(domain_path), pddl.parse_problem(problem_path)
-        except Exception as err:  # noqa: BLE001 - any parser failure is bad input
-            raise PDDLInputError(str(err).splitlines()[0] if str(err) else type(err).__name__) from None
-    parsed = parse_files(domain_path, problem_path)
+def load_task(domain_path: Path | None, problem_path: Path) -> tuple[Domain, Problem]:
+    """Parse the PDDL files (errors carry file:line); guess the domain like FD if omitted."""
+    parsed = parse_files(resolve_domain(domain_path, problem_path), problem_path)
     return parsed.domain, parsed.problem
 
 
