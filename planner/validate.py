@@ -449,16 +449,16 @@ class _Compiler:
             raise PDDLInputError(f"predicate {name} takes {arity} arguments, not {predicate.arity}, in {where}")
         return _Atom(name, tuple(self.term(t, scope, where) for t in predicate.terms))
 
-    def quantifier(
-        self, variables: Iterable[Variable], body: object, scope: frozenset[str], where: str, kind: type
-    ) -> _Quantified:
+    def variables(
+        self, variables: Iterable[Variable], scope: frozenset[str]
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], frozenset[str]]:
+        """Names, object domains and type labels of quantified variables, and the inner scope."""
         ordered = sorted(variables, key=lambda v: _lower(v.name))
         names = tuple(_lower(v.name) for v in ordered)
         tags = [frozenset(_lower(t) for t in v.type_tags) for v in ordered]
         domains = tuple(self.domain_of(t) for t in tags)
         labels = tuple(_type_label(t) for t in tags)
-        inner_scope = scope | frozenset(names)
-        return kind(names, domains, labels, body(inner_scope))
+        return names, domains, labels, scope | frozenset(names)
 
     # conditions ------------------------------------------------------------
 
@@ -488,8 +488,9 @@ class _Compiler:
             return _And([self.condition(antecedent, scope, where), self.condition(consequent, scope, where, False)])
         if isinstance(formula, (logic.ForallCondition, logic.ExistsCondition)):
             universal = isinstance(formula, logic.ForallCondition) == positive
-            body = lambda inner: self.condition(formula.condition, inner, where, positive)  # noqa: E731
-            return self.quantifier(formula.variables, body, scope, where, _Forall if universal else _Exists)
+            names, domains, labels, inner = self.variables(formula.variables, scope)
+            body = self.condition(formula.condition, inner, where, positive)
+            return (_Forall if universal else _Exists)(names, domains, labels, body)
         if isinstance(formula, DerivedPredicate):
             raise UnsupportedFeatureError(f"derived predicates are not supported by the validator ({where})")
         raise UnsupportedFeatureError(f"unsupported condition {formula} in {where}")
@@ -510,14 +511,9 @@ class _Compiler:
         elif isinstance(formula, peffects.When):
             eff.whens.append((self.condition(formula.condition, scope, where), self.effect(formula.effect, scope, where)))
         elif isinstance(formula, peffects.Forall):
-            holder: list[_Effect] = []
-
-            def body(inner: frozenset[str]) -> _Cond:
-                holder.append(self.effect(formula.effect, inner, where))
-                return _Truth(True)
-
-            quantifier = self.quantifier(formula.variables, body, scope, where, _Forall)
-            eff.foralls.append((quantifier, holder[0]))
+            names, domains, labels, inner = self.variables(formula.variables, scope)
+            quantifier = _Forall(names, domains, labels, _Truth(True))  # only enumerates bindings
+            eff.foralls.append((quantifier, self.effect(formula.effect, inner, where)))
         elif isinstance(formula, pfunctions.Increase):
             target, amount = formula.operands
             if not (isinstance(target, pfunctions.NumericFunction) and _lower(target.name) == "total-cost"):
