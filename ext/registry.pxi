@@ -1,1 +1,469 @@
-# (being written)
+# State storage: the compiled task, the bit packer and the state registry.
+#
+# Search works on two state forms. The *unpacked* form is one byte per fact
+# (what heuristics read and what the successor generator tests). The *packed*
+# form is a fixed number of 32-bit words per state and is what the registry
+# stores: facts that never change take no bits at all, each mutex group
+# becomes one variable of ceil(log2(|group|+1)) bits (value 0 = no fact of
+# the group true), and every other fact is one bit. Variables never straddle
+# a word, so reading or writing one is a shift and a mask.
+#
+# The registry keeps all packed states in one contiguous vector, an
+# open-addressing hash index over them, and per-state search data (g, parent,
+# creating operator, status) in parallel arrays, so a stored state costs
+# words*4 + ~30 bytes and no Python object.
+
+from libc.string cimport memcpy, memcmp, memset
+from libc.stdint cimport uint32_t, uint64_t, int8_t
+from libcpp.vector cimport vector
+
+import numpy as _np
+
+
+cdef inline int _bits_for(int n) noexcept:
+    """Bits needed for values 0..n."""
+    cdef int b = 0
+    while (1 << b) <= n:
+        b += 1
+    return b
+
+
+cdef extern from *:
+    int _ctz32 "__builtin_ctz"(unsigned int x) noexcept nogil
+
+
+cdef class CompiledTask:
+    """The GroundTask's CSR arrays copied into C++ vectors for the search loop."""
+
+    cdef readonly int num_facts
+    cdef readonly int num_ops
+    cdef readonly bint has_conditional
+    cdef vector[int32_t] pre_pos_ptr, pre_pos
+    cdef vector[int32_t] pre_neg_ptr, pre_neg
+    cdef vector[int32_t] add_ptr, add
+    cdef vector[int32_t] del_ptr, dele
+    cdef vector[int64_t] cost
+    cdef vector[int32_t] init, goal_pos, goal_neg
+    # conditional effects: op -> effect ids; effect -> condition / add / delete
+    cdef vector[int32_t] ce_ops_ptr, ce_ops
+    cdef vector[int32_t] ce_pos_ptr, ce_pos, ce_neg_ptr, ce_neg
+    cdef vector[int32_t] ce_add_ptr, ce_add, ce_del_ptr, ce_del
+    cdef readonly object task
+
+    def __init__(self, task):
+        self.task = task
+        self.num_facts = task.num_facts
+        self.num_ops = task.num_operators
+        _fill_csr(task.pre_pos, self.num_ops, self.pre_pos_ptr, self.pre_pos)
+        _fill_csr(task.pre_neg, self.num_ops, self.pre_neg_ptr, self.pre_neg)
+        _fill_csr(task.add, self.num_ops, self.add_ptr, self.add)
+        _fill_csr(task.delete, self.num_ops, self.del_ptr, self.dele)
+        _fill_vec64(task.cost, self.cost)
+        if len(task.cost) != self.num_ops:
+            raise ValueError("task.cost must have one entry per operator")
+        _fill_vec(task.init, self.init)
+        _fill_vec(task.goal_pos, self.goal_pos)
+        _fill_vec(task.goal_neg, self.goal_neg)
+        ce = task.conditional
+        self.has_conditional = ce is not None and len(ce.cond_pos) > 0
+        if self.has_conditional:
+            _fill_csr(ce.ops, self.num_ops, self.ce_ops_ptr, self.ce_ops)
+            n_eff = len(ce.cond_pos)
+            _fill_csr(ce.cond_pos, n_eff, self.ce_pos_ptr, self.ce_pos)
+            _fill_csr(ce.cond_neg, n_eff, self.ce_neg_ptr, self.ce_neg)
+            _fill_csr(ce.add, n_eff, self.ce_add_ptr, self.ce_add)
+            _fill_csr(ce.delete, n_eff, self.ce_del_ptr, self.ce_del)
+        self._check_ids(task)
+
+    def _check_ids(self, task):
+        """Reject out-of-range ids here rather than crash in the search loop."""
+        arrays = [task.pre_pos.idx, task.pre_neg.idx, task.add.idx, task.delete.idx,
+                  task.init, task.goal_pos, task.goal_neg]
+        ce = task.conditional
+        if self.has_conditional:
+            arrays += [ce.cond_pos.idx, ce.cond_neg.idx, ce.add.idx, ce.delete.idx]
+            effects = _np.asarray(ce.ops.idx)
+            if effects.size and (effects.min() < 0 or effects.max() >= len(ce.cond_pos)):
+                raise ValueError("conditional effect id out of range")
+        for arr in arrays:
+            arr = _np.asarray(arr)
+            if arr.size and (arr.min() < 0 or arr.max() >= self.num_facts):
+                raise ValueError(f"fact id out of range 0..{self.num_facts - 1}")
+
+    cdef inline bint applicable(self, const uint8_t* s, int32_t op) noexcept:
+        cdef int32_t i
+        for i in range(self.pre_pos_ptr[op], self.pre_pos_ptr[op + 1]):
+            if not s[self.pre_pos[i]]:
+                return False
+        for i in range(self.pre_neg_ptr[op], self.pre_neg_ptr[op + 1]):
+            if s[self.pre_neg[i]]:
+                return False
+        return True
+
+    cdef inline bint effect_fires(self, const uint8_t* s, int32_t e) noexcept:
+        cdef int32_t i
+        for i in range(self.ce_pos_ptr[e], self.ce_pos_ptr[e + 1]):
+            if not s[self.ce_pos[i]]:
+                return False
+        for i in range(self.ce_neg_ptr[e], self.ce_neg_ptr[e + 1]):
+            if s[self.ce_neg[i]]:
+                return False
+        return True
+
+    cdef void apply_unpacked(self, const uint8_t* parent, uint8_t* child, int32_t op) noexcept:
+        """child := successor of parent under op (child may not alias parent).
+
+        Deletes are applied before adds so that adds win, as in PDDL; effect
+        conditions are read from the parent.
+        """
+        cdef int32_t i, j, e
+        memcpy(child, parent, self.num_facts)
+        for i in range(self.del_ptr[op], self.del_ptr[op + 1]):
+            child[self.dele[i]] = 0
+        if self.has_conditional:
+            for j in range(self.ce_ops_ptr[op], self.ce_ops_ptr[op + 1]):
+                e = self.ce_ops[j]
+                if self.effect_fires(parent, e):
+                    for i in range(self.ce_del_ptr[e], self.ce_del_ptr[e + 1]):
+                        child[self.ce_del[i]] = 0
+            for j in range(self.ce_ops_ptr[op], self.ce_ops_ptr[op + 1]):
+                e = self.ce_ops[j]
+                if self.effect_fires(parent, e):
+                    for i in range(self.ce_add_ptr[e], self.ce_add_ptr[e + 1]):
+                        child[self.ce_add[i]] = 1
+        for i in range(self.add_ptr[op], self.add_ptr[op + 1]):
+            child[self.add[i]] = 1
+
+    cdef inline bint is_goal(self, const uint8_t* s) noexcept:
+        cdef int32_t f
+        for f in self.goal_pos:
+            if not s[f]:
+                return False
+        for f in self.goal_neg:
+            if s[f]:
+                return False
+        return True
+
+    cdef int64_t min_cost(self) noexcept:
+        cdef int64_t best = 0
+        cdef int32_t o
+        for o in range(self.num_ops):
+            if o == 0 or self.cost[o] < best:
+                best = self.cost[o]
+        return best
+
+
+cdef void _fill_vec(object arr, vector[int32_t]& out) except *:
+    cdef int32_t[::1] view = _np.ascontiguousarray(arr, dtype=_np.int32)
+    cdef Py_ssize_t i
+    out.resize(view.shape[0])
+    for i in range(view.shape[0]):
+        out[i] = view[i]
+
+
+cdef void _fill_vec64(object arr, vector[int64_t]& out) except *:
+    cdef int64_t[::1] view = _np.ascontiguousarray(arr, dtype=_np.int64)
+    cdef Py_ssize_t i
+    out.resize(view.shape[0])
+    for i in range(view.shape[0]):
+        out[i] = view[i]
+
+
+cdef void _fill_csr(object csr, Py_ssize_t rows, vector[int32_t]& ptr,
+                    vector[int32_t]& idx) except *:
+    if len(csr.ptr) != rows + 1:
+        raise ValueError(f"CSR has {len(csr.ptr) - 1} rows, expected {rows}")
+    _fill_vec(csr.ptr, ptr)
+    _fill_vec(csr.idx, idx)
+    if ptr[0] != 0 or <size_t>ptr[rows] != idx.size():
+        raise ValueError("malformed CSR arrays")
+
+
+cdef class StatePacker:
+    """Maps unpacked states (byte per fact) to packed words and back."""
+
+    cdef readonly int num_facts
+    cdef readonly int num_words
+    cdef readonly int num_bits
+    # per fact: word (-1 = constant, not stored), shift, variable mask, value
+    cdef vector[int32_t] f_word
+    cdef vector[uint32_t] f_shift, f_mask, f_value
+    cdef vector[int32_t] const_true
+    # multi-valued variables (mutex groups): word, shift, mask, facts by value-1
+    cdef vector[int32_t] v_word, v_shift, v_fact_ptr, v_facts
+    cdef vector[uint32_t] v_mask
+    # one-bit facts: per word the mask of one-bit positions, and bit -> fact
+    cdef vector[uint32_t] bin_mask
+    cdef vector[int32_t] bit_fact
+
+    def __init__(self, CompiledTask t, mutex_groups=()):
+        cdef int n = t.num_facts
+        self.num_facts = n
+        changing = _np.zeros(n, dtype=bool)
+        cdef int32_t f
+        for f in t.add:
+            changing[f] = True
+        for f in t.dele:
+            changing[f] = True
+        for f in t.ce_add:
+            changing[f] = True
+        for f in t.ce_del:
+            changing[f] = True
+        init = set(int(x) for x in t.init)
+        groups = self._usable_groups(mutex_groups, changing, init)
+        grouped = set(x for g in groups for x in g)
+        # variables as (bits, kind, payload); first-fit decreasing into words
+        variables = [(_bits_for(len(g)), 0, g) for g in groups]
+        variables += [(1, 1, x) for x in range(n) if changing[x] and x not in grouped]
+        variables.sort(key=lambda v: -v[0])
+        free = []  # bits used per word
+        placement = []
+        for bits, kind, payload in variables:
+            for w in range(len(free)):
+                if free[w] + bits <= 32:
+                    break
+            else:
+                free.append(0)
+                w = len(free) - 1
+            placement.append((w, free[w], bits, kind, payload))
+            free[w] += bits
+        self.num_words = max(1, len(free))
+        self.num_bits = sum(free)
+        self.f_word.assign(n, -1)
+        self.f_shift.assign(n, 0)
+        self.f_mask.assign(n, 0)
+        self.f_value.assign(n, 0)
+        self.bin_mask.assign(self.num_words, 0)
+        self.bit_fact.assign(self.num_words * 32, -1)
+        self.v_fact_ptr.push_back(0)
+        for w, shift, bits, kind, payload in placement:
+            if kind == 1:
+                self._place(payload, w, shift, 1, 1)
+                self.bin_mask[w] |= (1u << shift)
+                self.bit_fact[w * 32 + shift] = payload
+            else:
+                mask = (1 << bits) - 1
+                self.v_word.push_back(w)
+                self.v_shift.push_back(shift)
+                self.v_mask.push_back(mask)
+                for k, x in enumerate(payload):
+                    self._place(x, w, shift, mask, k + 1)
+                    self.v_facts.push_back(x)
+                self.v_fact_ptr.push_back(self.v_facts.size())
+        for x in range(n):
+            if not changing[x] and x in init:
+                self.const_true.push_back(x)
+
+    @staticmethod
+    def _usable_groups(mutex_groups, changing, init):
+        """Disjoint groups of changing facts with at most one true initially.
+
+        Overlapping groups are made disjoint (a fact joins the first group
+        listing it); groups of fewer than two facts gain nothing and become
+        plain bits. A group violated by the initial state is not a mutex group
+        and is ignored rather than trusted.
+        """
+        taken = set()
+        result = []
+        for g in mutex_groups:
+            members = []
+            for x in g:
+                x = int(x)
+                if changing[x] and x not in taken and x not in members:
+                    members.append(x)
+            if len(members) < 2 or sum(1 for x in members if x in init) > 1:
+                continue
+            taken.update(members)
+            result.append(tuple(members))
+        return result
+
+    cdef void _place(self, int32_t f, int w, int shift, uint32_t mask, uint32_t value):
+        self.f_word[f] = w
+        self.f_shift[f] = shift
+        self.f_mask[f] = mask
+        self.f_value[f] = value
+
+    cdef void pack(self, const uint8_t* s, uint32_t* out) noexcept:
+        cdef int32_t f, w
+        memset(out, 0, self.num_words * sizeof(uint32_t))
+        for f in range(self.num_facts):
+            w = self.f_word[f]
+            if w >= 0 and s[f]:
+                out[w] = (out[w] & ~(self.f_mask[f] << self.f_shift[f])) | (
+                    self.f_value[f] << self.f_shift[f])
+
+    cdef void unpack(self, const uint32_t* p, uint8_t* out) noexcept:
+        cdef int32_t w, v, f
+        cdef uint32_t bits, val
+        memset(out, 0, self.num_facts)
+        for f in self.const_true:
+            out[f] = 1
+        for v in range(<int32_t>self.v_word.size()):
+            val = (p[self.v_word[v]] >> self.v_shift[v]) & self.v_mask[v]
+            if val:
+                out[self.v_facts[self.v_fact_ptr[v] + val - 1]] = 1
+        for w in range(self.num_words):
+            bits = p[w] & self.bin_mask[w]
+            while bits:
+                out[self.bit_fact[w * 32 + _ctz32(bits)]] = 1
+                bits &= bits - 1
+
+    cdef inline void set_fact(self, uint32_t* p, int32_t f) noexcept:
+        cdef int32_t w = self.f_word[f]
+        if w >= 0:
+            p[w] = (p[w] & ~(self.f_mask[f] << self.f_shift[f])) | (self.f_value[f] << self.f_shift[f])
+
+    cdef inline void clear_fact(self, uint32_t* p, int32_t f) noexcept:
+        cdef int32_t w = self.f_word[f]
+        if w >= 0 and ((p[w] >> self.f_shift[f]) & self.f_mask[f]) == self.f_value[f]:
+            p[w] &= ~(self.f_mask[f] << self.f_shift[f])
+
+    cdef void apply_packed(self, CompiledTask t, const uint8_t* parent, uint32_t* p,
+                           int32_t op) noexcept:
+        """Apply op's effects in place to packed words p (a copy of the parent's).
+
+        Effect conditions are tested on the unpacked parent; deletes go first
+        so that adds win.
+        """
+        cdef int32_t i, j, e
+        for i in range(t.del_ptr[op], t.del_ptr[op + 1]):
+            self.clear_fact(p, t.dele[i])
+        if t.has_conditional:
+            for j in range(t.ce_ops_ptr[op], t.ce_ops_ptr[op + 1]):
+                e = t.ce_ops[j]
+                if t.effect_fires(parent, e):
+                    for i in range(t.ce_del_ptr[e], t.ce_del_ptr[e + 1]):
+                        self.clear_fact(p, t.ce_del[i])
+            for j in range(t.ce_ops_ptr[op], t.ce_ops_ptr[op + 1]):
+                e = t.ce_ops[j]
+                if t.effect_fires(parent, e):
+                    for i in range(t.ce_add_ptr[e], t.ce_add_ptr[e + 1]):
+                        self.set_fact(p, t.ce_add[i])
+        for i in range(t.add_ptr[op], t.add_ptr[op + 1]):
+            self.set_fact(p, t.add[i])
+
+    def roundtrip(self, state):
+        """Pack then unpack an iterable of fact ids (for tests)."""
+        cdef vector[uint8_t] buf
+        cdef vector[uint32_t] words
+        buf.assign(self.num_facts, 0)
+        words.assign(self.num_words, 0)
+        for f in state:
+            buf[f] = 1
+        self.pack(buf.data(), words.data())
+        self.unpack(words.data(), buf.data())
+        return frozenset(i for i in range(self.num_facts) if buf[i])
+
+
+cdef inline uint64_t _hash_words(const uint32_t* p, int n) noexcept:
+    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>n
+    cdef int i
+    for i in range(n):
+        h ^= p[i]
+        h *= 0xFF51AFD7ED558CCDULL
+        h ^= h >> 32
+    h ^= h >> 33
+    h *= 0xC4CEB9FE1A85EC53ULL
+    h ^= h >> 33
+    return h
+
+
+cdef enum:
+    ST_NEW = 0       # registered, not yet reached by a path the search accepts
+    ST_OPEN = 1
+    ST_CLOSED = 2
+    ST_DEAD = 3
+
+
+cdef class StateRegistry:
+    """All packed states seen, a hash index over them, and per-state data.
+
+    Slots hold (32-bit hash tag << 32) | (id + 1), 0 = empty, so probing
+    rarely touches the state words of a non-matching state.
+    """
+
+    cdef readonly int num_words
+    cdef vector[uint32_t] words
+    cdef vector[uint64_t] slots
+    cdef uint64_t mask
+    cdef readonly int32_t size
+    cdef vector[int64_t] g
+    cdef vector[int32_t] parent
+    cdef vector[int32_t] op
+    cdef vector[uint8_t] status
+    cdef vector[double] h   # used only by searches that need it (A* reopening)
+    cdef bint keep_h
+
+    def __init__(self, int num_words, bint keep_h=False):
+        self.num_words = num_words
+        self.slots.assign(1024, 0)
+        self.mask = 1023
+        self.size = 0
+        self.keep_h = keep_h
+
+    cdef inline const uint32_t* state(self, int32_t sid) noexcept:
+        return self.words.data() + <size_t>sid * self.num_words
+
+    cdef int32_t insert(self, const uint32_t* p, bint* is_new) except -1:
+        """Id of the state with words p, adding it (with blank data) if unseen."""
+        cdef uint64_t hv = _hash_words(p, self.num_words)
+        cdef uint64_t tag = hv >> 32
+        cdef uint64_t i = hv & self.mask
+        cdef uint64_t slot
+        cdef int32_t sid
+        while True:
+            slot = self.slots[i]
+            if slot == 0:
+                break
+            if (slot >> 32) == tag:
+                sid = <int32_t>(slot & 0xFFFFFFFFULL) - 1
+                if memcmp(self.state(sid), p, self.num_words * sizeof(uint32_t)) == 0:
+                    is_new[0] = False
+                    return sid
+            i = (i + 1) & self.mask
+        if self.size >= 2147483600:
+            raise MemoryError("state registry full")
+        sid = self.size
+        self.words.insert(self.words.end(), p, p + self.num_words)
+        self.g.push_back(0)
+        self.parent.push_back(-1)
+        self.op.push_back(-1)
+        self.status.push_back(ST_NEW)
+        if self.keep_h:
+            self.h.push_back(0.0)
+        self.size += 1
+        self.slots[i] = (tag << 32) | <uint64_t>(sid + 1)
+        if <uint64_t>self.size * 10 > (self.mask + 1) * 7:
+            self._grow()
+        is_new[0] = True
+        return sid
+
+    cdef void _grow(self) except *:
+        cdef vector[uint64_t] old
+        old.swap(self.slots)
+        cdef uint64_t cap = (self.mask + 1) * 2
+        self.slots.assign(cap, 0)
+        self.mask = cap - 1
+        cdef uint64_t slot, i, hv
+        for slot in old:
+            if slot:
+                hv = _hash_words(self.state(<int32_t>(slot & 0xFFFFFFFFULL) - 1), self.num_words)
+                i = hv & self.mask
+                while self.slots[i]:
+                    i = (i + 1) & self.mask
+                self.slots[i] = slot
+
+    cdef size_t memory_bytes(self) noexcept:
+        return (self.words.capacity() * sizeof(uint32_t) + self.slots.capacity() * sizeof(uint64_t)
+                + self.g.capacity() * sizeof(int64_t) + self.parent.capacity() * sizeof(int32_t)
+                + self.op.capacity() * sizeof(int32_t) + self.status.capacity()
+                + self.h.capacity() * sizeof(double))
+
+    cdef list trace(self, int32_t sid):
+        """Operator ids on the parent chain from the initial state to sid."""
+        plan = []
+        while self.parent[sid] >= 0:
+            plan.append(self.op[sid])
+            sid = self.parent[sid]
+        plan.reverse()
+        return plan

@@ -1,0 +1,233 @@
+"""The interface for heuristics written in Python (by people or an LLM).
+
+A heuristic is a class constructed once per task with a read-only TaskView
+and called once per state with a StateView::
+
+    class CountMisplaced(Heuristic):
+        def __init__(self, task: TaskView):
+            self.goal = task.goal_atoms
+        def __call__(self, state: StateView) -> float:
+            return sum(1 for atom in self.goal if atom not in state)
+
+`atom in state` accepts atom tuples ('on', 'a', 'b'), '(on a b)' strings and
+fact ids; static atoms count as true. Iterating a state yields its true
+(non-static) atoms. The result is a number (math.inf = dead end), or a pair
+(h, preferred) where preferred lists operator ids or names. Subclassing
+Heuristic is optional: any class or callable with that shape works.
+"""
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import math
+import sys
+from pathlib import Path
+from types import MappingProxyType, ModuleType
+from typing import Any, Iterable, Mapping, Union
+
+import numpy as np
+
+from planner import _core
+from planner.errors import ArgumentError, PlannerError
+from planner.exitcodes import ExitCode
+from planner.task import CSR, Atom, GroundTask, LiftedView
+
+StateView = _core.StateView
+"""Per-state view passed to heuristics (see planner._core.StateView)."""
+
+HeuristicValue = Union[float, int, tuple[Union[float, int], Iterable[Union[int, str]]]]
+
+
+class HeuristicError(PlannerError):
+    """A Python heuristic raised or returned something unusable during search."""
+
+    exit_code = ExitCode.SEARCH_CRITICAL_ERROR
+
+
+def _readonly(arr: np.ndarray) -> np.ndarray:
+    view = np.asarray(arr).view()
+    view.flags.writeable = False
+    return view
+
+
+def _readonly_csr(csr: CSR) -> CSR:
+    return CSR(_readonly(csr.ptr), _readonly(csr.idx))
+
+
+class TaskView:
+    """Read-only facts about one task, for a heuristic's constructor.
+
+    Lifted side: domain_name, problem_name, objects, object_types (object ->
+    its types incl. ancestors), type_parents, predicates (name -> arity),
+    static_atoms, init_atoms, goal_atoms, goal_neg_atoms, functions.
+    Grounded side: facts (id -> atom), fact_names, fact_index (atom -> id),
+    operators (id -> name), operator_index, cost, pre_pos/pre_neg/add/delete
+    (CSR, read-only numpy), init, goal_pos/goal_neg (fact ids), conditional,
+    uses_action_costs. `ground` is the GroundTask itself.
+    """
+
+    def __init__(self, task: GroundTask) -> None:
+        lifted: LiftedView = task.lifted
+        self.ground = task
+        self.lifted = lifted
+        self.domain_name = lifted.domain_name
+        self.problem_name = lifted.problem_name
+        self.objects: tuple[str, ...] = tuple(lifted.objects)
+        self.object_types: Mapping[str, tuple[str, ...]] = MappingProxyType(dict(lifted.object_types))
+        self.type_parents: Mapping[str, str | None] = MappingProxyType(dict(lifted.type_parents))
+        self.predicates: Mapping[str, int] = MappingProxyType(dict(lifted.predicates))
+        self.static_atoms: frozenset[Atom] = frozenset(lifted.static_atoms)
+        self.init_atoms: frozenset[Atom] = frozenset(lifted.init_atoms)
+        self.goal_atoms: tuple[Atom, ...] = tuple(lifted.goal_pos)
+        self.goal_neg_atoms: tuple[Atom, ...] = tuple(lifted.goal_neg)
+        self.functions: Mapping[tuple[str, ...], float] = MappingProxyType(dict(lifted.functions))
+        self.facts: tuple[Atom, ...] = tuple(task.facts)
+        self.fact_names: tuple[str, ...] = task.fact_names
+        self.fact_index: Mapping[Atom, int] = MappingProxyType(task.fact_index)
+        self.operators: tuple[str, ...] = tuple(task.operators)
+        self.operator_index: Mapping[str, int] = MappingProxyType(
+            {n: i for i, n in enumerate(task.operators)}
+        )
+        self.cost = _readonly(task.cost)
+        self.pre_pos = _readonly_csr(task.pre_pos)
+        self.pre_neg = _readonly_csr(task.pre_neg)
+        self.add = _readonly_csr(task.add)
+        self.delete = _readonly_csr(task.delete)
+        self.init = _readonly(task.init)
+        self.goal_pos = _readonly(task.goal_pos)
+        self.goal_neg = _readonly(task.goal_neg)
+        self.conditional = task.conditional
+        self.uses_action_costs = task.uses_action_costs
+
+    @property
+    def num_facts(self) -> int:
+        return len(self.facts)
+
+    @property
+    def num_operators(self) -> int:
+        return len(self.operators)
+
+    def objects_of_type(self, type_name: str) -> tuple[str, ...]:
+        """Objects whose type is type_name or a subtype of it."""
+        return tuple(o for o in self.objects if type_name in self.object_types.get(o, ()))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "goal_neg" in self.__dict__:  # set last in __init__: frozen from then on
+            raise AttributeError("TaskView is read-only")
+        object.__setattr__(self, name, value)
+
+
+class Heuristic:
+    """Optional base class for Python heuristics (documents the protocol).
+
+    provides_preferred: the heuristic may return (h, preferred operators).
+    safe_dead_ends: math.inf is only returned for states that truly cannot
+    reach the goal (lets search report "unsolvable" instead of "incomplete").
+    """
+
+    provides_preferred: bool = True
+    safe_dead_ends: bool = False
+
+    def __init__(self, task: TaskView) -> None:
+        self.task = task
+
+    def __call__(self, state: StateView) -> HeuristicValue:
+        raise NotImplementedError
+
+
+def make_python_evaluator(spec: Any, task: GroundTask, name: str | None = None) -> _core.PythonEvaluator:
+    """Wrap a heuristic class, instance or function as a compiled evaluator.
+
+    Classes are instantiated here with a TaskView (or with a Pyperplan-style
+    task when they derive from pyperplan_compat's or pyperplan's Heuristic).
+    """
+    from planner import pyperplan_compat
+
+    if inspect.isclass(spec):
+        if pyperplan_compat.is_pyperplan_heuristic(spec):
+            return pyperplan_compat.make_evaluator(spec, task, name=name)
+        label = name or spec.__name__
+        try:
+            instance = spec(TaskView(task))
+        except PlannerError:
+            raise
+        except Exception as exc:
+            raise HeuristicError(f"heuristic {label}: constructor failed: {type(exc).__name__}: {exc}") from exc
+        return _wrap(instance, task, label)
+    if pyperplan_compat.is_pyperplan_heuristic(type(spec)):
+        return pyperplan_compat.make_evaluator(spec, task, name=name)
+    if not callable(spec):
+        raise ArgumentError(f"{spec!r} is neither a heuristic name, class nor callable")
+    return _wrap(spec, task, name or getattr(spec, "__name__", type(spec).__name__))
+
+
+def _wrap(function: Any, task: GroundTask, name: str) -> _core.PythonEvaluator:
+    return _core.PythonEvaluator(
+        function,
+        task,
+        name=name,
+        provides_preferred=bool(getattr(function, "provides_preferred", True)),
+        safe=bool(getattr(function, "safe_dead_ends", False)),
+    )
+
+
+def load_heuristic_file(spec: str) -> type:
+    """The heuristic class named by 'PATH.py[:ClassName]'.
+
+    Without a class name, the file must define exactly one heuristic class
+    (a class with __call__ defined in that file).
+    """
+    path_str, class_name = spec, ""
+    if spec.rpartition(":")[0].endswith(".py"):
+        path_str, _, class_name = spec.rpartition(":")
+    path = Path(path_str)
+    if not path.is_file():
+        raise ArgumentError(f"heuristic file not found: {path}", path=path)
+    module = _import_file(path)
+    if class_name:
+        cls = getattr(module, class_name, None)
+        if not inspect.isclass(cls):
+            raise ArgumentError(f"no class {class_name!r} in heuristic file", path=path)
+        return cls
+    candidates = [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj)
+        and obj.__module__ == module.__name__
+        and callable(getattr(obj, "__call__", None))
+        and "__call__" in {k for c in obj.__mro__[:-1] for k in vars(c)}
+        and obj.__name__ != "Heuristic"
+    ]
+    if len(candidates) != 1:
+        names = ", ".join(c.__name__ for c in candidates) or "none"
+        raise ArgumentError(
+            f"heuristic file must define exactly one heuristic class (found: {names}); "
+            "name one with PATH.py:ClassName",
+            path=path,
+        )
+    return candidates[0]
+
+
+def _import_file(path: Path) -> ModuleType:
+    from planner import pyperplan_compat
+
+    pyperplan_compat.install_module_aliases()
+    name = f"planner_user_heuristic_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ArgumentError(f"cannot import heuristic file {path}", path=path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise HeuristicError(f"syntax error in heuristic: {exc.msg}", path=path, line=exc.lineno,
+                             exit_code=ExitCode.SEARCH_INPUT_ERROR) from exc
+    except Exception as exc:
+        raise HeuristicError(f"importing heuristic failed: {type(exc).__name__}: {exc}",
+                             path=path, exit_code=ExitCode.SEARCH_INPUT_ERROR) from exc
+    return module
+
+
+INFINITY = math.inf
+"""Return this for dead ends."""
