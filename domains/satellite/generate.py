@@ -1,0 +1,57 @@
+"""Satellite generator: satellites carrying instruments that image directions.
+
+Every satellite gets at least one instrument, every instrument supports at
+least one mode and has a calibration direction.  Image goals are drawn only
+from (direction, mode) pairs whose mode some instrument supports, and any
+satellite can turn to any direction, so every task is solvable.
+"""
+from __future__ import annotations
+
+import random
+import sys
+
+from domains.cli import domain_main
+from domains.pddl import Problem, numbered
+
+DOMAIN = "satellite"
+DOMAIN_KEY = "satellite"
+PARAMS = {"satellites": 10, "instruments": 20, "modes": 3, "directions": 10,
+          "images": None, "pointings": None}
+PRESETS = {
+    "easy": {"satellites": 10, "instruments": 20, "modes": 3, "directions": 10},
+    "medium": {"satellites": 30, "instruments": 60, "modes": 5, "directions": 50},
+    "hard": {"satellites": 50, "instruments": 100, "modes": 8, "directions": 120},
+}
+
+
+def build(rng: random.Random, satellites: int, instruments: int, modes: int, directions: int,
+          images: int | None, pointings: int | None) -> Problem:
+    if not (1 <= satellites <= instruments) or modes < 1 or directions < 2:
+        raise ValueError("need 1 <= satellites <= instruments, modes >= 1, directions >= 2")
+    problem = Problem(f"satellite-{satellites}-{instruments}-{modes}-{directions}", DOMAIN)
+    sats = problem.add_objects(numbered("sat", satellites), "satellite")
+    ins = problem.add_objects(numbered("ins", instruments), "instrument")
+    mods = problem.add_objects(numbered("mod", modes), "mode")
+    dirs = problem.add_objects(numbered("dir", directions), "direction")
+    owners = sats + [rng.choice(sats) for _ in ins[satellites:]]
+    init = [("pointing", s, rng.choice(dirs)) for s in sats]
+    init += [("power_avail", s) for s in sats]
+    init += [("calibration_target", i, rng.choice(dirs)) for i in ins]
+    init += [("on_board", i, s) for i, s in zip(ins, owners)]
+    supported: set[str] = set()
+    for i in ins:
+        chosen = rng.sample(mods, rng.randint(1, min(modes, 3)))
+        supported.update(chosen)
+        init += [("supports", i, m) for m in chosen]
+    problem.init = init
+    pairs = [(d, m) for d in dirs for m in mods if m in supported]
+    images = min(len(pairs), round(1.3 * directions) if images is None else images)
+    pointings = satellites // 2 if pointings is None else min(pointings, satellites)
+    goal = [("pointing", s, rng.choice(dirs)) for s in sorted(rng.sample(sats, pointings), key=sats.index)]
+    goal += [("have_image", d, m) for d, m in rng.sample(pairs, images)]
+    problem.goal = goal
+    return problem
+
+
+if __name__ == "__main__":
+    domain_main(sys.modules[__name__])
