@@ -1,0 +1,94 @@
+"""On-disk cache of LLM responses, one JSON file per (request, sample index).
+
+Keys are sha256 digests of a canonical JSON encoding of the request, so they
+are the same in every process and on every machine (never Python's hash()),
+and they include the sample index so that n samples of one prompt are n
+distinct entries. Entries are written atomically (temporary file in the same
+directory, fsync, rename) the moment a response arrives: a run killed midway
+leaves only complete entries, and the next run resumes from them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+import platformdirs
+
+CACHE_FORMAT = 1
+
+
+def default_cache_dir() -> Path:
+    """Per-user cache directory (never inside the installed package)."""
+    return Path(platformdirs.user_cache_dir("planner", appauthor=False)) / "llm"
+
+
+def request_key(
+    model: str,
+    messages: list[Mapping[str, str]],
+    params: Mapping[str, Any],
+    sample_index: int,
+) -> str:
+    """sha256 of the canonical request; stable across processes and Python versions."""
+    canonical = json.dumps(
+        {
+            "format": CACHE_FORMAT,
+            "model": model,
+            "messages": [dict(m) for m in messages],
+            "params": dict(params),
+            "sample_index": int(sample_index),
+        },
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Write JSON so that readers see either the old file or the complete new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1, sort_keys=True)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+class ResponseCache:
+    """Directory of cached responses, sharded by the first two hex digits of the key."""
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_cache_dir()
+
+    def path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored entry, or None if absent or unreadable (an unreadable entry
+        is treated as a miss so one bad file never blocks a run)."""
+        try:
+            with open(self.path(key), encoding="utf-8") as src:
+                entry = json.load(src)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != key or "content" not in entry:
+            return None
+        return entry
+
+    def put(self, key: str, entry: Mapping[str, Any]) -> None:
+        atomic_write_json(self.path(key), {**entry, "key": key})
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
