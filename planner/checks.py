@@ -16,7 +16,7 @@ from pddl.logic.predicates import EqualTo, Predicate
 from pddl.logic.terms import Constant, Variable
 
 from planner.errors import PDDLInputError, UnsupportedFeatureError
-from planner.parsing import ParsedTask, SourceFile
+from planner.parsing import InitialState, ParsedTask, SourceFile
 
 TOTAL_COST = "total-cost"
 _NUMERIC_CONDITIONS = (fn.GreaterThan, fn.GreaterEqualThan, fn.LesserThan,
@@ -87,8 +87,7 @@ def check_task(parsed: ParsedTask) -> None:
     for o in problem.objects:
         _check_object_type(o, types, psrc)
     scope = _Scope(psrc, 0, predicates, types, objects, functions)
-    for fact in sorted(problem.init, key=str):
-        _check_init_fact(fact, scope)
+    _check_init(parsed, scope)
     if problem.goal is not None:
         _check_condition(problem.goal, scope, "the goal")
     _check_metric(problem, psrc)
@@ -218,23 +217,27 @@ def _first_function_name(formula) -> str:
     return ""
 
 
-def _check_init_fact(fact, scope: _Scope) -> None:
-    if isinstance(fact, Predicate):
-        scope.check_atom(fact, "the initial state")
-    elif isinstance(fact, fn.EqualTo):
-        head, value = fact.operands
-        if not isinstance(head, fn.NumericFunction) or not isinstance(value, fn.NumericValue):
-            raise scope.fail("unsupported numeric fact in the initial state", "=")
-        if head.name not in scope.functions:
-            raise scope.fail(f"undefined function '{head.name}' in the initial state", head.name)
-        for term in head.terms:
-            scope.check_term(term, "the initial state")
-    elif isinstance(fact, Not):
-        raise scope.fail("negative literals are not allowed in the initial state", "not")
-    elif isinstance(fact, EqualTo):
-        raise scope.fail("equality atoms are not allowed in the initial state", "=")
-    else:
-        raise scope.fail(f"unsupported initial-state fact {fact}", "init")
+def _check_init(parsed: ParsedTask, scope: _Scope) -> None:
+    init = parsed.init
+    src = parsed.problem_source
+    for atom in sorted(init.atoms):
+        _check_ground_atom(atom, scope.predicates, scope.constants, "predicate", src, atom)
+    for head in sorted(init.functions):
+        _check_ground_atom(head, scope.functions, scope.constants, "function", src,
+                           ("=",) + head)
+
+
+def _check_ground_atom(atom, arities, objects, kind, src: SourceFile, written) -> None:
+    name, args = atom[0], atom[1:]
+    where = lambda: InitialState.offset_in(src, written)  # noqa: E731 - only on errors
+    if name not in arities:
+        raise src.error(f"undefined {kind} '{name}' in the initial state", name, where())
+    if arities[name] != len(args):
+        raise src.error(f"{kind} '{name}' takes {arities[name]} argument(s), {len(args)} given "
+                        "in the initial state", name, where())
+    for arg in args:
+        if arg not in objects:
+            raise src.error(f"undefined object '{arg}' in the initial state", arg, where())
 
 
 def _check_metric(problem, src: SourceFile) -> None:

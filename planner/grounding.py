@@ -21,7 +21,7 @@ from planner.errors import PDDLInputError, PlannerError
 from planner.exitcodes import ExitCode
 from planner.normalize import EQUALITY, Literal, NormalTask, Param, Schema, normalize
 from planner.parsing import ParsedTask, parse_files
-from planner.task import CSR, ConditionalEffects, GroundTask, LiftedView
+from planner.task import CSR, ConditionalEffects, GroundTask, LiftedView, OperatorNames
 
 
 class UnsolvableTaskError(PlannerError):
@@ -235,7 +235,7 @@ class _OperatorBuilder:
 
     def __init__(self, g: Grounder) -> None:
         self.g = g
-        self.names: list[str] = []
+        self.name_blocks: list[tuple[str, np.ndarray]] = []
         self.costs: list[np.ndarray] = []
         self.pairs = {k: ([], []) for k in ("pre_pos", "pre_neg", "add", "del")}
         self.cond: list[tuple[np.ndarray, list, list, list, list]] = []
@@ -266,12 +266,7 @@ class _OperatorBuilder:
             else:
                 self._quantified_effect(schema, eff, rows, ops)
         self.costs.append(self._costs(schema, rows))
-        objs = np.array(g.objects, dtype=object)
-        prefix = "(" + schema.name
-        k = schema.num_original_params
-        self.names.extend(prefix + "".join(" " + a for a in r) + ")"
-                          for r in objs[rows[:, :k]].tolist()) if k else \
-            self.names.extend([prefix + ")"] * len(rows))
+        self.name_blocks.append((schema.name, rows[:, : schema.num_original_params]))
         self.count += len(rows)
 
     def _quantified_effect(self, schema: Schema, eff, rows: np.ndarray, ops: np.ndarray) -> None:
@@ -331,7 +326,7 @@ class _OperatorBuilder:
         g = self.g
         n_ops, n_facts = self.count, len(g.facts)
         key = lambda ops, facts: ops * max(n_facts, 1) + facts  # noqa: E731
-        sets = {k: np.unique(key(*self._csr(k, n_ops))) for k in self.pairs}
+        sets = {k: _unique(key(*self._csr(k, n_ops))) for k in self.pairs}
         sets["del"] = np.setdiff1d(sets["del"], sets["add"], assume_unique=True)
         ce = self._conditional(n_facts)
         has_ce = np.zeros(n_ops, dtype=bool)
@@ -351,7 +346,8 @@ class _OperatorBuilder:
         costs = np.concatenate(self.costs)[keep] if self.costs else np.empty(0, np.int64)
         conditional = self._conditional_csr(ce, remap, len(keep)) if ce is not None else None
         return GroundTask(
-            facts=g.facts, operators=tuple(self.names[i] for i in keep), cost=costs,
+            facts=g.facts, operators=OperatorNames(self.name_blocks, g.objects).select(keep),
+            cost=costs,
             pre_pos=csr["pre_pos"], pre_neg=csr["pre_neg"], add=csr["add"], delete=csr["del"],
             init=init, goal_pos=goal_pos.astype(np.int32), goal_neg=goal_neg.astype(np.int32),
             lifted=lifted, conditional=conditional,
@@ -386,6 +382,14 @@ class _OperatorBuilder:
             cond_neg=CSR.from_rows([e[2] for e in entries]),
             add=CSR.from_rows([e[3] for e in entries]),
             delete=CSR.from_rows([e[4] for e in entries]))
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: numpy's hash-based unique was slower here)."""
+    values = np.sort(values)
+    if len(values) == 0:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def _to_csr(keys: np.ndarray, n_facts: int, remap: np.ndarray, n_ops: int) -> CSR:

@@ -93,14 +93,14 @@ class _Fresh:
 
 
 def _types_of(tags) -> tuple[str, ...]:
-    return tuple(sorted(tags)) if tags else ("object",)
+    return tuple(sorted(str(t) for t in tags)) if tags else ("object",)
 
 
 def _term(term, subst: dict[str, str]) -> str:
     if isinstance(term, Variable):
-        return subst.get(term.name, "?" + term.name)
+        return subst.get(str(term.name), "?" + str(term.name))
     if isinstance(term, Constant):
-        return term.name
+        return str(term.name)
     return str(term)
 
 
@@ -113,7 +113,8 @@ class _Normalizer:
         """DNF of (formula if positive else not formula): a list of
         (literals, exists-params) conjunctions."""
         if isinstance(formula, Predicate):
-            lit = Literal(formula.name, tuple(_term(t, subst) for t in formula.terms), positive)
+            lit = Literal(str(formula.name), tuple(_term(t, subst) for t in formula.terms),
+                          positive)
             return [((lit,), ())]
         if isinstance(formula, EqualTo):
             lit = Literal(EQUALITY, (_term(formula.left, subst), _term(formula.right, subst)),
@@ -143,8 +144,8 @@ class _Normalizer:
         inner = dict(subst)
         params = []
         for v in sorted(formula.variables, key=lambda v: v.name):
-            name = self.fresh(v.name)
-            inner[v.name] = name
+            name = self.fresh(str(v.name))
+            inner[str(v.name)] = name
             params.append(Param(name, _types_of(v.type_tags)))
         result = []
         for lits, extra in self.dnf(formula.condition, positive, inner, where):
@@ -157,7 +158,7 @@ class _Normalizer:
         parts = []
         for combo in itertools.product(*domains):
             inner = dict(subst)
-            inner.update({v.name: o for v, o in zip(variables, combo)})
+            inner.update({str(v.name): o for v, o in zip(variables, combo)})
             parts.append(self.dnf(formula.condition, positive, inner, where))
         return self._conjoin(parts, where)
 
@@ -179,18 +180,18 @@ class _Normalizer:
                 out.extend(self.effects(op, subst, variables, condition, where))
             return out
         if isinstance(effect, Predicate):
-            atom = Literal(effect.name, tuple(_term(t, subst) for t in effect.terms), True)
+            atom = Literal(str(effect.name), tuple(_term(t, subst) for t in effect.terms), True)
             return [Effect(variables, condition, atom)]
         if isinstance(effect, Not):
             inner = effect.argument
-            atom = Literal(inner.name, tuple(_term(t, subst) for t in inner.terms), False)
+            atom = Literal(str(inner.name), tuple(_term(t, subst) for t in inner.terms), False)
             return [Effect(variables, condition, atom)]
         if isinstance(effect, Forall):
             inner = dict(subst)
             params = list(variables)
             for v in sorted(effect.variables, key=lambda v: v.name):
-                name = self.fresh(v.name)
-                inner[v.name] = name
+                name = self.fresh(str(v.name))
+                inner[str(v.name)] = name
                 params.append(Param(name, _types_of(v.type_tags)))
             return self.effects(effect.effect, inner, tuple(params), condition, where)
         if isinstance(effect, When):
@@ -227,15 +228,15 @@ def _cost_of(effect, subst, where) -> int | tuple[str, tuple[str, ...]] | None:
     amount = found[0]
     if isinstance(amount, fn.NumericValue):
         return amount.value
-    return (amount.name, tuple(_term(t, subst) for t in amount.terms))
+    return (str(amount.name), tuple(_term(t, subst) for t in amount.terms))
 
 
 def normalize(parsed: ParsedTask) -> NormalTask:
     domain, problem = parsed.domain, parsed.problem
     objects: dict[str, tuple[str, ...]] = {}
     for obj in list(domain.constants) + list(problem.objects):
-        objects[obj.name] = _types_of(obj.type_tags)
-    type_parents = dict(domain.types)
+        objects[str(obj.name)] = _types_of(obj.type_tags)
+    type_parents = {str(t): (None if p is None else str(p)) for t, p in domain.types.items()}
     subtypes = _type_closure(type_parents)
 
     def objects_of_type(types: tuple[str, ...]) -> list[str]:
@@ -251,12 +252,12 @@ def normalize(parsed: ParsedTask) -> NormalTask:
     schemas = []
     for action in sorted(domain.actions, key=lambda a: a.name):
         schemas.extend(_schemas_of(action, norm, has_metric))
-    init, functions = _initial_state(problem)
+    init, functions = set(parsed.init.atoms), dict(parsed.init.functions)
     goal = _goal_literals(problem, norm)
-    predicates = {p.name: len(p.terms) for p in domain.predicates}
+    predicates = {str(p.name): len(p.terms) for p in domain.predicates}
     fluents = {e.atom.predicate for s in schemas for e in s.effects}
     return NormalTask(
-        domain_name=domain.name, problem_name=problem.name, objects=objects,
+        domain_name=str(domain.name), problem_name=str(problem.name), objects=objects,
         type_parents=type_parents, predicates=predicates, schemas=schemas, init=init,
         functions=functions, goal=goal,
         uses_action_costs=has_metric,
@@ -281,7 +282,7 @@ def _type_closure(parents: dict[str, str | None]) -> dict[str, set[str]]:
 
 def _schemas_of(action, norm: _Normalizer, has_metric: bool) -> list[Schema]:
     where = f"action '{action.name}'"
-    params = tuple(Param("?" + p.name, _types_of(p.type_tags)) for p in action.parameters)
+    params = tuple(Param("?" + str(p.name), _types_of(p.type_tags)) for p in action.parameters)
     subst: dict[str, str] = {}
     pre_dnf = (norm.dnf(action.precondition, True, subst, where)
                if action.precondition is not None else [((), ())])
@@ -291,25 +292,13 @@ def _schemas_of(action, norm: _Normalizer, has_metric: bool) -> list[Schema]:
     if cost is None or not has_metric:
         cost = 1 if not has_metric else 0
     return [
-        Schema(action.name, params + extra, len(params), _dedupe(lits), effects, cost)
+        Schema(str(action.name), params + extra, len(params), _dedupe(lits), effects, cost)
         for lits, extra in pre_dnf
     ]
 
 
 def _dedupe(literals) -> tuple[Literal, ...]:
     return tuple(dict.fromkeys(literals))
-
-
-def _initial_state(problem):
-    init: set[tuple[str, ...]] = set()
-    functions: dict[tuple[str, ...], float] = {}
-    for fact in problem.init:
-        if isinstance(fact, Predicate):
-            init.add((fact.name,) + tuple(t.name for t in fact.terms))
-        elif isinstance(fact, fn.EqualTo):
-            head, value = fact.operands
-            functions[(head.name,) + tuple(t.name for t in head.terms)] = value.value
-    return init, functions
 
 
 def _goal_literals(problem, norm: _Normalizer) -> tuple[Literal, ...]:

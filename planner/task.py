@@ -48,6 +48,55 @@ class CSR:
             yield self.row(i)
 
 
+class OperatorNames(Sequence[str]):
+    """Operator names, spelled out only when asked for.
+
+    Large tasks have hundreds of thousands of operators and a search uses the
+    names of a few dozen (the plan's); building every string up front took
+    longer than the rest of grounding. Names are built from per-schema blocks
+    of argument-id rows, and `select` keeps that laziness when operators are
+    pruned.
+    """
+
+    def __init__(self, blocks: Sequence[tuple[str, np.ndarray]], objects: Sequence[str],
+                 order: np.ndarray | None = None) -> None:
+        self._blocks = list(blocks)  # (schema name, rows of object ids)
+        self._objects = list(objects)
+        starts = np.cumsum([0] + [len(rows) for _, rows in self._blocks])
+        self._starts = starts
+        self._order = order if order is not None else np.arange(int(starts[-1]))
+        self._index: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _name(self, raw: int) -> str:
+        block = int(np.searchsorted(self._starts, raw, side="right")) - 1
+        schema, rows = self._blocks[block]
+        args = rows[raw - int(self._starts[block])]
+        return "(" + " ".join([schema] + [self._objects[a] for a in args.tolist()]) + ")"
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._name(int(r)) for r in self._order[i]]
+        return self._name(int(self._order[i]))
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._order.tolist():
+            yield self._name(raw)
+
+    def select(self, keep: np.ndarray) -> "OperatorNames":
+        """The names of operators `keep` (indices into this sequence), still lazy."""
+        return OperatorNames(self._blocks, self._objects, self._order[np.asarray(keep)])
+
+    def index(self, name: str, *args) -> int:  # type: ignore[override]
+        if self._index is None:
+            self._index = {n: i for i, n in enumerate(self)}
+        if name not in self._index:
+            raise ValueError(f"no operator {name}")
+        return self._index[name]
+
+
 @dataclass(frozen=True)
 class ConditionalEffects:
     """Conditional effects: operator o owns effects ops.row(o); effect e fires
@@ -95,8 +144,8 @@ class GroundTask:
     """
 
     facts: tuple[Atom, ...]
-    operators: tuple[str, ...]
-    """Operator names as written in plans: '(drive truck a b)'."""
+    operators: Sequence[str]
+    """Operator names as written in plans: '(drive truck a b)' (a tuple or OperatorNames)."""
     cost: np.ndarray
     """int64 per operator."""
     pre_pos: CSR
