@@ -42,9 +42,13 @@ cdef class LMCut(Evaluator):
     cdef PlnCostQueue queue
     cdef vector[int32_t] stack, zone_facts, cut, cut_orig
     cdef vector[pair[int32_t, int32_t]] frames
+    cdef bint goal_zone_detection, border_detection
 
-    def __init__(self, task):
+    def __init__(self, task, goal_zone_detection=True, border_detection=True):
+        """The two flags are FD's lmcut options of the same names."""
         cdef _TaskArrays t = _TaskArrays(task)
+        self.goal_zone_detection = goal_zone_detection
+        self.border_detection = border_detection
         self.name = "lmcut"
         self.is_safe = True
         self.provides_preferred = False
@@ -229,7 +233,10 @@ cdef class LMCut(Evaluator):
             p = self.r_pre[k]
             if self.hmax[p] != self.supp_cost[r] or self.status[p] == _LMC_UNREACHED:
                 continue
-            if not self._has_zero_cost_achiever(p) or self.status[p] == _LMC_GOAL_ZONE:
+            if self.border_detection and not self._has_zero_cost_achiever(p):
+                self.supp[r] = p
+                return
+            if self.goal_zone_detection and self.status[p] == _LMC_GOAL_ZONE:
                 self.supp[r] = p
                 return
 
