@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from planner import datalog
+from planner import datalog, relevance
 from planner.datalog import Arg, BodyAtom, Constraint, Relation, Rule
 from planner.errors import PDDLInputError, PlannerError
 from planner.exitcodes import ExitCode
@@ -403,12 +403,20 @@ def _to_csr(keys: np.ndarray, n_facts: int, remap: np.ndarray, n_ops: int) -> CS
     return CSR(ptr, facts.astype(np.int32))
 
 
-def ground(parsed: ParsedTask, time_limit: float | None = None) -> GroundTask:
-    """Ground a parsed task; raises UnsolvableTaskError if the goal is unreachable."""
+def ground(parsed: ParsedTask, time_limit: float | None = None,
+           prune_irrelevant: bool = True) -> GroundTask:
+    """Ground a parsed task; raises UnsolvableTaskError if the goal is unreachable.
+
+    With prune_irrelevant (the default, as in Fast Downward and Pyperplan),
+    operators and facts that cannot matter for the goal are dropped.
+    """
     deadline = time.monotonic() + time_limit if time_limit else None
-    return Grounder(normalize(parsed), deadline).ground()
+    task = Grounder(normalize(parsed), deadline).ground()
+    if prune_irrelevant:
+        task = relevance.prune_irrelevant(task)
+    return task
 
 
 def ground_files(domain_path: str | Path, problem_path: str | Path,
-                 time_limit: float | None = None) -> GroundTask:
-    return ground(parse_files(domain_path, problem_path), time_limit)
+                 time_limit: float | None = None, prune_irrelevant: bool = True) -> GroundTask:
+    return ground(parse_files(domain_path, problem_path), time_limit, prune_irrelevant)
