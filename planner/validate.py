@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Protocol, Sequence
 
 from pddl.action import Action
 from pddl.core import Domain, Problem
@@ -39,9 +39,20 @@ from pddl.logic.terms import Constant, Term, Variable
 from planner.errors import PDDLInputError, UnsupportedFeatureError
 from planner.plan import PlanStep
 
+if TYPE_CHECKING:
+    from planner.parsing import ParsedTask
+
 Atom = tuple[str, ...]
 State = set[Atom]
 Binding = dict[str, str]
+
+
+class InitialStateLike(Protocol):
+    """An initial state read outside `pddl` (planner.parsing.InitialState)."""
+
+    atoms: frozenset[tuple[str, ...]]
+    functions: Mapping[tuple[str, ...], float]
+
 _TermRef = tuple[bool, str]
 """(is_variable, name): a variable name (without '?') or an object name."""
 
@@ -555,7 +566,11 @@ class _Compiler:
             name, params, types, self.condition(action.precondition, scope, where), self.effect(action.effect, scope, where)
         )
 
-    def ground_init(self, problem: Problem) -> tuple[set[Atom], dict[Atom, float]]:
+    def ground_init(self, problem: Problem, init: InitialStateLike | None) -> tuple[set[Atom], dict[Atom, float]]:
+        """The init atoms and function values: from `init` if given, else from problem.init."""
+        if init is not None:
+            atoms = {tuple(_lower(x) for x in atom) for atom in init.atoms}
+            return atoms, {tuple(_lower(x) for x in key): float(v) for key, v in init.functions.items()}
         atoms: set[Atom] = set()
         fluents: dict[Atom, float] = {}
         for fact in problem.init:
@@ -625,18 +640,23 @@ class CompiledTask:
     unit_cost: bool
 
     @staticmethod
-    def build(domain: Domain, problem: Problem) -> "CompiledTask":
+    def build(domain: Domain, problem: Problem, init: InitialStateLike | None = None) -> "CompiledTask":
         compiler = _Compiler(domain, problem)
         unit_cost = not _uses_action_costs(problem)
         actions = {}
         for action in domain.actions:
             compiled = compiler.action(action)
             actions[compiled.name] = compiled
-        init, fluents = compiler.ground_init(problem)
+        atoms, fluents = compiler.ground_init(problem, init)
         goal = compiler.condition(problem.goal, frozenset(), "the goal")
         return CompiledTask(
-            actions, compiler.object_types, compiler.declared_types, frozenset(init), fluents, goal, unit_cost
+            actions, compiler.object_types, compiler.declared_types, frozenset(atoms), fluents, goal, unit_cost
         )
+
+    @staticmethod
+    def from_parsed(parsed: "ParsedTask") -> "CompiledTask":
+        """Compile a task read by planner.parsing (whose initial state is in parsed.init)."""
+        return CompiledTask.build(parsed.domain, parsed.problem, getattr(parsed, "init", None))
 
     def _check_call(self, step: PlanStep) -> tuple[FailureKind, str] | tuple[_Action, Binding]:
         action = self.actions.get(step.name)
@@ -704,10 +724,19 @@ def _tidy(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def validate_plan(domain: Domain, problem: Problem, steps: Sequence[PlanStep]) -> ValidationReport:
+def validate_plan(
+    domain: Domain, problem: Problem, steps: Sequence[PlanStep], init: InitialStateLike | None = None
+) -> ValidationReport:
     """Execute `steps` from the initial state and check every precondition and the goal.
 
+    The initial state is `init` when given (planner.parsing reads :init
+    itself for speed and leaves problem.init empty), else problem.init.
     Raises UnsupportedFeatureError/PDDLInputError for PDDL the validator
     cannot interpret; an invalid plan is a report, not an exception.
     """
-    return CompiledTask.build(domain, problem).validate(steps)
+    return CompiledTask.build(domain, problem, init).validate(steps)
+
+
+def validate_parsed(parsed: "ParsedTask", steps: Sequence[PlanStep]) -> ValidationReport:
+    """validate_plan for a task read by planner.parsing."""
+    return CompiledTask.from_parsed(parsed).validate(steps)

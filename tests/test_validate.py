@@ -23,12 +23,11 @@ from pddl.requirements import Requirements
 from planner.errors import UnsupportedFeatureError
 from planner.parsing import parse_files, parse_strings
 from planner.plan import PlanStep, parse_plan, read_plan
-from planner.validate import CompiledTask, FailureKind, ValidationReport, validate_plan
+from planner.validate import CompiledTask, FailureKind, ValidationReport, validate_parsed, validate_plan
 
 
 def check(domain: str, problem: str, plan: str) -> ValidationReport:
-    parsed = parse_strings(domain, problem)
-    return validate_plan(parsed.domain, parsed.problem, parse_plan(plan).steps)
+    return validate_parsed(parse_strings(domain, problem), parse_plan(plan).steps)
 
 
 # A domain exercising types, either, constants, equality, negative, disjunctive
@@ -303,8 +302,7 @@ def walk(n: int, rounds: int) -> list[PlanStep]:
 
 @pytest.fixture(scope="module")
 def corridor_task() -> CompiledTask:
-    parsed = parse_strings(*corridor(2000))
-    return CompiledTask.build(parsed.domain, parsed.problem)
+    return CompiledTask.from_parsed(parse_strings(*corridor(2000)))
 
 
 def test_thousands_of_steps_on_thousands_of_atoms_validate_fast(corridor_task: CompiledTask) -> None:
@@ -321,19 +319,19 @@ def test_thousands_of_steps_on_thousands_of_atoms_validate_fast(corridor_task: C
 @settings(max_examples=60, deadline=None)
 @given(st.integers(3, 12), st.data())
 def test_corridor_mutations_fail_exactly_where_the_walk_breaks(n: int, data: st.DataObject) -> None:
-    parsed = parse_strings(*corridor(n))
+    task = CompiledTask.from_parsed(parse_strings(*corridor(n)))
     plan = walk(n, 1)
-    assert validate_plan(parsed.domain, parsed.problem, plan).valid
+    assert task.validate(plan).valid
     i = data.draw(st.integers(0, len(plan) - 1))
     dropped = plan[:i] + plan[i + 1:]
-    report = validate_plan(parsed.domain, parsed.problem, dropped)
+    report = task.validate(dropped)
     if i == len(plan) - 1:  # the last step returns to c0: dropping it misses the goal
         assert report.failure is FailureKind.GOAL and report.steps_applied == len(plan) - 1
     else:  # every other step moves the robot, so its successor starts at the wrong cell
         assert (report.failure, report.step_index) == (FailureKind.PRECONDITION, i)
         assert report.details == (f"(at {plan[i + 1].args[0]})",)
         assert report.cost == i
-    truncated = validate_plan(parsed.domain, parsed.problem, plan[:i])
+    truncated = task.validate(plan[:i])
     assert truncated.steps_applied == i
     assert truncated.failure in (None, FailureKind.GOAL)
 
@@ -380,8 +378,7 @@ def solve(tmp_path_factory: pytest.TempPathFactory, domain: str, problem: str) -
     problem_file = BENCHMARKS / domain / problem
     steps, cost = fast_downward_plan(domain_file, problem_file, tmp_path_factory.mktemp(domain))
     parsed = parse_files(domain_file, problem_file)
-    return SolvedTask(f"{domain}/{problem}", domain_file, problem_file,
-                      CompiledTask.build(parsed.domain, parsed.problem), steps, cost)
+    return SolvedTask(f"{domain}/{problem}", domain_file, problem_file, CompiledTask.from_parsed(parsed), steps, cost)
 
 
 @pytest.fixture(scope="module")
@@ -540,3 +537,15 @@ def test_fast_downward_plans_on_ten_tasks_per_domain(tmp_path_factory: pytest.Te
         assert report.cost == s.fd_cost
         if s.plan:
             assert not s.task.validate(s.plan[:-1]).valid
+
+
+@needs_benchmarks
+@pytest.mark.parametrize("domain", ["childsnack", "rovers", "sokoban", "transport"])
+def test_fast_init_reader_and_pddl_agree(domain: str) -> None:
+    """planner.parsing reads :init itself; the validator's own reading of pddl's init must match."""
+    domain_file = BENCHMARKS / domain / "domain.pddl"
+    problem_file = BENCHMARKS / domain / "testing/easy/p05.pddl"
+    ours = CompiledTask.from_parsed(parse_files(domain_file, problem_file))
+    theirs = CompiledTask.build(pddl.parse_domain(domain_file), pddl.parse_problem(problem_file))
+    assert ours.init == theirs.init and ours.fluents == theirs.fluents
+    assert len(ours.init) > 0

@@ -12,12 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from pddl.core import Domain, Problem
-
-from planner.parsing import parse_files
+from planner.parsing import ParsedTask, parse_files
 from planner.plan import read_plan
 from planner.problem_files import resolve_domain
-from planner.validate import validate_plan
+from planner.validate import validate_parsed
 
 INVALID_PLAN_EXIT = 1
 """Exit code for a plan that fails validation (VAL's convention)."""
@@ -50,16 +48,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def load_task(domain_path: Path | None, problem_path: Path) -> tuple[Domain, Problem]:
+def load_task(domain_path: Path | None, problem_path: Path) -> ParsedTask:
     """Parse the PDDL files (errors carry file:line); guess the domain like FD if omitted."""
-    parsed = parse_files(resolve_domain(domain_path, problem_path), problem_path)
-    return parsed.domain, parsed.problem
+    return parse_files(resolve_domain(domain_path, problem_path), problem_path)
 
 
 def run(args: argparse.Namespace) -> int:
     plan = read_plan(args.plan)
-    domain, problem = load_task(args.domain, args.problem)
-    report = validate_plan(domain, problem, plan.steps)
+    report = validate_parsed(load_task(args.domain, args.problem), plan.steps)
     print(report.describe())
     if report.valid and plan.declared_cost is not None and plan.declared_cost != report.cost:
         print(
