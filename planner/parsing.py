@@ -223,16 +223,51 @@ def _lark_parser(start: str, transformer_cls):
                      transformer=transformer_cls(), cache=_lark_cache_file(start)).parse
 
 
-def _domain_parser():
+def _domain_transformer_cls():
     from pddl.parser.domain import DomainTransformer
 
-    return _lark_parser("domain", DomainTransformer)
+    class _DomainTransformer(DomainTransformer):
+        """pddl 0.5.1 crashes on an action without :precondition or :effect
+        (the missing optional parts arrive as None); skip them."""
+
+        def action_def(self, args):
+            from pddl.action import Action
+            from pddl.logic.base import And
+
+            children = [c for c in args[5].children if c is not None]
+            body = {children[i][1:]: children[i + 1] for i in range(0, len(children) - 1, 2)}
+            body.setdefault("precondition", And())
+            body.setdefault("effect", And())
+            return Action(args[2], args[4], **body)
+
+    return _DomainTransformer
 
 
-def _problem_parser():
+def _domain_parser():
+    return _lark_parser("domain", _domain_transformer_cls())
+
+
+def _problem_parser(domain_requirements=frozenset()):
+    """Goals are checked against the domain's requirements: pddl 0.5.1 checks
+    them against the problem's own (usually none) and refuses ADL goals."""
     from pddl.parser.problem import ProblemTransformer
+    from pddl.requirements import _extend_domain_requirements
 
-    return _lark_parser("problem", ProblemTransformer)
+    domain_cls = _domain_transformer_cls()
+
+    class _ProblemTransformer(ProblemTransformer):
+        def __init__(self) -> None:
+            super().__init__()
+            self._domain_transformer = domain_cls()
+            reqs = set(domain_requirements)
+            self._domain_transformer._requirements = reqs
+            self._domain_transformer._extended_requirements = _extend_domain_requirements(reqs)
+
+        def typed_list_variable(self, args):
+            # quantified goals need it; pddl 0.5.1 forgot to forward this rule
+            return self._domain_transformer.typed_list_variable(args)
+
+    return _lark_parser("problem", _ProblemTransformer)
 
 
 def _describe_lark_error(exc: lark.exceptions.UnexpectedInput) -> str:
@@ -279,6 +314,10 @@ def _run_parser(parser, src: SourceFile, text: str):
         raise _from_pddl_error(exc, src) from None
     except RecursionError:
         raise PDDLInputError("formulas are nested too deeply", src.path) from None
+    except (TypeError, ValueError, AttributeError, KeyError, AssertionError,
+            NotImplementedError) as exc:
+        # pddl's transformer fails this way on some malformed input it does not check
+        raise PDDLInputError(f"malformed PDDL ({type(exc).__name__}: {exc})", src.path) from None
     finally:
         # pddl's parser leaves sys.tracebacklimit at 0 after an error.
         if limit is None and hasattr(sys, "tracebacklimit"):
@@ -303,10 +342,12 @@ def parse_domain_source(src: SourceFile) -> Domain:
     return _run_parser(_domain_parser(), src, text)
 
 
-def parse_problem_source(src: SourceFile) -> tuple[Problem, InitialState]:
+def parse_problem_source(src: SourceFile, domain: Domain | None = None
+                         ) -> tuple[Problem, InitialState]:
     text = _check_requirements(src)
     text, init = _split_init(src, text)
-    return _run_parser(_problem_parser(), src, text), init
+    reqs = domain.requirements if domain is not None else frozenset()
+    return _run_parser(_problem_parser(reqs), src, text), init
 
 
 _INIT_START = re.compile(r"\(\s*:init\b")
@@ -409,7 +450,7 @@ def _parse(dsrc: SourceFile, psrc: SourceFile) -> ParsedTask:
     from planner.checks import check_task
 
     domain = parse_domain_source(dsrc)
-    problem, init = parse_problem_source(psrc)
+    problem, init = parse_problem_source(psrc, domain)
     parsed = ParsedTask(domain, problem, dsrc, psrc, init)
     check_task(parsed)
     return parsed
