@@ -411,9 +411,13 @@ def ground(parsed: ParsedTask, time_limit: float | None = None,
     operators and facts that cannot matter for the goal are dropped.
     """
     deadline = time.monotonic() + time_limit if time_limit else None
-    task = Grounder(normalize(parsed), deadline).ground()
-    if prune_irrelevant:
-        task = relevance.prune_irrelevant(task)
+    try:
+        task = Grounder(normalize(parsed), deadline).ground()
+        if prune_irrelevant:
+            task = relevance.prune_irrelevant(task)
+    except MemoryError:
+        raise datalog.GroundingLimitError(
+            "grounding ran out of memory", exit_code=ExitCode.TRANSLATE_OUT_OF_MEMORY) from None
     return task
 
 
