@@ -6,8 +6,10 @@ module exposes:
 
   DOMAIN   - the domain name used in the (:domain ...) clause
   PARAMS   - size parameters and their defaults (None = derived from others)
-  PRESETS  - {"easy"|"medium"|"hard": {param: value}} sizes in the style of
-             the IPC 2023 learning track's three test sets
+  PRESETS  - {"easy"|"medium"|"hard"|"max": {param: value}}: easy, medium
+             and hard are the middle task (p15) of the IPC 2023 learning
+             track's test set of that name, max its largest hard task (p30),
+             following the size schedules of the IPC 2023 benchmark scripts
   build(rng, **params) -> domains.pddl.Problem
 
 Run one with `python -m domains.<name>.generate --seed S ... -o FILE` or
@@ -35,7 +37,7 @@ DOMAIN_NAMES = (
     "transport",
 )
 
-PRESET_NAMES = ("easy", "medium", "hard")
+PRESET_NAMES = ("easy", "medium", "hard", "max")
 
 
 def load(name: str) -> ModuleType:

@@ -16,7 +16,8 @@ from domains.pddl import Fact, Problem, numbered
 DOMAIN = "blocksworld"
 DOMAIN_KEY = "blocksworld"
 PARAMS = {"blocks": 10}
-PRESETS = {"easy": {"blocks": 25}, "medium": {"blocks": 100}, "hard": {"blocks": 500}}
+PRESETS = {"easy": {"blocks": 16}, "medium": {"blocks": 88}, "hard": {"blocks": 318},
+           "max": {"blocks": 488}}
 
 
 def random_towers(blocks: list[str], rng: random.Random) -> list[list[str]]:

@@ -17,9 +17,10 @@ DOMAIN = "childsnack"
 DOMAIN_KEY = "childsnack"
 PARAMS = {"children": 10, "allergic": None, "trays": None, "sandwiches": None, "tables": 3}
 PRESETS = {
-    "easy": {"children": 10},
-    "medium": {"children": 25, "tables": 5},
-    "hard": {"children": 60, "tables": 8},
+    "easy": {"children": 7, "allergic": 3, "trays": 2, "sandwiches": 9},
+    "medium": {"children": 28, "allergic": 25, "trays": 4, "sandwiches": 30},
+    "hard": {"children": 150, "allergic": 50, "trays": 2, "sandwiches": 250},
+    "max": {"children": 150, "allergic": 110, "trays": 2, "sandwiches": 200},
 }
 
 

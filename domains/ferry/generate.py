@@ -15,9 +15,10 @@ DOMAIN = "ferry"
 DOMAIN_KEY = "ferry"
 PARAMS = {"cars": 10, "locations": 10}
 PRESETS = {
-    "easy": {"cars": 20, "locations": 15},
-    "medium": {"cars": 100, "locations": 50},
-    "hard": {"cars": 500, "locations": 100},
+    "easy": {"cars": 10, "locations": 10},
+    "medium": {"cars": 52, "locations": 34},
+    "hard": {"cars": 573, "locations": 287},
+    "max": {"cars": 974, "locations": 487},
 }
 
 

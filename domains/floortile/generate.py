@@ -18,9 +18,10 @@ DOMAIN = "floortile"
 DOMAIN_KEY = "floortile"
 PARAMS = {"rows": 4, "columns": 5, "robots": 2}
 PRESETS = {
-    "easy": {"rows": 5, "columns": 6, "robots": 3},
-    "medium": {"rows": 10, "columns": 10, "robots": 5},
-    "hard": {"rows": 20, "columns": 20, "robots": 10},
+    "easy": {"rows": 4, "columns": 5, "robots": 2},
+    "medium": {"rows": 13, "columns": 16, "robots": 9},
+    "hard": {"rows": 60, "columns": 70, "robots": 57},
+    "max": {"rows": 80, "columns": 60, "robots": 60},
 }
 COLORS = ["white", "black"]
 

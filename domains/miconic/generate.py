@@ -15,9 +15,10 @@ DOMAIN = "miconic"
 DOMAIN_KEY = "miconic"
 PARAMS = {"passengers": 10, "floors": 20}
 PRESETS = {
-    "easy": {"passengers": 10, "floors": 20},
-    "medium": {"passengers": 100, "floors": 60},
-    "hard": {"passengers": 500, "floors": 150},
+    "easy": {"passengers": 5, "floors": 11},
+    "medium": {"passengers": 70, "floors": 70},
+    "hard": {"passengers": 500, "floors": 700},
+    "max": {"passengers": 600, "floors": 1200},
 }
 
 

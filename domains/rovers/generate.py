@@ -11,8 +11,9 @@ How solvability is ensured:
     cameras are mounted only on imaging rovers;
   * every objective is visible from at least one waypoint, and image goals
     use only modes that some mounted camera supports.
-Sizes: the problem file grows as rovers * waypoints^2 * density, so e.g.
-rovers=30, waypoints=100 gives files of a few MB, like IPC 2023's hard set.
+Sizes: the problem file grows as rovers * waypoints^2 * density; the default
+density 0.8 is close to the IPC 2023 tasks' visibility graphs, and the hard
+and max presets give files of about 1.2 and 4.6 MB.
 """
 from __future__ import annotations
 
@@ -26,11 +27,12 @@ DOMAIN = "rover"
 DOMAIN_KEY = "rovers"
 MODES = ["colour", "high_res", "low_res"]
 CAPABILITIES = ["soil", "rock", "imaging"]
-PARAMS = {"rovers": 4, "waypoints": 10, "cameras": 4, "objectives": 10, "density": 0.3}
+PARAMS = {"rovers": 4, "waypoints": 10, "cameras": 4, "objectives": 10, "density": 0.8}
 PRESETS = {
-    "easy": {"rovers": 4, "waypoints": 10, "cameras": 4, "objectives": 10},
-    "medium": {"rovers": 10, "waypoints": 40, "cameras": 10, "objectives": 20},
-    "hard": {"rovers": 30, "waypoints": 100, "cameras": 30, "objectives": 60},
+    "easy": {"rovers": 2, "waypoints": 7, "cameras": 2, "objectives": 5},
+    "medium": {"rovers": 10, "waypoints": 10, "cameras": 20, "objectives": 35},
+    "hard": {"rovers": 20, "waypoints": 50, "cameras": 40, "objectives": 70},
+    "max": {"rovers": 20, "waypoints": 100, "cameras": 60, "objectives": 110},
 }
 
 

@@ -18,9 +18,10 @@ DOMAIN_KEY = "satellite"
 PARAMS = {"satellites": 10, "instruments": 20, "modes": 3, "directions": 10,
           "images": None, "pointings": None}
 PRESETS = {
-    "easy": {"satellites": 10, "instruments": 20, "modes": 3, "directions": 10},
-    "medium": {"satellites": 30, "instruments": 60, "modes": 5, "directions": 50},
-    "hard": {"satellites": 50, "instruments": 100, "modes": 8, "directions": 120},
+    "easy": {"satellites": 6, "instruments": 11, "modes": 2, "directions": 7},
+    "medium": {"satellites": 25, "instruments": 27, "modes": 6, "directions": 10},
+    "hard": {"satellites": 100, "instruments": 100, "modes": 15, "directions": 240},
+    "max": {"satellites": 100, "instruments": 105, "modes": 15, "directions": 180},
 }
 
 

@@ -10,9 +10,10 @@ How a task is made (and why it is always solvable):
      the box and the box follows into the robot's old cell.  A pull is
      exactly the inverse of a `push`, and a walk is reversible, so replaying
      the recorded moves backwards is a plan from the final configuration
-     (the initial state we write) to the goal.  A pull that would shut the
-     robot into less than half of its current area is skipped, otherwise
-     pulling into a dead end traps the robot and stalls the reverse play.
+     (the initial state we write) to the goal.  The robot starts in the
+     largest region left free by the boxes, and a pull step that would shrink
+     its reachable area below min(current area, half the free floor) is
+     skipped: pulling into a dead end would trap the robot for good.
      Boxes still on their goals are preferred when picking what to pull; a
      box that cannot be pulled at all stays on its goal, and if no box moved
      the goals are redrawn (up to MAX_TRIES times).
@@ -32,49 +33,101 @@ DOMAIN = "sokoban"
 DOMAIN_KEY = "sokoban"
 PARAMS = {"size": 10, "boxes": 2, "density": 0.25, "pulls": None}
 PRESETS = {
-    "easy": {"size": 13, "boxes": 4},
-    "medium": {"size": 25, "boxes": 8},
-    "hard": {"size": 50, "boxes": 20},
+    "easy": {"size": 10, "boxes": 2},
+    "medium": {"size": 19, "boxes": 17},
+    "hard": {"size": 51, "boxes": 37},
+    "max": {"size": 69, "boxes": 50},
 }
 # PDDL direction name -> (row delta, column delta); rows grow downwards.
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
 Cell = tuple[int, int]
 MAX_TRIES = 20
+# The 8 cells around a cell, clockwise from the top-left; odd indices are
+# the 4 edge-neighbours.
+RING = [(-1, -1), (-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1)]
 
 
 def step(cell: Cell, delta: tuple[int, int]) -> Cell:
     return cell[0] + delta[0], cell[1] + delta[1]
 
 
-def reachable(start: Cell, floor: set[Cell], blocked: set[Cell]) -> set[Cell]:
-    """Cells reachable from start over floor cells not in blocked."""
+def neighbour_map(floor: set[Cell]) -> dict[Cell, list[Cell]]:
+    """Each floor cell's adjacent floor cells; precomputed because the
+    breadth-first searches below dominate generation time on big maps."""
+    return {cell: [n for n in (step(cell, d) for d in DIRECTIONS.values()) if n in floor]
+            for cell in floor}
+
+
+def reachable(start: Cell, neighbours: dict[Cell, list[Cell]], blocked: set[Cell],
+              limit: int = 0) -> set[Cell]:
+    """Cells reachable from start through cells not in blocked
+    (stopping early once `limit` cells are found, if limit > 0)."""
     seen, queue = {start}, deque([start])
-    while queue:
-        cell = queue.popleft()
-        for delta in DIRECTIONS.values():
-            nxt = step(cell, delta)
-            if nxt in floor and nxt not in blocked and nxt not in seen:
+    while queue and len(seen) != limit:
+        for nxt in neighbours[queue.popleft()]:
+            if nxt not in seen and nxt not in blocked:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
+
+
+def locally_connected(cell: Cell, floor: set[Cell]) -> bool:
+    """True if the floor neighbours of cell are joined through its 3x3 ring.
+
+    Then walling the cell cannot disconnect the floor, and the expensive
+    global check is skipped; consecutive ring cells are always adjacent, so
+    this holds when all floor edge-neighbours lie in one run of floor cells.
+    """
+    ring = [step(cell, d) in floor for d in RING]
+    if all(ring):
+        return True
+    start = ring.index(False)
+    runs, has_edge = 0, False
+    for k in range(1, 9):
+        i = (start + k) % 8
+        if ring[i]:
+            has_edge = has_edge or i % 2 == 1
+        else:
+            runs += has_edge
+            has_edge = False
+    return runs <= 1
 
 
 def make_floor(size: int, density: float, rng: random.Random) -> set[Cell]:
     """Interior floor cells, connected, with about `density` of them walled."""
     interior = [(r, c) for r in range(1, size - 1) for c in range(1, size - 1)]
     floor = set(interior)
+    neighbours = neighbour_map(floor)
     target = int(density * len(interior))
     walls = 0
     for cell in rng.sample(interior, len(interior)):
         if walls >= target:
             break
         floor.discard(cell)
-        rest = next(iter(floor))
-        if len(reachable(rest, floor, set())) == len(floor):
+        for n in neighbours[cell]:
+            neighbours[n].remove(cell)
+        if locally_connected(cell, floor) or \
+                len(reachable(neighbours[cell][0], neighbours, set())) == len(floor):
             walls += 1
         else:
             floor.add(cell)
+            for n in neighbours[cell]:
+                neighbours[n].append(cell)
     return floor
+
+
+def largest_region(floor: set[Cell], blocked: set[Cell]) -> set[Cell]:
+    """The biggest connected part of the floor outside `blocked`, where the
+    robot starts so that it is not shut in a pocket by the goal boxes."""
+    neighbours = neighbour_map(floor)
+    best: set[Cell] = set()
+    seen: set[Cell] = set()
+    for cell in sorted(floor - blocked):
+        if cell not in seen:
+            region = reachable(cell, neighbours, blocked)
+            seen |= region
+            best = region if len(region) > len(best) else best
+    return best
 
 
 def pull_options(boxes: list[Cell], index: int, robot_area: set[Cell],
@@ -93,9 +146,11 @@ def reverse_play(floor: set[Cell], goals: list[Cell], robot: Cell, pulls: int,
                  rng: random.Random) -> tuple[list[Cell], Cell]:
     """Pull boxes away from their goals; returns (box cells, robot cell)."""
     boxes = goals[:]
+    neighbours = neighbour_map(floor)
+    free = len(floor) - len(boxes)
     for _ in range(pulls):
         occupied = set(boxes)
-        area = reachable(robot, floor, occupied)
+        area = reachable(robot, neighbours, occupied)
         unmoved = [i for i, (b, g) in enumerate(zip(boxes, goals)) if b == g]
         index = rng.choice(unmoved) if unmoved and rng.random() < 0.5 else rng.randrange(len(boxes))
         options = pull_options(boxes, index, area, floor, occupied)
@@ -108,7 +163,8 @@ def reverse_play(floor: set[Cell], goals: list[Cell], robot: Cell, pulls: int,
             if back not in floor or back in occupied:
                 break
             moved = (occupied - {boxes[index]}) | {robot}
-            if len(reachable(back, floor, moved)) < len(area) // 2:
+            room = min(len(area), free // 2)
+            if len(reachable(back, neighbours, moved, room)) < room:
                 break  # the robot would wall itself into a pocket
             boxes[index], robot, occupied = robot, back, moved
     return boxes, robot
@@ -143,7 +199,7 @@ def build(rng: random.Random, size: int, boxes: int, density: float, pulls: int 
     pulls = 10 * boxes if pulls is None else pulls
     for _ in range(MAX_TRIES):  # redraw goals until some box actually moved
         goals = rng.sample(cells, boxes)
-        robot = rng.choice([c for c in cells if c not in goals])
+        robot = rng.choice(sorted(largest_region(floor, set(goals))))
         start, robot = reverse_play(floor, goals, robot, pulls, rng)
         if start != goals:
             break

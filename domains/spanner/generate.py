@@ -17,9 +17,10 @@ DOMAIN = "spanner"
 DOMAIN_KEY = "spanner"
 PARAMS = {"spanners": 10, "nuts": 5, "locations": 10}
 PRESETS = {
-    "easy": {"spanners": 10, "nuts": 5, "locations": 10},
-    "medium": {"spanners": 60, "nuts": 30, "locations": 30},
-    "hard": {"spanners": 300, "nuts": 150, "locations": 100},
+    "easy": {"spanners": 5, "nuts": 3, "locations": 7},
+    "medium": {"spanners": 58, "nuts": 31, "locations": 29},
+    "hard": {"spanners": 287, "nuts": 143, "locations": 73},
+    "max": {"spanners": 487, "nuts": 244, "locations": 99},
 }
 
 

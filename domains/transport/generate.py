@@ -18,9 +18,10 @@ DOMAIN = "transport"
 DOMAIN_KEY = "transport"
 PARAMS = {"vehicles": 6, "packages": 15, "locations": 15, "capacity": 2, "degree": 3}
 PRESETS = {
-    "easy": {"vehicles": 6, "packages": 15, "locations": 15, "capacity": 2},
-    "medium": {"vehicles": 10, "packages": 60, "locations": 60, "capacity": 3},
-    "hard": {"vehicles": 8, "packages": 100, "locations": 200, "capacity": 3},
+    "easy": {"vehicles": 4, "packages": 8, "locations": 10, "capacity": 2},
+    "medium": {"vehicles": 15, "packages": 17, "locations": 16, "capacity": 6},
+    "hard": {"vehicles": 25, "packages": 37, "locations": 65, "capacity": 10},
+    "max": {"vehicles": 25, "packages": 45, "locations": 70, "capacity": 10},
 }
 
 
