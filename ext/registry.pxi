@@ -378,8 +378,9 @@ cdef enum:
 cdef class StateRegistry:
     """All packed states seen, a hash index over them, and per-state data.
 
-    Slots hold (32-bit hash tag << 32) | (id + 1), 0 = empty, so probing
-    rarely touches the state words of a non-matching state.
+    Slots hold (32-bit hash << 32) | (id + 1), 0 = empty: probing rarely
+    touches the words of a non-matching state, and growing the index never
+    rereads a state (the home slot is the hash's low bits).
     """
 
     cdef readonly int num_words
@@ -406,9 +407,8 @@ cdef class StateRegistry:
 
     cdef int32_t insert(self, const uint32_t* p, bint* is_new) except -1:
         """Id of the state with words p, adding it (with blank data) if unseen."""
-        cdef uint64_t hv = _hash_words(p, self.num_words)
-        cdef uint64_t tag = hv >> 32
-        cdef uint64_t i = hv & self.mask
+        cdef uint64_t tag = _hash_words(p, self.num_words) >> 32
+        cdef uint64_t i = tag & self.mask
         cdef uint64_t slot
         cdef int32_t sid
         while True:
@@ -444,11 +444,10 @@ cdef class StateRegistry:
         cdef uint64_t cap = (self.mask + 1) * 2
         self.slots.assign(cap, 0)
         self.mask = cap - 1
-        cdef uint64_t slot, i, hv
+        cdef uint64_t slot, i
         for slot in old:
             if slot:
-                hv = _hash_words(self.state(<int32_t>(slot & 0xFFFFFFFFULL) - 1), self.num_words)
-                i = hv & self.mask
+                i = (slot >> 32) & self.mask  # the tag is the hash: no state is reread
                 while self.slots[i]:
                     i = (i + 1) & self.mask
                 self.slots[i] = slot

@@ -120,12 +120,14 @@ class TaskView:
 class Heuristic:
     """Optional base class for Python heuristics (documents the protocol).
 
-    provides_preferred: the heuristic may return (h, preferred operators).
+    provides_preferred: set True when the heuristic returns (h, preferred
+    operators); only then does the search ask for and use them (eager
+    search re-evaluates expanded states to get them, so it costs calls).
     safe_dead_ends: math.inf is only returned for states that truly cannot
     reach the goal (lets search report "unsolvable" instead of "incomplete").
     """
 
-    provides_preferred: bool = True
+    provides_preferred: bool = False
     safe_dead_ends: bool = False
 
     def __init__(self, task: TaskView) -> None:
@@ -166,7 +168,7 @@ def _wrap(function: Any, task: GroundTask, name: str) -> _core.PythonEvaluator:
         function,
         task,
         name=name,
-        provides_preferred=bool(getattr(function, "provides_preferred", True)),
+        provides_preferred=bool(getattr(function, "provides_preferred", False)),
         safe=bool(getattr(function, "safe_dead_ends", False)),
     )
 

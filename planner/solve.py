@@ -1,0 +1,238 @@
+"""`planner.solve`: PDDL in, validated plan out.
+
+Parses, grounds, searches and validates in one call, with one time budget
+for the whole run, and reports where the time went. Domain and problem may
+be file paths or PDDL text.
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.errors import ArgumentError, PlannerError
+from planner.exitcodes import ExitCode
+from planner.heuristic_api import load_heuristic_file, make_python_evaluator
+from planner.parsing import ParsedTask, parse_files, parse_strings
+from planner.search import ALGORITHMS, SearchResult, SearchStatus, make_evaluator, search
+from planner.task import GroundTask
+
+DEFAULT_SEARCH = "lazy-gbfs"
+DEFAULT_HEURISTIC = "auto"
+
+
+class PlanValidationError(PlannerError):
+    """The search returned a plan the validator rejects: a planner bug."""
+
+    exit_code = ExitCode.SEARCH_CRITICAL_ERROR
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: SearchStatus
+    plan: tuple[str, ...] | None
+    """Operator names, '(op arg ...)', from the initial state to a goal."""
+    cost: int | None
+    unit_cost: bool
+    """False when the domain uses action costs (FD's 'general cost')."""
+    exit_code: ExitCode
+    statistics: dict[str, Any]
+    """expansions, evaluations, generated, dead_ends, reopened, initial_h,
+    parse_time, ground_time, search_time, total_time, peak_memory_kb, ..."""
+    validated_by: str | None = None
+    """'validator' (planner.validate) or 'ground-replay' when it could not run."""
+    task: GroundTask | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def solved(self) -> bool:
+        return self.status is SearchStatus.SOLVED
+
+
+def parse_search_spec(spec: str) -> tuple[str, float]:
+    """'gbfs' | 'lazy-gbfs' | 'astar' | 'wastar:W' | 'lazy-wastar:W' -> (algorithm, weight)."""
+    name, _, weight_text = spec.strip().lower().partition(":")
+    if name not in ALGORITHMS:
+        raise ArgumentError(f"unknown search '{spec}'; choose from gbfs, lazy-gbfs, astar, wastar:W")
+    weight = 1.0
+    if weight_text:
+        if not name.endswith("wastar"):
+            raise ArgumentError(f"search '{name}' takes no weight")
+        try:
+            weight = float(weight_text)
+        except ValueError:
+            raise ArgumentError(f"invalid weight in '{spec}'") from None
+        if not (math.isfinite(weight) and weight >= 0):
+            raise ArgumentError(f"weight must be a finite number >= 0 in '{spec}'")
+    elif name.endswith("wastar"):
+        weight = 5.0
+    return name, weight
+
+
+def _looks_like_pddl(text: str) -> bool:
+    return "(" in text and re.search(r"\(\s*define\b", text, re.IGNORECASE) is not None
+
+
+def parse_inputs(domain: str | Path, problem: str | Path) -> ParsedTask:
+    """Parse paths or PDDL strings (text is recognised by '(define')."""
+    d_text = isinstance(domain, str) and _looks_like_pddl(domain)
+    p_text = isinstance(problem, str) and _looks_like_pddl(problem)
+    if d_text != p_text:
+        d = Path(domain).read_text() if not d_text else str(domain)
+        p = Path(problem).read_text() if not p_text else str(problem)
+        return parse_strings(d, p)
+    if d_text:
+        return parse_strings(str(domain), str(problem))
+    for path in (domain, problem):
+        if not Path(path).is_file():
+            raise ArgumentError(f"file not found: {path}", path=str(path))
+    return parse_files(domain, problem)
+
+
+def resolve_heuristic(spec: Any, task: GroundTask):
+    """An Evaluator for 'ff'|'add'|'max'|'lmcut'|'goalcount'|'blind'|'auto',
+    'PATH.py[:Class]', or a Python heuristic class/instance/callable."""
+    if isinstance(spec, str):
+        low = spec.strip().lower()
+        if low == "auto":
+            low = "ff"
+        if low.endswith(".py") or ".py:" in spec:
+            cls = load_heuristic_file(spec)
+            return make_python_evaluator(cls, task)
+        return make_evaluator(low, task)
+    return make_evaluator(spec, task)
+
+
+def solve(
+    domain: str | Path,
+    problem: str | Path,
+    search: str = DEFAULT_SEARCH,
+    heuristic: Any = DEFAULT_HEURISTIC,
+    time_limit: float | None = None,
+    memory_limit: float | None = None,
+    preferred: bool | None = None,
+    validate: bool = True,
+) -> SolveResult:
+    """Solve a PDDL task.
+
+    search: gbfs, lazy-gbfs, astar, wastar:W (weighted A*, default W=5).
+    heuristic: ff (the 'auto' default), add, max, lmcut, goalcount, blind,
+    'PATH.py[:Class]', or a Python heuristic class or callable.
+    time_limit: seconds for the whole call; memory_limit: MiB of resident
+    memory, checked during search. preferred: use the heuristic's preferred
+    operators (default: yes for greedy and weighted searches when the
+    heuristic provides them, never for A*).
+    """
+    algorithm, weight = parse_search_spec(search)
+    start = time.perf_counter()
+    deadline = start + time_limit if time_limit else math.inf
+    parsed = parse_inputs(domain, problem)
+    parsed_at = time.perf_counter()
+    from planner.grounding import UnsolvableTaskError, ground
+
+    try:
+        task = ground(parsed, time_limit=_remaining(deadline))
+    except UnsolvableTaskError:
+        grounded_at = time.perf_counter()
+        stats = _times(start, parsed_at, grounded_at, 0.0)
+        return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
+    grounded_at = time.perf_counter()
+    evaluator = resolve_heuristic(heuristic, task)
+    use_pref = preferred if preferred is not None else (
+        algorithm != "astar" and bool(evaluator.provides_preferred))
+    result = _run_search(task, algorithm, weight, evaluator, use_pref, deadline, memory_limit)
+    searched_at = time.perf_counter()
+    validated_by = None
+    if result.solved and validate:
+        validated_by = validate_result(parsed, task, result)
+    stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
+    stats.update(_search_stats(result))
+    stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
+    stats["heuristic"] = evaluator.name
+    stats["validate_time"] = time.perf_counter() - searched_at
+    stats["total_time"] = time.perf_counter() - start
+    plan = tuple(task.operators[o] for o in result.plan) if result.plan is not None else None
+    return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
+                       stats, validated_by, task)
+
+
+def _remaining(deadline: float) -> float | None:
+    if deadline == math.inf:
+        return None
+    return max(deadline - time.perf_counter(), 0.001)
+
+
+def _run_search(task: GroundTask, algorithm: str, weight: float, evaluator, use_pref: bool,
+                deadline: float, memory_limit: float | None) -> SearchResult:
+    return search(
+        task,
+        algorithm,
+        evaluators=[evaluator],
+        preferred=[evaluator] if use_pref else None,
+        weight=weight,
+        time_limit=_remaining(deadline),
+        memory_limit=memory_limit,
+    )
+
+
+def _times(start: float, parsed_at: float, grounded_at: float, search_time: float) -> dict[str, Any]:
+    from planner.search import _core
+
+    return {
+        "parse_time": parsed_at - start,
+        "ground_time": grounded_at - parsed_at,
+        "search_time": search_time,
+        "total_time": time.perf_counter() - start,
+        "peak_memory_kb": _core.peak_memory_kb(),
+    }
+
+
+def _search_stats(result: SearchResult) -> dict[str, Any]:
+    s = result.statistics
+    return {
+        "expansions": s.expansions,
+        "evaluations": s.evaluations,
+        "generated": s.generated,
+        "dead_ends": s.dead_ends,
+        "reopened": s.reopened,
+        "initial_h": s.initial_h,
+        "registered_states": s.registered_states,
+        "bytes_per_state": s.bytes_per_state,
+        "peak_memory_kb": s.peak_memory_kb,
+    }
+
+
+def validate_result(parsed: ParsedTask, task: GroundTask, result: SearchResult) -> str:
+    """Check the plan with the independent validator; replay it on the
+    grounded task only when the validator cannot interpret the PDDL.
+    Raises PlanValidationError for an invalid plan (a planner bug)."""
+    from planner.errors import UnsupportedFeatureError
+    from planner.plan import PlanStep
+    from planner.validate import validate_parsed
+
+    assert result.plan is not None
+    steps = []
+    for o in result.plan:
+        name, *args = task.operators[o].strip("()").split()
+        steps.append(PlanStep(name, tuple(args)))
+    try:
+        report = validate_parsed(parsed, steps)
+    except UnsupportedFeatureError:
+        replay_on_task(task, result.plan)
+        return "ground-replay"
+    if not report.valid:
+        raise PlanValidationError("search produced an invalid plan:\n" + report.describe())
+    return "validator"
+
+
+def replay_on_task(task: GroundTask, plan: tuple[int, ...]) -> None:
+    """Execute a plan with the GroundTask's reference semantics."""
+    state = frozenset(int(f) for f in task.init)
+    for i, o in enumerate(plan):
+        if not task.applicable(state, o):
+            raise PlanValidationError(f"step {i + 1} {task.operators[o]} is not applicable")
+        state = task.apply(state, o)
+    if not task.is_goal(state):
+        raise PlanValidationError("plan does not reach the goal")
