@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -36,6 +37,7 @@ sys.path.insert(0, str(REPO))
 from domains import DOMAIN_NAMES, PRESET_NAMES, domain_file, generate  # noqa: E402
 
 SHARED = Path("../shared/benchmarks/ipc2023-learning")
+MEMORY_ERRORS = re.compile(r"MemoryError|Cannot allocate memory|std::bad_alloc|memory limit")
 FD = Path(sys.executable).parent.parent / "lib/python3.11/site-packages/up_fast_downward/downward/fast-downward.py"
 
 OUR_RUNNER = """
@@ -82,16 +84,23 @@ class Result:
 # -- running a process with a timeout and its own peak RSS --------------------
 
 
-def run_measured(cmd: list[str], timeout: float, cwd: Path) -> Run:
+def run_measured(cmd: list[str], timeout: float, memory_mb: int, cwd: Path) -> Run:
     """Run cmd in its own process group; peak RSS (KB) of it and its children.
 
     os.wait4 returns the child's rusage, whose ru_maxrss also covers the
     grandchildren it waited for (FD's driver runs the translator as one).
+    The address-space limit keeps a runaway grounding from starving the
+    other users of the machine; the group is killed if we are interrupted.
     """
+    def limit_memory() -> None:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     out_path, err_path = cwd / ".bench_stdout", cwd / ".bench_stderr"
     with open(out_path, "w") as out, open(err_path, "w") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True,
+                                preexec_fn=limit_memory)
         timed_out = threading.Event()
 
         def kill() -> None:
@@ -102,12 +111,21 @@ def run_measured(cmd: list[str], timeout: float, cwd: Path) -> Run:
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
         finally:
             timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
-    state = "timeout" if timed_out.is_set() else ("ok" if proc.returncode == 0 else "error")
-    run = Run(state, wall, usage.ru_maxrss, out_path.read_text(), err_path.read_text())
+    stdout, stderr = out_path.read_text(), err_path.read_text()
+    if timed_out.is_set():
+        state = "timeout"
+    elif proc.returncode == 0:
+        state = "ok"
+    else:
+        state = "memout" if MEMORY_ERRORS.search(stdout + stderr) else "error"
+    run = Run(state, wall, usage.ru_maxrss, stdout, stderr)
     out_path.unlink()
     err_path.unlink()
     return run
@@ -116,9 +134,9 @@ def run_measured(cmd: list[str], timeout: float, cwd: Path) -> Run:
 # -- the two contestants -------------------------------------------------------
 
 
-def run_ours(task: Task, timeout: float, workdir: Path) -> dict:
+def run_ours(task: Task, timeout: float, memory_mb: int, workdir: Path) -> dict:
     cmd = [sys.executable, "-c", OUR_RUNNER, str(task.domain), str(task.problem), str(REPO)]
-    run = run_measured(cmd, timeout, workdir)
+    run = run_measured(cmd, timeout, memory_mb, workdir)
     result = {"status": run.status, "wall": run.wall, "peak_kb": run.peak_kb}
     if run.status == "ok":
         result.update(json.loads(run.stdout.strip().splitlines()[-1]))
@@ -131,11 +149,11 @@ FD_COUNT = re.compile(r"^Translator (facts|operators|peak memory): (\d+)", re.M)
 FD_PHASE = re.compile(r"^(Parsing|Normalizing task\.\.\.|Instantiating|Done!):? \[[\d.]+s CPU, ([\d.]+)s wall-clock\]", re.M)
 
 
-def run_fd(task: Task, timeout: float, workdir: Path) -> dict:
+def run_fd(task: Task, timeout: float, memory_mb: int, workdir: Path) -> dict:
     sas = workdir / "output.sas"
     cmd = [sys.executable, str(FD), "--sas-file", str(sas), "--translate",
            str(task.domain), str(task.problem)]
-    run = run_measured(cmd, timeout, workdir)
+    run = run_measured(cmd, timeout, memory_mb, workdir)
     sas.unlink(missing_ok=True)
     result = {"status": run.status, "wall": run.wall, "peak_kb": run.peak_kb}
     text = run.stdout + run.stderr
@@ -220,6 +238,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--domains", nargs="+", default=list(DOMAIN_NAMES), choices=DOMAIN_NAMES,
                         metavar="DOMAIN", help="domains to run (default: all ten)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per run (default 300)")
+    parser.add_argument("--memory", type=int, default=8000,
+                        help="address-space limit per run in MB (default 8000)")
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/grounding.md",
                         help="Markdown output; raw JSON goes beside it")
     parser.add_argument("--presets", nargs="*", default=["medium", "hard"], choices=PRESET_NAMES,
@@ -240,9 +260,9 @@ def main(argv: list[str] | None = None) -> None:
         tasks += generated_tasks(domain, args.presets, args.seed, workdir / "tasks")
         for task in tasks:
             result = Result(task.label, task.size)
-            result.ours = run_ours(task, args.timeout, workdir)
+            result.ours = run_ours(task, args.timeout, args.memory, workdir)
             if not args.no_fd:
-                result.fd = run_fd(task, args.timeout, workdir)
+                result.fd = run_fd(task, args.timeout, args.memory, workdir)
             results.append(result)
             print(markdown([result]).splitlines()[-1], flush=True)
             args.out.write_text(markdown(results))
