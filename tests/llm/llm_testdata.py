@@ -15,3 +15,16 @@ def benchmark(domain: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"IPC 2023 benchmarks not found at {BENCHMARKS}")
     return path
+
+
+def needs_search_core() -> pytest.MarkDecorator:
+    """Skip unless the compiled core in this checkout has the Python plug-in API
+    (a stale build of planner/_core lacks StateView: rebuild with
+    `python setup.py build_ext --inplace`)."""
+    try:
+        from planner import _core
+
+        fresh = hasattr(_core, "StateView") and hasattr(_core, "SearchEngine")
+    except ImportError:
+        fresh = False
+    return pytest.mark.skipif(not fresh, reason="compiled search core missing or stale; rebuild it")

@@ -1,0 +1,290 @@
+"""What a sandbox worker can be asked to do with a candidate (runs inside the worker).
+
+A job has two phases. prepare(payload) is trusted: it reads and grounds the
+task and finds a reference plan, with the worker's CPU and memory limits
+already set but before the lock-down (it needs the file system). run(prepared)
+loads and calls the candidate after the lock-down. Both return JSON-able data;
+run returns a dict whose 'outcome' is one of planner.llm.sandbox.OUTCOMES.
+These functions execute candidate code, so only a worker process may call
+run(); tests drive them directly on trusted code.
+"""
+from __future__ import annotations
+
+import builtins
+import linecache
+import math
+import time
+import traceback
+import types
+from dataclasses import dataclass
+from typing import Any, Callable
+
+CANDIDATE_MODULE = "candidate_heuristic"
+CANDIDATE_FILE = "<candidate>"
+MAX_EXTRA_STATES = 200
+"""Successors of plan states the probe also evaluates (validity only)."""
+
+
+class CandidateError(Exception):
+    """The candidate's code does not define a usable heuristic class."""
+
+
+class InvalidValue(Exception):
+    """The heuristic returned something that is not a usable estimate."""
+
+
+@dataclass(frozen=True)
+class Job:
+    prepare: Callable[[dict[str, Any]], Any]
+    run: Callable[[Any], dict[str, Any]]
+
+
+def load_candidate(code: str, class_name: str | None = None) -> type:
+    """Execute candidate code in a fresh module and return its heuristic class."""
+    module = types.ModuleType(CANDIDATE_MODULE)
+    module.__dict__["__builtins__"] = builtins
+    # Tracebacks show the candidate's lines (the repair loop quotes them).
+    linecache.cache[CANDIDATE_FILE] = (len(code), None, code.splitlines(True), CANDIDATE_FILE)
+    exec(compile(code, CANDIDATE_FILE, "exec"), module.__dict__)  # noqa: S102 - sandboxed
+    if class_name is not None:
+        cls = module.__dict__.get(class_name)
+        if not isinstance(cls, type):
+            raise CandidateError(f"the code defines no class named {class_name!r}")
+        return cls
+    classes = [v for v in module.__dict__.values()
+               if isinstance(v, type) and v.__module__ == CANDIDATE_MODULE and "__call__" in vars(v)]
+    if len(classes) != 1:
+        raise CandidateError(f"expected one heuristic class with __call__, found {len(classes)}")
+    return classes[0]
+
+
+def check_value(result: Any, known_operators: dict[str, int] | None = None) -> float:
+    """The estimate in `result` (h or (h, preferred)), or InvalidValue saying why not.
+
+    Mirrors what the compiled search accepts, so a probe verdict predicts the search's.
+    """
+    if isinstance(result, (tuple, list)):
+        if len(result) != 2:
+            raise InvalidValue(f"returned a sequence of length {len(result)}; expected h or (h, preferred)")
+        if known_operators is not None and result[1] is not None:
+            for op in result[1]:
+                if isinstance(op, str) and op not in known_operators:
+                    raise InvalidValue(f"unknown preferred operator {op!r}")
+                if not isinstance(op, (str, int)) or isinstance(op, bool):
+                    raise InvalidValue(f"preferred operator {op!r} is neither a name nor an id")
+        result = result[0]
+    if result is None or isinstance(result, (str, bytes, bool)) or not _is_number(result):
+        raise InvalidValue(f"returned {result!r} ({type(result).__name__}); expected a number")
+    value = float(result)
+    if math.isnan(value):
+        raise InvalidValue("returned NaN")
+    if value < 0:
+        raise InvalidValue(f"returned a negative value {result!r}")
+    return value
+
+
+def _is_number(x: Any) -> bool:
+    try:
+        float(x)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+# -- load: does the code define the class? ------------------------------------------------
+
+def _load_run(payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        cls = load_candidate(payload["code"], payload.get("class_name"))
+    except CandidateError as err:
+        return {"outcome": "crash", "detail": str(err)}
+    return {"outcome": "ok", "class_name": cls.__name__}
+
+
+# -- shared task preparation --------------------------------------------------------------
+
+def prepare_task(payload: dict[str, Any]) -> dict[str, Any]:
+    """Ground the task and find a reference plan (trusted code, before lock-down)."""
+    from planner.grounding import ground_files
+    from planner.search import search
+
+    task = ground_files(payload["domain"], payload["problem"])
+    plan = payload.get("plan")
+    if plan is not None:
+        index = {name: i for i, name in enumerate(task.operators)}
+        missing = [p for p in plan if p not in index]
+        if missing:
+            raise ValueError(f"reference plan step {missing[0]!r} is not an operator of the task")
+        plan_ids = [index[p] for p in plan]
+    elif payload.get("needs_plan", True):
+        result = search(task, "gbfs", evaluators=["ff"], preferred=["ff"],
+                        time_limit=float(payload.get("plan_time_limit", 30)))
+        plan_ids = list(result.plan) if result.plan is not None else None
+    else:
+        plan_ids = None
+    _warm_up(task)
+    return {**payload, "task": task, "plan_ids": plan_ids}
+
+
+class _Zero:
+    def __init__(self, task: Any) -> None:
+        pass
+
+    def __call__(self, state: Any) -> float:
+        return 0.0
+
+
+def _warm_up(task: Any) -> None:
+    """Wrap a trivial heuristic once so that every module the plug-in path imports
+    lazily is loaded before the lock-down hides the file system."""
+    from planner.heuristic_api import make_python_evaluator
+
+    make_python_evaluator(_Zero, task)
+
+
+# -- probe: evaluate along a known plan -----------------------------------------------------
+
+def probe(cls: type, task: Any, plan: list[int] | None,
+          max_extra_states: int = MAX_EXTRA_STATES) -> dict[str, Any]:
+    """Construct the heuristic and check its values on states along a plan.
+
+    States on a plan are solvable, so h must be finite there, zero exactly at
+    the final (goal) state and positive before it. Successors of those states
+    are evaluated too, checking only that values are valid numbers and zero
+    only at goals. Returns a result dict with an outcome from OUTCOMES.
+    """
+    from planner import _core
+    from planner.heuristic_api import TaskView
+
+    start = time.perf_counter()
+    heuristic = cls(TaskView(task))
+    construct_time = time.perf_counter() - start
+    context = _core.ViewContext(task)
+    op_index = {name: i for i, name in enumerate(task.operators)}
+    states = _plan_states(task, plan)
+    extra = _successor_states(task, states, max_extra_states)
+    values: list[float] = []
+    calls, call_time = 0, 0.0
+    for i, (state, on_plan) in enumerate([(s, True) for s in states] + [(s, False) for s in extra]):
+        view = _core.StateView.from_ids(context, sorted(state))
+        t0 = time.perf_counter()
+        try:
+            h = check_value(heuristic(view), op_index)
+        except InvalidValue as err:
+            return _verdict("invalid-value", f"state {i}: {err}", values, construct_time)
+        finally:
+            call_time += time.perf_counter() - t0
+            calls += 1
+        goal = task.is_goal(state)
+        if on_plan:
+            values.append(h)
+        if goal and h != 0:
+            return _verdict("nonzero-at-goal", f"h = {h} in a goal state", values, construct_time)
+        if not goal and h == 0:
+            return _verdict("zero-at-nongoal", f"h = 0 in non-goal state {i}", values, construct_time)
+        if on_plan and math.isinf(h):
+            return _verdict("infinite-on-solvable",
+                            f"h = inf on plan state {i}, from which the plan reaches the goal",
+                            values, construct_time)
+    return {"outcome": "ok", "values": values, "construct_time": construct_time,
+            "calls": calls, "mean_call_time": call_time / max(1, calls),
+            "plan_length": len(states) - 1 if plan is not None else None}
+
+
+def _verdict(outcome: str, detail: str, values: list[float], construct_time: float) -> dict[str, Any]:
+    return {"outcome": outcome, "detail": detail, "values": values, "construct_time": construct_time}
+
+
+def _plan_states(task: Any, plan: list[int] | None) -> list[frozenset[int]]:
+    state = frozenset(int(f) for f in task.init)
+    states = [state]
+    for op in plan or ():
+        state = task.apply(state, op)
+        states.append(state)
+    return states
+
+
+def _successor_states(task: Any, states: list[frozenset[int]], limit: int) -> list[frozenset[int]]:
+    seen = set(states)
+    extra: list[frozenset[int]] = []
+    for state in states:
+        for op in range(task.num_operators):
+            if len(extra) >= limit:
+                return extra
+            if task.applicable(state, op):
+                succ = task.apply(state, op)
+                if succ not in seen:
+                    seen.add(succ)
+                    extra.append(succ)
+    return extra
+
+
+def _probe_run(prepared: dict[str, Any]) -> dict[str, Any]:
+    try:
+        cls = load_candidate(prepared["code"], prepared.get("class_name"))
+    except CandidateError as err:
+        return {"outcome": "crash", "detail": str(err)}
+    return probe(cls, prepared["task"], prepared["plan_ids"],
+                 int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
+
+
+# -- solve: greedy best-first search with the candidate -----------------------------------
+
+def solve(cls: type, task: Any, algorithm: str = "gbfs", time_limit: float = 60.0,
+          use_preferred: bool = False) -> dict[str, Any]:
+    """Search with the candidate as the heuristic; validate the plan it finds."""
+    from planner.heuristic_api import HeuristicError
+    from planner.search import SearchStatus, search
+
+    start = time.perf_counter()
+    try:
+        result = search(task, algorithm, evaluators=[cls], preferred=[cls] if use_preferred else None,
+                        time_limit=time_limit)
+    except HeuristicError as err:
+        cause = err.__cause__
+        if isinstance(cause, MemoryError):
+            raise cause
+        outcome = "invalid-value" if _is_value_error(cause) else "crash"
+        trace = "".join(traceback.format_exception(cause))[-4000:] if cause is not None else ""
+        return {"outcome": outcome, "detail": str(err)[:500], "traceback": trace}
+    stats = result.statistics
+    data = {"expansions": stats.expansions, "evaluations": stats.evaluations,
+            "search_time": stats.search_time, "total_time": time.perf_counter() - start,
+            "heuristic_calls": stats.heuristic_calls, "initial_h": stats.initial_h,
+            "status": result.status.value}
+    if result.status is SearchStatus.SOLVED:
+        state = _plan_states(task, list(result.plan))[-1]
+        if not task.is_goal(state):
+            return {"outcome": "crash", "detail": "search returned a plan that does not reach the goal", **data}
+        return {"outcome": "solved", "plan_cost": result.cost, "plan_length": len(result.plan),
+                "plan": [task.operators[o] for o in result.plan], **data}
+    outcome = {SearchStatus.OUT_OF_TIME: "timeout", SearchStatus.OUT_OF_MEMORY: "memout"}
+    return {"outcome": outcome.get(result.status, "unsolved"), **data}
+
+
+def _is_value_error(cause: BaseException | None) -> bool:
+    text = str(cause)
+    return isinstance(cause, (TypeError, ValueError)) and (
+        "expected a number" in text or "expected a non-negative" in text or "expected h or" in text
+        or "preferred operator" in text or "out of range" in text
+    )
+
+
+def _solve_run(prepared: dict[str, Any]) -> dict[str, Any]:
+    try:
+        cls = load_candidate(prepared["code"], prepared.get("class_name"))
+    except CandidateError as err:
+        return {"outcome": "crash", "detail": str(err)}
+    return solve(cls, prepared["task"], prepared.get("algorithm", "gbfs"),
+                 float(prepared.get("time_limit", 60)), bool(prepared.get("use_preferred", False)))
+
+
+def _no_plan(payload: dict[str, Any]) -> dict[str, Any]:
+    return prepare_task({**payload, "needs_plan": False})
+
+
+JOBS: dict[str, Job] = {
+    "load": Job(prepare=lambda payload: payload, run=_load_run),
+    "probe": Job(prepare=prepare_task, run=_probe_run),
+    "solve": Job(prepare=_no_plan, run=_solve_run),
+}

@@ -1,0 +1,165 @@
+"""The process that runs untrusted candidate code (started only by planner.llm.sandbox).
+
+It reads one job from stdin, imports the libraries candidates may use while
+it still can, then locks itself down before any candidate code runs: a fresh
+network namespace when the kernel allows it, an unprivileged user when
+started as root, resource limits (CPU time, address space, no new processes
+or threads, no file writes, no core dumps), descriptors above 2 closed and
+stdout/stderr pointed at /dev/null. The result goes back as one JSON line on
+a private duplicate of the original stdout, tagged with a nonce from the job.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+from typing import Any
+
+NOBODY = 65534
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNS = 0x00020000
+MAX_TRACEBACK = 4000
+EXIT_NO_RESULT = 3
+
+
+def main() -> None:
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    _preload()
+    result_fd = os.dup(1)
+    limits = job.get("limits", {})
+    _limit_resources(limits)
+    try:
+        from planner.llm.jobs import JOBS
+
+        spec = JOBS[job["job"]]
+        prepared = spec.prepare(job.get("payload", {}))
+    except BaseException as err:  # noqa: BLE001 - trusted phase: report, do not guess
+        result = {"outcome": "error", "detail": f"preparing the job failed: {type(err).__name__}: {err}"[:500],
+                  "traceback": _tail(traceback.format_exc())}
+    else:
+        isolation = _isolate(keep_fd=result_fd)
+        result = _run(spec.run, prepared)
+        result["isolation"] = isolation
+    line = job["nonce"] + " " + json.dumps(result, default=str) + "\n"
+    data = line.encode("utf-8", "replace")
+    while data:
+        data = data[os.write(result_fd, data):]
+    os._exit(0)  # skip atexit handlers and finalizers a candidate may have registered
+
+
+def _preload() -> None:
+    """Import what candidates and jobs need before file access is restricted."""
+    import collections, functools, heapq, itertools, math  # noqa: F401,E401
+
+    for name in ("numpy", "numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ma",
+                 "networkx", "encodings.idna", "planner._core", "planner.heuristic_api",
+                 "planner.search", "planner.grounding", "planner.pyperplan_compat",
+                 "planner.llm.jobs"):
+        try:
+            __import__(name)
+        except Exception:  # noqa: BLE001 - a job needing it reports the failure itself
+            pass
+
+
+def _limit_resources(limits: dict[str, Any]) -> None:
+    """CPU time and address space, for the trusted preparation and the candidate alike."""
+    cpu = int(limits.get("cpu_seconds", 60))
+    mem = int(limits.get("memory_mb", 2048)) * 1024 * 1024
+    _limit(resource.RLIMIT_CPU, cpu, cpu + 1)
+    _limit(resource.RLIMIT_AS, mem, mem)
+    _limit(resource.RLIMIT_CORE, 0, 0)
+
+
+def _isolate(keep_fd: int) -> dict[str, bool]:
+    """Apply every restriction this kernel and user allow; report which held."""
+    devnull = os.open(os.devnull, os.O_RDWR)  # before chroot hides /dev
+    done = {"netns": _unshare_network(), "chroot": _chroot(), "dropped_root": False}
+    if os.getuid() == 0:
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            done["dropped_root"] = True
+        except OSError:
+            pass
+    _limit(resource.RLIMIT_FSIZE, 0, 0)
+    done["nproc"] = _limit(resource.RLIMIT_NPROC, 0, 0) and os.getuid() != 0
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    os.closerange(3, keep_fd)
+    os.closerange(keep_fd + 1, 1 << 16)
+    _limit(resource.RLIMIT_NOFILE, 64, 64)
+    return done
+
+
+def _unshare_network() -> bool:
+    """A private, empty network namespace: sockets exist but reach nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(_CLONE_NEWNET) == 0:
+            return True
+        if os.getuid() != 0:
+            return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        pass
+    return False
+
+
+def _chroot() -> bool:
+    """Confine the file system view to the (empty, root-owned) working directory,
+    so nothing outside it can be read or created. Needs root or a user namespace."""
+    try:
+        if os.getuid() != 0:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER | _CLONE_NEWNS)
+        os.chroot(".")
+        os.chdir("/")
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
+def _limit(which: int, soft: int, hard: int) -> bool:
+    try:
+        _, old_hard = resource.getrlimit(which)
+        if old_hard != resource.RLIM_INFINITY:
+            hard = min(hard, old_hard)
+            soft = min(soft, hard)
+        resource.setrlimit(which, (soft, hard))
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _run(run: Any, prepared: Any) -> dict[str, Any]:
+    start = time.perf_counter()
+    try:
+        result = run(prepared)
+    except MemoryError:
+        result = {"outcome": "memout", "detail": "MemoryError"}
+    except RecursionError:
+        result = {"outcome": "crash", "detail": "RecursionError: maximum recursion depth exceeded"}
+    except BaseException as err:  # noqa: BLE001 - candidate code may raise anything
+        result = {"outcome": "crash", "detail": f"{type(err).__name__}: {err}"[:500],
+                  "traceback": _tail(traceback.format_exc())}
+    result["worker_time"] = time.perf_counter() - start
+    result["cpu_time"] = time.process_time()
+    return result
+
+
+def _tail(text: str) -> str:
+    return text if len(text) <= MAX_TRACEBACK else "..." + text[-MAX_TRACEBACK:]
+
+
+if __name__ == "__main__":
+    main()
