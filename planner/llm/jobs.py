@@ -17,6 +17,7 @@ import time
 import traceback
 import types
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 CANDIDATE_MODULE = "candidate_heuristic"
@@ -228,18 +229,41 @@ def _probe_run(prepared: dict[str, Any]) -> dict[str, Any]:
                  int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
 
 
-# -- solve: greedy best-first search with the candidate -----------------------------------
+# -- solve: planner.solve with the candidate as heuristic ---------------------------------
 
-def solve(cls: type, task: Any, algorithm: str = "gbfs", time_limit: float = 60.0,
-          use_preferred: bool = False) -> dict[str, Any]:
-    """Search with the candidate as the heuristic; validate the plan it finds."""
+WARM_DOMAIN = """(define (domain warm-up) (:requirements :strips) (:predicates (p) (q))
+  (:action a :parameters () :precondition (p) :effect (q)))"""
+WARM_PROBLEM = "(define (problem warm-up-1) (:domain warm-up) (:init (p)) (:goal (q)))"
+
+
+def prepare_solve(payload: dict[str, Any]) -> dict[str, Any]:
+    """Read and parse the task (so PDDL errors are reported as preparation errors)
+    and run planner.solve once on a one-action task, so that the parser tables and
+    every lazily imported module are in memory before the lock-down."""
+    from planner.solve import parse_inputs, solve as planner_solve
+
+    domain_text = Path(payload["domain"]).read_text(encoding="utf-8")
+    problem_text = Path(payload["problem"]).read_text(encoding="utf-8")
+    parse_inputs(domain_text, problem_text)
+    planner_solve(WARM_DOMAIN, WARM_PROBLEM, search="gbfs", heuristic=_Zero)
+    return {**payload, "domain_text": domain_text, "problem_text": problem_text}
+
+
+def solve(cls: type, domain_text: str, problem_text: str, search: str = "gbfs",
+          time_limit: float = 60.0, memory_mb: float | None = None,
+          use_preferred: bool | None = None) -> dict[str, Any]:
+    """Run planner.solve (parse, ground, search, validate) with the candidate.
+
+    This is what `planner solve --heuristic` does, so the figures measured
+    here are the ones the selected heuristic will show in use.
+    """
     from planner.heuristic_api import HeuristicError
-    from planner.search import SearchStatus, search
+    from planner.search import SearchStatus
+    from planner.solve import solve as planner_solve
 
-    start = time.perf_counter()
     try:
-        result = search(task, algorithm, evaluators=[cls], preferred=[cls] if use_preferred else None,
-                        time_limit=time_limit)
+        result = planner_solve(domain_text, problem_text, search=search, heuristic=cls,
+                               time_limit=time_limit, memory_limit=memory_mb, preferred=use_preferred)
     except HeuristicError as err:
         cause = err.__cause__
         if isinstance(cause, MemoryError):
@@ -248,16 +272,12 @@ def solve(cls: type, task: Any, algorithm: str = "gbfs", time_limit: float = 60.
         trace = "".join(traceback.format_exception(cause))[-4000:] if cause is not None else ""
         return {"outcome": outcome, "detail": str(err)[:500], "traceback": trace}
     stats = result.statistics
-    data = {"expansions": stats.expansions, "evaluations": stats.evaluations,
-            "search_time": stats.search_time, "total_time": time.perf_counter() - start,
-            "heuristic_calls": stats.heuristic_calls, "initial_h": stats.initial_h,
-            "status": result.status.value}
-    if result.status is SearchStatus.SOLVED:
-        state = _plan_states(task, list(result.plan))[-1]
-        if not task.is_goal(state):
-            return {"outcome": "crash", "detail": "search returned a plan that does not reach the goal", **data}
+    data = {key: stats.get(key) for key in ("expansions", "evaluations", "generated", "search_time",
+                                            "total_time", "ground_time", "initial_h", "peak_memory_kb")}
+    data["status"] = result.status.value
+    if result.solved:
         return {"outcome": "solved", "plan_cost": result.cost, "plan_length": len(result.plan),
-                "plan": [task.operators[o] for o in result.plan], **data}
+                "plan": list(result.plan), "validated_by": result.validated_by, **data}
     outcome = {SearchStatus.OUT_OF_TIME: "timeout", SearchStatus.OUT_OF_MEMORY: "memout"}
     return {"outcome": outcome.get(result.status, "unsolved"), **data}
 
@@ -275,16 +295,14 @@ def _solve_run(prepared: dict[str, Any]) -> dict[str, Any]:
         cls = load_candidate(prepared["code"], prepared.get("class_name"))
     except CandidateError as err:
         return {"outcome": "crash", "detail": str(err)}
-    return solve(cls, prepared["task"], prepared.get("algorithm", "gbfs"),
-                 float(prepared.get("time_limit", 60)), bool(prepared.get("use_preferred", False)))
-
-
-def _no_plan(payload: dict[str, Any]) -> dict[str, Any]:
-    return prepare_task({**payload, "needs_plan": False})
+    memory = prepared.get("memory_mb")
+    return solve(cls, prepared["domain_text"], prepared["problem_text"],
+                 prepared.get("search", "gbfs"), float(prepared.get("time_limit", 60)),
+                 float(memory) if memory is not None else None, prepared.get("use_preferred"))
 
 
 JOBS: dict[str, Job] = {
     "load": Job(prepare=lambda payload: payload, run=_load_run),
     "probe": Job(prepare=prepare_task, run=_probe_run),
-    "solve": Job(prepare=_no_plan, run=_solve_run),
+    "solve": Job(prepare=prepare_solve, run=_solve_run),
 }

@@ -59,7 +59,7 @@ def _preload() -> None:
     for name in ("numpy", "numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ma",
                  "networkx", "encodings.idna", "planner._core", "planner.heuristic_api",
                  "planner.search", "planner.grounding", "planner.pyperplan_compat",
-                 "planner.llm.jobs"):
+                 "planner.solve", "planner.validate", "planner.llm.jobs"):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - a job needing it reports the failure itself

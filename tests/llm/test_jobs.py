@@ -66,9 +66,19 @@ class UnknownPreferred(GoalCount):
 
 
 @pytest.fixture(scope="module")
-def bw_task():
+def bw_files():
     bw = benchmark("blocksworld")
-    return ground(bw / "domain.pddl", bw / "training" / "easy" / "p20.pddl")
+    return bw / "domain.pddl", bw / "training" / "easy" / "p20.pddl"
+
+
+@pytest.fixture(scope="module")
+def bw_task(bw_files):
+    return ground(*bw_files)
+
+
+@pytest.fixture(scope="module")
+def bw_texts(bw_files):
+    return tuple(p.read_text() for p in bw_files)
 
 
 @pytest.mark.parametrize("cls,outcome", [
@@ -96,20 +106,23 @@ def test_worked_examples_in_the_prompt_are_correct_and_solve_their_task(example,
     """The prompt teaches by these examples, so they must work with our interface."""
     [code] = code_blocks(prompt.load_template(example))
     cls = jobs.load_candidate(code)
-    task = ground(DATA / "domains" / f"{domain}-domain.pddl", DATA / "domains" / f"{domain}-p01.pddl")
+    files = DATA / "domains" / f"{domain}-domain.pddl", DATA / "domains" / f"{domain}-p01.pddl"
+    task = ground(*files)
     assert jobs.probe(cls, task, reference_plan(task))["outcome"] == "ok"
-    solved = jobs.solve(cls, task, time_limit=30)
+    solved = jobs.solve(cls, *(p.read_text() for p in files), time_limit=30)
     assert solved["outcome"] == "solved" and solved["plan_cost"] == solved["plan_length"]
+    assert solved["validated_by"] == "validator"
 
 
-def test_solve_reports_search_figures(bw_task):
-    result = jobs.solve(GoalCount, bw_task, time_limit=30)
+def test_solve_reports_search_figures(bw_texts):
+    result = jobs.solve(GoalCount, *bw_texts, time_limit=30)
     assert result["outcome"] == "solved"
     assert result["expansions"] > 0 and result["plan_cost"] == len(result["plan"])
+    assert result["validated_by"] == "validator" and result["search_time"] >= 0
     assert result["plan"][0].startswith("(")
 
 
-def test_solve_classifies_bad_values_and_crashes(bw_task):
+def test_solve_classifies_bad_values_and_crashes(bw_texts):
     class ReturnsNone(GoalCount):
         def __call__(self, state):
             return None
@@ -118,14 +131,14 @@ def test_solve_classifies_bad_values_and_crashes(bw_task):
         def __call__(self, state):
             return {}["missing"]
 
-    assert jobs.solve(ReturnsNone, bw_task, time_limit=10)["outcome"] == "invalid-value"
-    crashed = jobs.solve(Raises, bw_task, time_limit=10)
+    assert jobs.solve(ReturnsNone, *bw_texts, time_limit=10)["outcome"] == "invalid-value"
+    crashed = jobs.solve(Raises, *bw_texts, time_limit=10)
     assert crashed["outcome"] == "crash" and "KeyError" in crashed["traceback"]
 
 
-def test_candidate_tracebacks_quote_the_candidate_source(bw_task):
+def test_candidate_tracebacks_quote_the_candidate_source(bw_texts):
     code = "class H:\n    def __init__(self, task):\n        pass\n    def __call__(self, s):\n        return undefined_name\n"
-    result = jobs.solve(jobs.load_candidate(code), bw_task, time_limit=10)
+    result = jobs.solve(jobs.load_candidate(code), *bw_texts, time_limit=10)
     assert result["outcome"] == "crash"
     assert 'File "<candidate>", line 5' in result["traceback"] and "return undefined_name" in result["traceback"]
 
