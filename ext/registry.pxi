@@ -258,14 +258,14 @@ cdef class StatePacker:
     def _usable_groups(mutex_groups, changing, init):
         """Disjoint groups of changing facts with at most one true initially.
 
-        Overlapping groups are made disjoint (a fact joins the first group
-        listing it); groups of fewer than two facts gain nothing and become
-        plain bits. A group violated by the initial state is not a mutex group
+        Overlapping groups are made disjoint greedily, largest group first
+        (a fact joins the first group that takes it); groups of fewer than
+        two facts gain nothing and become plain bits. A group violated by the initial state is not a mutex group
         and is ignored rather than trusted.
         """
         taken = set()
         result = []
-        for g in mutex_groups:
+        for g in sorted(mutex_groups, key=len, reverse=True):
             members = []
             for x in g:
                 x = int(x)
@@ -373,37 +373,46 @@ cdef enum:
     ST_OPEN = 1
     ST_CLOSED = 2
     ST_DEAD = 3
+    CHUNK_BITS = 14  # states per storage chunk = 2**CHUNK_BITS
+
+
+cdef struct StateInfo:
+    int64_t g
+    int32_t parent
+    int32_t op
 
 
 cdef class StateRegistry:
     """All packed states seen, a hash index over them, and per-state data.
 
-    Slots hold (32-bit hash << 32) | (id + 1), 0 = empty: probing rarely
-    touches the words of a non-matching state, and growing the index never
-    rereads a state (the home slot is the hash's low bits).
+    States and their (g, parent, operator) records live in fixed-size chunks
+    rather than one growing vector, so growth never copies them and no
+    memory sits idle in doubled capacity. Slots hold
+    (32-bit hash << 32) | (id + 1), 0 = empty: probing rarely touches the
+    words of a non-matching state, and growing the index never rereads a
+    state (the home slot is the hash's low bits).
     """
 
     cdef readonly int num_words
-    cdef vector[uint32_t] words
+    cdef vector[vector[uint32_t]] word_chunks
+    cdef vector[vector[StateInfo]] info_chunks
+    cdef vector[uint8_t] status
     cdef vector[uint64_t] slots
     cdef uint64_t mask
     cdef readonly int32_t size
-    cdef vector[int64_t] g
-    cdef vector[int32_t] parent
-    cdef vector[int32_t] op
-    cdef vector[uint8_t] status
-    cdef vector[double] h   # used only by searches that need it (A* reopening)
-    cdef bint keep_h
 
-    def __init__(self, int num_words, bint keep_h=False):
+    def __init__(self, int num_words):
         self.num_words = num_words
         self.slots.assign(1024, 0)
         self.mask = 1023
         self.size = 0
-        self.keep_h = keep_h
 
     cdef inline const uint32_t* state(self, int32_t sid) noexcept:
-        return self.words.data() + <size_t>sid * self.num_words
+        return self.word_chunks[sid >> CHUNK_BITS].data() + (
+            <size_t>(sid & ((1 << CHUNK_BITS) - 1)) * self.num_words)
+
+    cdef inline StateInfo* info(self, int32_t sid) noexcept:
+        return &self.info_chunks[sid >> CHUNK_BITS][sid & ((1 << CHUNK_BITS) - 1)]
 
     cdef int32_t insert(self, const uint32_t* p, bint* is_new) except -1:
         """Id of the state with words p, adding it (with blank data) if unseen."""
@@ -424,13 +433,18 @@ cdef class StateRegistry:
         if self.size >= 2147483600:
             raise MemoryError("state registry full")
         sid = self.size
-        self.words.insert(self.words.end(), p, p + self.num_words)
-        self.g.push_back(0)
-        self.parent.push_back(-1)
-        self.op.push_back(-1)
+        if (sid & ((1 << CHUNK_BITS) - 1)) == 0:
+            self.word_chunks.push_back(vector[uint32_t]())
+            self.word_chunks.back().reserve(<size_t>self.num_words << CHUNK_BITS)
+            self.info_chunks.push_back(vector[StateInfo]())
+            self.info_chunks.back().reserve(1 << CHUNK_BITS)
+        self.word_chunks.back().insert(self.word_chunks.back().end(), p, p + self.num_words)
+        cdef StateInfo blank
+        blank.g = 0
+        blank.parent = -1
+        blank.op = -1
+        self.info_chunks.back().push_back(blank)
         self.status.push_back(ST_NEW)
-        if self.keep_h:
-            self.h.push_back(0.0)
         self.size += 1
         self.slots[i] = (tag << 32) | <uint64_t>(sid + 1)
         if <uint64_t>self.size * 10 > (self.mask + 1) * 7:
@@ -453,16 +467,15 @@ cdef class StateRegistry:
                 self.slots[i] = slot
 
     cdef size_t memory_bytes(self) noexcept:
-        return (self.words.capacity() * sizeof(uint32_t) + self.slots.capacity() * sizeof(uint64_t)
-                + self.g.capacity() * sizeof(int64_t) + self.parent.capacity() * sizeof(int32_t)
-                + self.op.capacity() * sizeof(int32_t) + self.status.capacity()
-                + self.h.capacity() * sizeof(double))
+        return (self.word_chunks.size() * (<size_t>self.num_words << CHUNK_BITS) * sizeof(uint32_t)
+                + self.info_chunks.size() * (<size_t>1 << CHUNK_BITS) * sizeof(StateInfo)
+                + self.slots.capacity() * sizeof(uint64_t) + self.status.capacity())
 
     cdef list trace(self, int32_t sid):
         """Operator ids on the parent chain from the initial state to sid."""
         plan = []
-        while self.parent[sid] >= 0:
-            plan.append(self.op[sid])
-            sid = self.parent[sid]
+        while self.info(sid).parent >= 0:
+            plan.append(self.info(sid).op)
+            sid = self.info(sid).parent
         plan.reverse()
         return plan

@@ -297,6 +297,7 @@ cdef class SearchEngine:
         cdef int nw = self.packer.num_words
         cdef Entry e
         cdef uint8_t st
+        cdef StateInfo* info
         cdef vector[double] keys
         keys.assign(self.n_key, 0.0)
 
@@ -334,7 +335,7 @@ cdef class SearchEngine:
                 self.mark_preferred()
             self.expansions += 1
             self.succ.generate(self.s_buf.data(), self.app)
-            g = reg.g[sid]
+            g = reg.info(sid).g
             for k in range(self.app.size()):
                 o = self.app[k]
                 self.generated += 1
@@ -348,9 +349,10 @@ cdef class SearchEngine:
                         reg.status[cid] = ST_DEAD
                         self.dead_ends += 1
                         continue
-                    reg.g[cid] = new_g
-                    reg.parent[cid] = sid
-                    reg.op[cid] = o
+                    info = reg.info(cid)
+                    info.g = new_g
+                    info.parent = sid
+                    info.op = o
                     reg.status[cid] = ST_OPEN
                     self.key_values(keys.data())
                     self.remember_h(cid, keys.data())
@@ -358,11 +360,12 @@ cdef class SearchEngine:
                     self.progress()
                     continue
                 st = reg.status[cid]
-                if st == ST_DEAD or new_g >= reg.g[cid]:
+                info = reg.info(cid)
+                if st == ST_DEAD or new_g >= info.g:
                     continue
-                reg.g[cid] = new_g
-                reg.parent[cid] = sid
-                reg.op[cid] = o
+                info.g = new_g
+                info.parent = sid
+                info.op = o
                 if self.reopen:
                     if st == ST_CLOSED:
                         self.reopened += 1
@@ -384,15 +387,17 @@ cdef class SearchEngine:
         cdef int nw = self.packer.num_words
         cdef Entry e
         cdef uint8_t st
+        cdef StateInfo* info
         cdef vector[double] keys
         keys.assign(self.n_key, 0.0)
 
         sid = self.register_initial()
         while True:
             # sid is a state reached by (parent, o) at cost g, accepted for evaluation
-            reg.g[sid] = g
-            reg.parent[sid] = parent
-            reg.op[sid] = o
+            info = reg.info(sid)
+            info.g = g
+            info.parent = parent
+            info.op = o
             self.pref.clear()
             if self.evaluate(self.s_buf.data(), self.use_pref):
                 reg.status[sid] = ST_DEAD
@@ -436,10 +441,10 @@ cdef class SearchEngine:
                 memcpy(self.p_buf.data(), reg.state(parent), nw * sizeof(uint32_t))
                 self.packer.apply_packed(t, self.par_buf.data(), self.p_buf.data(), o)
                 sid = reg.insert(self.p_buf.data(), &is_new)
-                g = reg.g[parent] + t.cost[o]
+                g = reg.info(parent).g + t.cost[o]
                 if not is_new:
                     st = reg.status[sid]
-                    if not (self.reopen and st != ST_DEAD and g < reg.g[sid]):
+                    if not (self.reopen and st != ST_DEAD and g < reg.info(sid).g):
                         continue
                 self.packer.unpack(self.p_buf.data(), self.s_buf.data())
                 break
