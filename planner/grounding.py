@@ -10,12 +10,12 @@ under any PYTHONHASHSEED.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from planner import datalog, relevance
+from planner import datalog, invariants, relevance
 from planner.datalog import Arg, BodyAtom, Constraint, Relation, Rule
 from planner.errors import PDDLInputError, PlannerError
 from planner.exitcodes import ExitCode
@@ -412,13 +412,30 @@ def ground(parsed: ParsedTask, time_limit: float | None = None,
     """
     deadline = time.monotonic() + time_limit if time_limit else None
     try:
-        task = Grounder(normalize(parsed), deadline).ground()
+        normal = normalize(parsed)
+        task = Grounder(normal, deadline).ground()
+        task = _with_mutex_groups(normal, task, deadline)
         if prune_irrelevant:
             task = relevance.prune_irrelevant(task)
     except MemoryError:
         raise datalog.GroundingLimitError(
             "grounding ran out of memory", exit_code=ExitCode.TRANSLATE_OUT_OF_MEMORY) from None
     return task
+
+
+def _with_mutex_groups(normal: NormalTask, task: GroundTask,
+                       deadline: float | None) -> GroundTask:
+    """Prune operators with mutex preconditions (as FD does) and keep a disjoint
+    cover of the groups for packing states. Synthesis that runs out of its time
+    only finds fewer groups, never wrong ones."""
+    budget = invariants.DEFAULT_TIME_LIMIT
+    if deadline is not None:
+        budget = max(0.0, min(budget, deadline - time.monotonic()))
+    groups = invariants.find_mutex_groups(normal, task, time_limit=budget)
+    if invariants.goal_is_mutex(task, groups):
+        raise UnsolvableTaskError("the goal needs two mutually exclusive facts")
+    pruned = invariants.prune_operators(task, groups)
+    return replace(pruned, mutex_groups=invariants.choose_packing_groups(groups, task.num_facts))
 
 
 def ground_files(domain_path: str | Path, problem_path: str | Path,

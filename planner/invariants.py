@@ -617,6 +617,13 @@ def _select(csr: CSR, keep: np.ndarray) -> CSR:
     return CSR(ptr, csr.idx[starts + offset].astype(np.int32))
 
 
+def _select_names(names, keep: np.ndarray):
+    """Keep lazy operator names lazy (planner.task.OperatorNames.select)."""
+    if hasattr(names, "select"):
+        return names.select(keep)
+    return tuple(names[i] for i in keep.tolist())
+
+
 def prune_operators(task: GroundTask, groups: Sequence[np.ndarray]) -> GroundTask:
     """Drop operators whose positive precondition holds two facts of one mutex
     group: they are applicable in no reachable state."""
@@ -633,7 +640,7 @@ def prune_operators(task: GroundTask, groups: Sequence[np.ndarray]) -> GroundTas
             cond_pos=_select(cond.cond_pos, eff_ids), cond_neg=_select(cond.cond_neg, eff_ids),
             add=_select(cond.add, eff_ids), delete=_select(cond.delete, eff_ids))
     return replace(
-        task, operators=tuple(task.operators[i] for i in keep.tolist()), cost=task.cost[keep],
+        task, operators=_select_names(task.operators, keep), cost=task.cost[keep],
         pre_pos=_select(task.pre_pos, keep), pre_neg=_select(task.pre_neg, keep),
         add=_select(task.add, keep), delete=_select(task.delete, keep), conditional=cond)
 
