@@ -168,32 +168,49 @@ def probe(cls: type, task: Any, plan: list[int] | None,
     calls, call_time = 0, 0.0
     for i, (state, on_plan) in enumerate([(s, True) for s in states] + [(s, False) for s in extra]):
         view = _core.StateView.from_ids(context, sorted(state))
+        verdict, trace = None, ""
         t0 = time.perf_counter()
         try:
             h = check_value(heuristic(view), op_index)
         except InvalidValue as err:
-            return _verdict("invalid-value", f"state {i}: {err}", values, construct_time)
+            verdict = ("invalid-value", f"state {i}: {err}")
+        except MemoryError:
+            raise
+        except Exception as err:  # noqa: BLE001 - the candidate's bug, reported with its state
+            verdict = ("crash", f"state {i}: {type(err).__name__}: {err}"[:500])
+            trace = traceback.format_exc()[-4000:]
         finally:
             call_time += time.perf_counter() - t0
             calls += 1
         goal = task.is_goal(state)
-        if on_plan:
-            values.append(h)
-        if goal and h != 0:
-            return _verdict("nonzero-at-goal", f"h = {h} in a goal state", values, construct_time)
-        if not goal and h == 0:
-            return _verdict("zero-at-nongoal", f"h = 0 in non-goal state {i}", values, construct_time)
-        if on_plan and math.isinf(h):
-            return _verdict("infinite-on-solvable",
-                            f"h = inf on plan state {i}, from which the plan reaches the goal",
-                            values, construct_time)
+        if verdict is None:
+            if on_plan:
+                values.append(h)
+            if goal and h != 0:
+                verdict = ("nonzero-at-goal", f"h = {h} in a goal state")
+            elif not goal and h == 0:
+                verdict = ("zero-at-nongoal", f"h = 0 in non-goal state {i}")
+            elif on_plan and math.isinf(h):
+                verdict = ("infinite-on-solvable",
+                           f"h = inf on plan state {i}, from which the plan reaches the goal")
+        if verdict is not None:
+            result = {"outcome": verdict[0], "detail": verdict[1], "values": values,
+                      "construct_time": construct_time,
+                      "counterexample": _counterexample(task, state, goal, on_plan)}
+            if trace:
+                result["traceback"] = trace
+            return result
     return {"outcome": "ok", "values": values, "construct_time": construct_time,
             "calls": calls, "mean_call_time": call_time / max(1, calls),
             "plan_length": len(states) - 1 if plan is not None else None}
 
 
-def _verdict(outcome: str, detail: str, values: list[float], construct_time: float) -> dict[str, Any]:
-    return {"outcome": outcome, "detail": detail, "values": values, "construct_time": construct_time}
+def _counterexample(task: Any, state: frozenset[int], goal: bool, on_plan: bool,
+                    max_atoms: int = 300) -> dict[str, Any]:
+    """The state a verdict is about, as a repair prompt would show it."""
+    atoms = sorted(task.facts[f] for f in state)
+    return {"atoms": [list(a) for a in atoms[:max_atoms]], "truncated": len(atoms) > max_atoms,
+            "is_goal": goal, "on_plan": on_plan}
 
 
 def _plan_states(task: Any, plan: list[int] | None) -> list[frozenset[int]]:

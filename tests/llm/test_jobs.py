@@ -95,6 +95,23 @@ def test_probe_outcomes(bw_task, cls, outcome):
         assert result["calls"] > len(plan) and result["mean_call_time"] > 0
 
 
+def test_probe_reports_the_counterexample_state(bw_task):
+    class CrashesAfterTheStart(GoalCount):
+        def __call__(self, state):
+            if ("arm-empty",) not in state:
+                raise KeyError("holding")
+            return super().__call__(state)
+
+    result = jobs.probe(AlwaysOne, bw_task, reference_plan(bw_task))
+    example = result["counterexample"]
+    assert example["is_goal"] and example["on_plan"]
+    assert all(tuple(a) in bw_task.fact_index for a in example["atoms"])
+    crashed = jobs.probe(CrashesAfterTheStart, bw_task, reference_plan(bw_task))
+    assert crashed["outcome"] == "crash" and "KeyError" in crashed["detail"]
+    assert "raise KeyError" in crashed["traceback"]
+    assert ["arm-empty"] not in crashed["counterexample"]["atoms"]
+
+
 def test_probe_without_plan_checks_the_initial_state_and_its_successors(bw_task):
     result = jobs.probe(GoalCount, bw_task, None)
     assert result["outcome"] == "ok" and len(result["values"]) == 1 and result["calls"] > 1
