@@ -24,6 +24,12 @@ from planner.parsing import ParsedTask
 
 EQUALITY = "="
 MAX_DNF_TERMS = 4096
+GOAL_REACHED = "__goal-reached"
+GOAL_ACTION = "__reach-goal"
+"""A goal that is not a conjunction of literals becomes an artificial action
+adding GOAL_REACHED (as Fast Downward's translator does with an axiom). Names
+starting with '__' cannot be PDDL names, so these never clash with the
+domain's and are dropped from plans (planner.task.is_artificial)."""
 
 
 @dataclass(frozen=True)
@@ -253,8 +259,11 @@ def normalize(parsed: ParsedTask) -> NormalTask:
     for action in sorted(domain.actions, key=lambda a: a.name):
         schemas.extend(_schemas_of(action, norm, has_metric))
     init, functions = set(parsed.init.atoms), dict(parsed.init.functions)
-    goal = _goal_literals(problem, norm)
     predicates = {str(p.name): len(p.terms) for p in domain.predicates}
+    goal, goal_schemas = _goal(problem, norm, has_metric)
+    if goal_schemas:
+        schemas.extend(goal_schemas)
+        predicates[GOAL_REACHED] = 0
     fluents = {e.atom.predicate for s in schemas for e in s.effects}
     return NormalTask(
         domain_name=str(domain.name), problem_name=str(problem.name), objects=objects,
@@ -301,12 +310,16 @@ def _dedupe(literals) -> tuple[Literal, ...]:
     return tuple(dict.fromkeys(literals))
 
 
-def _goal_literals(problem, norm: _Normalizer) -> tuple[Literal, ...]:
+def _goal(problem, norm: _Normalizer, has_metric: bool):
+    """(goal literals, extra schemas): a conjunction stays as it is; anything
+    else is reached through artificial actions, one per disjunct."""
     if problem.goal is None:
-        return ()
+        return (), []
     dnf = norm.dnf(problem.goal, True, {}, "the goal")
-    if len(dnf) != 1 or dnf[0][1]:
-        raise UnsupportedFeatureError(
-            "disjunctive or existential goals are not supported yet "
-            "(rewrite the goal as a conjunction of literals)")
-    return _dedupe(dnf[0][0])
+    if len(dnf) == 1 and not dnf[0][1]:
+        return _dedupe(dnf[0][0]), []
+    reached = Literal(GOAL_REACHED, (), True)
+    effect = Effect((), (), reached)
+    schemas = [Schema(GOAL_ACTION, extra, 0, _dedupe(lits), (effect,), 0)
+               for lits, extra in dnf]
+    return (reached,), schemas

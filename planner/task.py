@@ -17,6 +17,12 @@ Atom = tuple[str, ...]
 """A ground atom as (predicate, arg1, ..., argk), all lowercase."""
 
 
+def is_artificial(operator_name: str) -> bool:
+    """Operators the grounder adds (e.g. for disjunctive goals): '(__...'.
+    They are not PDDL actions and are left out of plans."""
+    return operator_name.startswith("(__")
+
+
 def atom_str(atom: Atom) -> str:
     """PDDL spelling of an atom: ('at', 'a', 'b') -> '(at a b)'."""
     return "(" + " ".join(atom) + ")"
