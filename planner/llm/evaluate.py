@@ -1,0 +1,197 @@
+"""Evaluate sampled candidates: extract, static check, probe, then solve the training tasks.
+
+Every stage can end a candidate's evaluation, and the record keeps why: the
+static rule and line, the probe's outcome and counterexample, or one sandbox
+outcome per training task. Records carry their provenance (model, sample
+index, cache key, template id and sha256) so results of different prompts or
+models are never mixed. The results file is rewritten atomically after each
+candidate; a rerun with the same settings reuses finished records.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from planner.llm.cache import atomic_write_json
+from planner.llm.extract import extract
+from planner.llm.sandbox import Limits, probe_candidate, solve_candidate
+from planner.llm.static_check import check
+
+log = logging.getLogger(__name__)
+
+RESULTS_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    """Limits of the evaluation; part of the results file's identity."""
+
+    time_limit: float = 300.0
+    """Seconds per training task (the reference method: 5 minutes)."""
+    memory_mb: int = 2048
+    search: str = "gbfs"
+    probe_cpu_seconds: int = 30
+    workers: int = 1
+    """Candidates evaluated at once (each runs its jobs one after another)."""
+
+    def identity(self) -> dict[str, Any]:
+        return {"time_limit": self.time_limit, "memory_mb": self.memory_mb, "search": self.search,
+                "probe_cpu_seconds": self.probe_cpu_seconds}
+
+
+@dataclass
+class CandidateRecord:
+    """Everything known about one sampled candidate."""
+
+    sample_index: int
+    key: str
+    """The response's cache key."""
+    provenance: dict[str, Any]
+    code: str | None = None
+    code_sha256: str | None = None
+    class_name: str | None = None
+    static: dict[str, Any] = field(default_factory=dict)
+    probe: dict[str, Any] | None = None
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Training-task path -> sandbox result (outcome, plan_cost, expansions, times...)."""
+
+    @property
+    def stage(self) -> str:
+        """How far the candidate got: no-code, rejected, probe-failed or evaluated."""
+        if self.code is None:
+            return "no-code"
+        if not self.static.get("ok"):
+            return "rejected"
+        if self.probe is not None and self.probe.get("outcome") != "ok":
+            return "probe-failed"
+        return "evaluated"
+
+    @property
+    def solved(self) -> list[str]:
+        return [t for t, r in self.runs.items() if r.get("outcome") == "solved"]
+
+    def reason(self) -> str:
+        """One line saying why the candidate failed (or how it did)."""
+        if self.stage == "no-code":
+            return f"no code: {self.static.get('message', '')}"
+        if self.stage == "rejected":
+            return f"rejected: line {self.static.get('line')}: [{self.static.get('rule')}] {self.static.get('message')}"
+        if self.stage == "probe-failed":
+            return f"probe: {self.probe['outcome']}: {self.probe.get('detail', '')}"
+        return f"solved {len(self.solved)}/{len(self.runs)}"
+
+
+def evaluate(
+    samples: Sequence[Any],
+    provenance: dict[str, Any],
+    domain: str | Path,
+    tasks: Sequence[str | Path],
+    settings: EvaluationSettings = EvaluationSettings(),
+    class_name: str | None = None,
+    results_path: str | Path | None = None,
+    progress: Callable[[CandidateRecord], None] | None = None,
+) -> list[CandidateRecord]:
+    """Evaluate each sample (planner.llm.sampler.Sample) on the training tasks.
+
+    The probe runs on the smallest task first: a candidate that fails it is not
+    run on the others. Candidates with identical code are evaluated once.
+    """
+    tasks = sorted((str(Path(t)) for t in tasks), key=lambda t: (Path(t).stat().st_size, t))
+    store = _ResultStore(results_path, settings, provenance, domain, tasks)
+    by_code: dict[str, CandidateRecord] = {}
+    lock = threading.Lock()
+
+    def one(sample: Any) -> CandidateRecord:
+        record = _screen(sample, provenance, class_name)
+        done = store.get(record)
+        if done is not None:
+            return done
+        if record.stage != "no-code" and record.static.get("ok"):
+            with lock:
+                twin = by_code.get(record.code_sha256 or "")
+            if twin is not None:
+                record.probe, record.runs = twin.probe, dict(twin.runs)
+            else:
+                _run(record, domain, tasks, settings)
+                with lock:
+                    by_code[record.code_sha256 or ""] = record
+        store.put(record)
+        if progress is not None:
+            progress(record)
+        return record
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        return list(pool.map(one, samples))
+
+
+def _screen(sample: Any, provenance: dict[str, Any], class_name: str | None) -> CandidateRecord:
+    record = CandidateRecord(sample.index, sample.key, dict(provenance))
+    got = extract(sample.content, class_name)
+    if got.code is None:
+        record.static = {"ok": False, "rule": "no-code", "line": None,
+                         "message": got.reason or sample.error or "no response"}
+        return record
+    result = check(got.code)
+    record.code = result.code
+    record.code_sha256 = hashlib.sha256(result.code.encode("utf-8")).hexdigest()
+    record.class_name = got.class_name
+    reason = result.reason
+    record.static = {"ok": result.ok, "rule": reason.rule if reason else None,
+                     "line": reason.line if reason else None,
+                     "message": reason.message if reason else None,
+                     "warnings": [str(w) for w in result.warnings]}
+    return record
+
+
+def _run(record: CandidateRecord, domain: str | Path, tasks: Sequence[str],
+         settings: EvaluationSettings) -> None:
+    assert record.code is not None
+    limits = Limits(cpu_seconds=settings.probe_cpu_seconds, memory_mb=settings.memory_mb)
+    probe = probe_candidate(record.code, domain, tasks[0], record.class_name, limits=limits)
+    record.probe = probe.as_dict()
+    if probe.outcome != "ok":
+        log.info("sample %d: probe %s (%s)", record.sample_index, probe.outcome, probe.detail)
+        return
+    for task in tasks:
+        result = solve_candidate(record.code, domain, task, record.class_name,
+                                 time_limit=settings.time_limit, memory_mb=settings.memory_mb,
+                                 search=settings.search)
+        record.runs[task] = result.as_dict()
+        record.runs[task].pop("plan", None)  # plans are long; cost and length are kept
+
+
+class _ResultStore:
+    """The results file: finished records keyed by cache key, valid for one setting."""
+
+    def __init__(self, path: str | Path | None, settings: EvaluationSettings,
+                 provenance: dict[str, Any], domain: str | Path, tasks: Sequence[str]) -> None:
+        self.path = Path(path) if path is not None else None
+        self.header = {"format": RESULTS_FORMAT, "settings": settings.identity(),
+                       "provenance": provenance, "domain": str(domain), "tasks": list(tasks)}
+        self.records: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        if self.path is not None and self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            if {k: data.get(k) for k in self.header} == self.header:
+                self.records = dict(data.get("records", {}))
+
+    def get(self, record: CandidateRecord) -> CandidateRecord | None:
+        stored = self.records.get(record.key)
+        if stored is None or stored.get("code_sha256") != record.code_sha256:
+            return None
+        return CandidateRecord(**stored)
+
+    def put(self, record: CandidateRecord) -> None:
+        with self._lock:
+            self.records[record.key] = asdict(record)
+            if self.path is not None:
+                atomic_write_json(self.path, {**self.header, "records": self.records})

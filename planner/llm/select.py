@@ -1,0 +1,76 @@
+"""Choosing among evaluated candidates: the best one, or a small portfolio.
+
+The reference method keeps the candidate that solves the most training tasks
+and breaks ties by the IPC agile score (1 within a second, then falling
+logarithmically to 0 at the time limit). Remaining ties go to fewer
+expansions, then to the lower sample index, so the choice is deterministic.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from planner.llm.evaluate import CandidateRecord
+
+
+def agile_score(seconds: float | None, limit: float) -> float:
+    """IPC 2023 agile score of one run: 1 if solved within 1 s, 0 if unsolved."""
+    if seconds is None:
+        return 0.0
+    if seconds <= 1.0:
+        return 1.0
+    if limit <= 1.0 or seconds >= limit:
+        return 0.0
+    return 1.0 - math.log(seconds) / math.log(limit)
+
+
+@dataclass(frozen=True, order=True)
+class Score:
+    """Sort key: more solved, then higher agile, then fewer expansions."""
+
+    solved: int
+    agile: float
+    neg_expansions: int
+
+    @property
+    def expansions(self) -> int:
+        return -self.neg_expansions
+
+
+def score(record: CandidateRecord, time_limit: float, tasks: Sequence[str] | None = None) -> Score:
+    """Score over `tasks` (default: all the record's runs)."""
+    runs = [record.runs.get(t, {}) for t in tasks] if tasks is not None else list(record.runs.values())
+    solved = [r for r in runs if r.get("outcome") == "solved"]
+    agile = sum(agile_score(r.get("total_time"), time_limit) for r in solved)
+    expansions = sum(int(r.get("expansions") or 0) for r in solved)
+    return Score(len(solved), round(agile, 9), -expansions)
+
+
+def select_best(records: Sequence[CandidateRecord], time_limit: float) -> CandidateRecord | None:
+    """The best candidate that solves at least one task, or None."""
+    ranked = rank(records, time_limit)
+    return ranked[0] if ranked else None
+
+
+def rank(records: Sequence[CandidateRecord], time_limit: float) -> list[CandidateRecord]:
+    """Candidates that solve something, best first."""
+    useful = [r for r in records if r.solved]
+    return sorted(useful, key=lambda r: (score(r, time_limit), -r.sample_index), reverse=True)
+
+
+def portfolio(records: Sequence[CandidateRecord], time_limit: float, size: int = 3) -> list[CandidateRecord]:
+    """Greedy cover: the best candidate, then each next one adds the most tasks
+    not solved yet (ties by score). Stops at `size` or when nothing is added."""
+    chosen: list[CandidateRecord] = []
+    covered: set[str] = set()
+    pool = rank(records, time_limit)
+    while pool and len(chosen) < size:
+        best = max(pool, key=lambda r: (len(set(r.solved) - covered), score(r, time_limit),
+                                        -r.sample_index))
+        if chosen and not set(best.solved) - covered:
+            break
+        chosen.append(best)
+        covered |= set(best.solved)
+        pool.remove(best)
+    return chosen

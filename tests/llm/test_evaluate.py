@@ -1,0 +1,73 @@
+"""End to end: prompt -> replayed samples over HTTP -> evaluation in the sandbox -> selection."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from llm_testdata import needs_search_core
+from planner.llm import evaluate as evaluate_module
+from planner.llm.cache import ResponseCache
+from planner.llm.evaluate import EvaluationSettings, evaluate
+from planner.llm.prompt import build_prompt
+from planner.llm.sampler import Sampler, SamplerConfig
+from planner.llm.select import select_best
+from replay_server import Reply, ReplayServer, recorded
+
+pytestmark = needs_search_core()
+
+NAMES = ["syntax_error", "good_blocksworld", "fork_attempt", "nan_return", "slow_but_correct",
+         "prose_only", "good_blocksworld"]
+SETTINGS = EvaluationSettings(time_limit=10, memory_mb=1024, probe_cpu_seconds=5, workers=2)
+
+
+def test_sampled_candidates_are_screened_evaluated_and_the_good_one_selected(
+        tmp_path, blocksworld, training_tasks, monkeypatch):
+    prompt = build_prompt(blocksworld / "domain.pddl", training_tasks)
+    with ReplayServer([Reply(recorded(n)) for n in NAMES]) as server:
+        config = SamplerConfig(model="replay", n=len(NAMES), concurrency=1, api_key="k",
+                               base_url=server.base_url)
+        samples = Sampler(config, ResponseCache(tmp_path / "cache")).sample(prompt.as_list())
+    provenance = {"model": "replay", "template": prompt.template,
+                  "template_sha256": prompt.template_sha256}
+    tasks = training_tasks[:2]
+    results = tmp_path / "results.json"
+    records = evaluate(samples, provenance, blocksworld / "domain.pddl", tasks, SETTINGS,
+                       class_name=prompt.class_name, results_path=results)
+
+    stages = [r.stage for r in records]
+    assert stages == ["rejected", "evaluated", "rejected", "probe-failed", "evaluated", "no-code",
+                      "evaluated"]
+    assert records[0].static["rule"] == "syntax" and records[2].static["rule"] == "import"
+    assert records[3].probe["outcome"] == "invalid-value"
+    assert "NaN" in records[3].reason()
+    good = records[1]
+    assert len(good.solved) == 2 and all(r["plan_cost"] > 0 for r in good.runs.values())
+    assert records[6].runs == good.runs  # identical code is evaluated once
+    best = select_best(records, SETTINGS.time_limit)
+    assert best is not None and best.code_sha256 == good.code_sha256
+    assert best.provenance["template_sha256"] == prompt.template_sha256
+
+    saved = json.loads(results.read_text())
+    assert saved["settings"]["time_limit"] == 10 and len(saved["records"]) == len(set(s.key for s in samples))
+
+    def no_more_jobs(*args, **kwargs):
+        raise AssertionError("a finished candidate was evaluated again")
+
+    monkeypatch.setattr(evaluate_module, "probe_candidate", no_more_jobs)
+    monkeypatch.setattr(evaluate_module, "solve_candidate", no_more_jobs)
+    again = evaluate(samples, provenance, blocksworld / "domain.pddl", tasks, SETTINGS,
+                     class_name=prompt.class_name, results_path=results)
+    assert [r.reason() for r in again] == [r.reason() for r in records]
+
+
+def test_changed_settings_invalidate_stored_results(tmp_path, blocksworld, training_tasks):
+    sample = type("S", (), {"index": 0, "key": "k0", "content": recorded("nan_return"), "error": None})()
+    results = tmp_path / "results.json"
+    first = evaluate([sample], {}, blocksworld / "domain.pddl", training_tasks[:1], SETTINGS,
+                     results_path=results)
+    assert first[0].stage == "probe-failed"
+    other = EvaluationSettings(time_limit=11, memory_mb=1024, probe_cpu_seconds=5)
+    store = evaluate_module._ResultStore(results, other, {}, blocksworld / "domain.pddl",
+                                         [str(training_tasks[0])])
+    assert store.records == {}
