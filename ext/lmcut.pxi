@@ -178,45 +178,52 @@ cdef class LMCut(Evaluator):
     cdef void _incremental_exploration(self) noexcept:
         """Update h^max after the cut's operators became cheaper: only facts
         whose supporting operators got cheaper are re-propagated."""
-        cdef int32_t o, r, k, f, j
+        cdef int32_t o, r, k, f, j, p, best
         cdef int64_t d, old_c, new_c
         cdef pair[int64_t, int32_t] top
+        cdef int32_t* supp = self.supp.data()
+        cdef int64_t* supp_cost = self.supp_cost.data()
+        cdef const int64_t* hmax = self.hmax.data()
+        cdef const int64_t* cost = self.cost.data()
+        cdef const int32_t* pre_of = self.pre_of.data()
+        cdef const int32_t* pre_of_ptr = self.pre_of_ptr.data()
+        cdef const int32_t* r_pre = self.r_pre.data()
+        cdef const int32_t* r_pre_ptr = self.r_pre_ptr.data()
+        cdef const int32_t* r_orig = self.r_orig.data()
         self.queue.clear()
         for o in self.cut_orig:
             for j in range(self.orig_ptr[o], self.orig_ptr[o + 1]):
                 r = self.orig_rel[j]
-                if self.supp[r] >= 0:
-                    self._enqueue_effects(r, self.supp_cost[r] + self.cost[o])
+                if supp[r] >= 0:
+                    self._enqueue_effects(r, supp_cost[r] + cost[o])
         while not self.queue.empty():
             top = self.queue.pop()
             d = top.first
             f = top.second
-            if self.hmax[f] < d:
+            if hmax[f] < d:
                 continue
-            for k in range(self.pre_of_ptr[f], self.pre_of_ptr[f + 1]):
-                r = self.pre_of[k]
-                if self.supp[r] != f:
+            for k in range(pre_of_ptr[f], pre_of_ptr[f + 1]):
+                r = pre_of[k]
+                if supp[r] != f:
                     continue
-                old_c = self.supp_cost[r]
-                if old_c > d:
-                    new_c = self._update_supporter(r)
-                    if new_c != old_c:
-                        self._enqueue_effects(r, new_c + self.cost[self.r_orig[r]])
-
-    cdef int64_t _update_supporter(self, int32_t r) noexcept:
-        """Re-pick a precondition of maximal h^max as r's supporter."""
-        cdef int32_t k, p, best = self.supp[r]
-        for k in range(self.r_pre_ptr[r], self.r_pre_ptr[r + 1]):
-            p = self.r_pre[k]
-            if self.hmax[p] > self.hmax[best]:
-                best = p
-        self.supp[r] = best
-        self.supp_cost[r] = self.hmax[best]
-        return self.hmax[best]
+                old_c = supp_cost[r]
+                if old_c <= d:
+                    continue
+                # Re-pick a precondition of maximal h^max as supporter.
+                best = f
+                for j in range(r_pre_ptr[r], r_pre_ptr[r + 1]):
+                    p = r_pre[j]
+                    if hmax[p] > hmax[best]:
+                        best = p
+                supp[r] = best
+                new_c = hmax[best]
+                supp_cost[r] = new_c
+                if new_c != old_c:
+                    self._enqueue_effects(r, new_c + cost[r_orig[r]])
 
     # -- goal zone and cut ---------------------------------------------------
 
-    cdef bint _has_zero_cost_achiever(self, int32_t f) noexcept:
+    cdef inline bint _has_zero_cost_achiever(self, int32_t f) noexcept:
         cdef int32_t k
         for k in range(self.eff_of_ptr[f], self.eff_of_ptr[f + 1]):
             if self.cost[self.r_orig[self.eff_of[k]]] == 0:
@@ -268,8 +275,16 @@ cdef class LMCut(Evaluator):
     cdef void _find_cut(self, const uint8_t* state) noexcept:
         """Forward from the state along supporters, staying out of the goal
         zone; operators that step into the zone form the cut."""
-        cdef int32_t f, k, r, j
+        cdef int32_t f, k, r, j, e
         cdef bint hits_zone
+        # Raw pointers: stores to the uint8 status array may alias anything,
+        # which would otherwise force reloading every vector's data pointer.
+        cdef uint8_t* status = self.status.data()
+        cdef const int32_t* supp = self.supp.data()
+        cdef const int32_t* pre_of = self.pre_of.data()
+        cdef const int32_t* pre_of_ptr = self.pre_of_ptr.data()
+        cdef const int32_t* r_eff = self.r_eff.data()
+        cdef const int32_t* r_eff_ptr = self.r_eff_ptr.data()
         self.stack.clear()
         self.cut.clear()
         self._enter_before(self.art_pre)
@@ -279,21 +294,22 @@ cdef class LMCut(Evaluator):
         while not self.stack.empty():
             f = self.stack.back()
             self.stack.pop_back()
-            for k in range(self.pre_of_ptr[f], self.pre_of_ptr[f + 1]):
-                r = self.pre_of[k]
-                if self.supp[r] != f:
+            for k in range(pre_of_ptr[f], pre_of_ptr[f + 1]):
+                r = pre_of[k]
+                if supp[r] != f:
                     continue
                 hits_zone = False
-                for j in range(self.r_eff_ptr[r], self.r_eff_ptr[r + 1]):
-                    if self.status[self.r_eff[j]] == _LMC_GOAL_ZONE:
+                for j in range(r_eff_ptr[r], r_eff_ptr[r + 1]):
+                    if status[r_eff[j]] == _LMC_GOAL_ZONE:
                         hits_zone = True
                         break
                 if hits_zone:
                     self.cut.push_back(r)
                     continue
-                for j in range(self.r_eff_ptr[r], self.r_eff_ptr[r + 1]):
-                    if self.status[self.r_eff[j]] != _LMC_BEFORE_GOAL_ZONE:
-                        self._enter_before(self.r_eff[j])
+                for j in range(r_eff_ptr[r], r_eff_ptr[r + 1]):
+                    e = r_eff[j]
+                    if status[e] != _LMC_BEFORE_GOAL_ZONE:
+                        self._enter_before(e)
 
     cdef inline void _enter_before(self, int32_t f) noexcept:
         self.status[f] = _LMC_BEFORE_GOAL_ZONE

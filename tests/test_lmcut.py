@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from test_relaxation import (
+    BENCH,
+    FD_TASKS,
+    fd_reference,
     HMax,
     all_states,
     core,
@@ -78,3 +82,21 @@ def test_dead_end_and_no_goals():
     assert LMCut(task).compute([0]) == (math.inf, [])
     assert LMCut(task).name == "lmcut"
     assert LMCut(task).is_safe
+
+
+@pytest.mark.parametrize("task_name", FD_TASKS)
+def test_initial_value_equals_fd_on_the_same_sas_task(task_name):
+    """With FD's operator and precondition order, LM-cut's tie-breaking (and
+    so its value) is FD's."""
+    task, fd = fd_reference(task_name)
+    assert LMCut(task).compute([int(f) for f in task.init])[0] == fd["lmcut"]
+
+
+@pytest.mark.parametrize("task_name", FD_TASKS)
+def test_initial_value_on_our_grounding_is_between_hmax_and_hff(task_name):
+    grounding = pytest.importorskip("planner.grounding")
+    _, fd = fd_reference(task_name)
+    domain = BENCH / task_name.split("/")[0] / "domain.pddl"
+    task = grounding.ground_files(domain, BENCH / (task_name + ".pddl"))
+    value = LMCut(task).compute([int(f) for f in task.init])[0]
+    assert fd["max"] <= value <= fd["ff"] or value == fd["lmcut"]

@@ -7,11 +7,15 @@ used by test_lmcut.py.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import importlib
+import importlib.util
 import itertools
 import math
 import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -273,3 +277,56 @@ def test_evaluator_metadata():
     assert HFF(task).provides_preferred and HAdd(task).provides_preferred
     assert not HMax(task).provides_preferred
     assert all(h.is_safe for h in (HMax(task), HAdd(task), HFF(task)))
+
+
+# -- cross-check with Fast Downward on IPC tasks ----------------------------------
+
+BENCH = Path(__file__).resolve().parent.parent / "../shared/benchmarks/ipc2023-learning"
+FD_TASKS = ["blocksworld/testing/easy/p05", "childsnack/testing/easy/p05",
+            "rovers/testing/easy/p10", "transport/testing/easy/p10", "spanner/testing/easy/p05"]
+
+
+def _bench_module():
+    """bench/heuristic_speed.py: FD translation, SAS loading, FD's values."""
+    path = Path(__file__).resolve().parent.parent / "bench" / "heuristic_speed.py"
+    spec = importlib.util.spec_from_file_location("heuristic_speed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.lru_cache(maxsize=None)
+def fd_reference(task_name):
+    """(SAS task as GroundTask, FD's initial values for max/add/ff/lmcut)."""
+    if not BENCH.is_dir():
+        pytest.skip("IPC 2023 benchmarks not available")
+    bench = _bench_module()
+    domain = BENCH / task_name.split("/")[0] / "domain.pddl"
+    with tempfile.TemporaryDirectory() as tmp:
+        sas = bench.translate(domain, BENCH / (task_name + ".pddl"), Path(tmp))
+        values = bench.fd_initial_values(sas, ["max", "add", "ff", "lmcut"], Path(tmp))
+        return bench.load_sas(sas), values
+
+
+@pytest.mark.parametrize("task_name", FD_TASKS)
+def test_initial_values_equal_fd_on_the_same_sas_task(task_name):
+    """Same facts, operators and precondition order as FD: equal values,
+    including h^FF (same best supporters under the same tie-breaking)."""
+    task, fd = fd_reference(task_name)
+    init = [int(f) for f in task.init]
+    for name, cls in (("max", HMax), ("add", HAdd), ("ff", HFF)):
+        assert cls(task).compute(init)[0] == fd[name], name
+
+
+@pytest.mark.parametrize("task_name", FD_TASKS)
+def test_initial_values_on_our_grounding(task_name):
+    """Our grounder's task: h^max and h^add equal FD's; h^FF depends on
+    tie-breaking among best supporters, so only its bounds are checked."""
+    grounding = pytest.importorskip("planner.grounding")
+    _, fd = fd_reference(task_name)
+    domain = BENCH / task_name.split("/")[0] / "domain.pddl"
+    task = grounding.ground_files(domain, BENCH / (task_name + ".pddl"))
+    init = [int(f) for f in task.init]
+    assert HMax(task).compute(init)[0] == fd["max"]
+    assert HAdd(task).compute(init)[0] == fd["add"]
+    assert fd["max"] <= HFF(task).compute(init)[0] <= fd["add"]
