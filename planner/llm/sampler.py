@@ -167,29 +167,37 @@ class Sampler:
 
     def sample(self, messages: Sequence[Mapping[str, str]], n: int | None = None) -> list[Sample]:
         """All n samples in index order; cached ones are not requested again."""
-        keys = self.keys(messages, n)
+        n = self.config.n if n is None else n
+        return self.sample_batch([(messages, i) for i in range(n)])
+
+    def sample_batch(self, requests: Sequence[tuple[Sequence[Mapping[str, str]], int]]) -> list[Sample]:
+        """One sample per (messages, sample index), in order, sharing the concurrency
+        limit: the repair loop sends one follow-up per failed candidate at once."""
+        params = self.config.request_params()
+        keys = [request_key(self.config.model, list(m), params, i) for m, i in requests]
         results: dict[int, Sample] = {}
         missing = []
-        for index, key in enumerate(keys):
+        for pos, ((_, index), key) in enumerate(zip(requests, keys)):
             entry = self.cache.get(key)
             if entry is None:
-                missing.append(index)
+                missing.append(pos)
             else:
-                results[index] = self._from_cache(index, key, entry)
-                self.usage.record(self.config.model, results[index])
+                results[pos] = self._from_cache(index, key, entry)
+                self.usage.record(self.config.model, results[pos])
         if missing and self.config.offline:
             raise CacheMissError(
                 f"offline mode: {len(missing)} of {len(keys)} responses are not cached "
-                f"(first missing: sample {missing[0]}, key {keys[missing[0]][:16]}...) in "
-                f"{self.cache.directory}; run once online or point --cache-dir at a filled cache"
+                f"(first missing: sample {requests[missing[0]][1]}, key {keys[missing[0]][:16]}...) "
+                f"in {self.cache.directory}; run once online or point --cache-dir at a filled cache"
             )
         if missing:
-            for sample in self._request_all(messages, [(i, keys[i]) for i in missing]):
-                results[sample.index] = sample
-        return [results[i] for i in range(len(keys))]
+            todo = [(requests[p][0], requests[p][1], keys[p]) for p in missing]
+            for pos, sample in zip(missing, self._request_all(todo)):
+                results[pos] = sample
+        return [results[p] for p in range(len(keys))]
 
     def _request_all(
-        self, messages: Sequence[Mapping[str, str]], todo: list[tuple[int, str]]
+        self, todo: list[tuple[Sequence[Mapping[str, str]], int, str]]
     ) -> list[Sample]:
         client = self._get_client()
         workers = max(1, min(self.config.concurrency, len(todo)))
@@ -197,7 +205,7 @@ class Sampler:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm-sample") as pool:
             futures: list[Future[Sample]] = [
                 pool.submit(self._request_one, client, messages, index, key, stop)
-                for index, key in todo
+                for messages, index, key in todo
             ]
             done, pending = wait(futures, return_when=FIRST_EXCEPTION)
             for future in pending:

@@ -1,0 +1,111 @@
+"""The learning pipeline for one domain: prompt, sample, evaluate, repair, select, write.
+
+This is what `planner learn` runs. Each stage's output is persisted as it is
+produced (response cache, results files, the heuristic file), so a learner
+stopped at any point (IPC: SIGTERM at the limit) keeps its best heuristic so
+far, and a rerun resumes without new LLM calls or repeated evaluations.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from planner.llm.evaluate import CandidateRecord, EvaluationSettings, evaluate
+from planner.llm.prompt import build_prompt
+from planner.llm.repair import repair_messages, repair_template_sha256
+from planner.llm.sampler import Sample, Sampler
+from planner.llm.select import score, select_best
+from planner.llm.store import domain_fingerprint, write_heuristic
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LearnSettings:
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    repair_rounds: int = 1
+    """Follow-up rounds for candidates with a concrete failure (0: the reference method)."""
+
+
+@dataclass
+class LearnResult:
+    best: CandidateRecord | None
+    records: list[CandidateRecord]
+    output: Path | None
+
+    def summary(self) -> dict[str, Any]:
+        stages: dict[str, int] = {}
+        for r in self.records:
+            stages[r.stage] = stages.get(r.stage, 0) + 1
+        return {"candidates": len(self.records), "stages": stages,
+                "best_sample": self.best.sample_index if self.best else None,
+                "best_solved": len(self.best.solved) if self.best else 0,
+                "output": str(self.output) if self.output else None}
+
+
+def learn(
+    domain: str | Path,
+    training_tasks: Sequence[str | Path],
+    output: str | Path,
+    sampler: Sampler,
+    settings: LearnSettings = LearnSettings(),
+    work_dir: str | Path | None = None,
+    on_improvement: Callable[[Path, CandidateRecord], None] | None = None,
+) -> LearnResult:
+    """Learn a heuristic for `domain` and write the best one to `output`.
+
+    work_dir holds the results files (default: beside output). Returns every
+    evaluated record, repairs included, and the selected one.
+    """
+    output = Path(output)
+    work = Path(work_dir) if work_dir is not None else output.parent / f"{output.stem}.work"
+    prompt = build_prompt(domain, training_tasks)
+    fingerprint = domain_fingerprint(Path(domain).read_text(encoding="utf-8"))
+    provenance = {"model": sampler.config.model, "temperature": sampler.config.temperature,
+                  "template": prompt.template, "template_sha256": prompt.template_sha256,
+                  "domain_fingerprint": fingerprint}
+    limit = settings.evaluation.time_limit
+    samples = sampler.sample(prompt.as_list())
+    records = evaluate(samples, provenance, domain, training_tasks, settings.evaluation,
+                       prompt.class_name, work / "results-round0.json")
+    written: CandidateRecord | None = None
+    written = _write_if_better(output, records, written, limit, on_improvement)
+    responses = {s.key: s.content or "" for s in samples}
+    current = records
+    for round_no in range(1, settings.repair_rounds + 1):
+        todo = [(r, repair_messages(prompt, r, responses.get(r.key, ""))) for r in current]
+        todo = [(r, m) for r, m in todo if m is not None]
+        if not todo:
+            break
+        repaired = sampler.sample_batch([(m, r.sample_index) for r, m in todo])
+        round_provenance = {**provenance, "repair_round": round_no,
+                            "repair_template_sha256": repair_template_sha256()}
+        current = evaluate(repaired, round_provenance, domain, training_tasks, settings.evaluation,
+                           prompt.class_name, work / f"results-round{round_no}.json")
+        for (origin, _), record in zip(todo, current):
+            record.provenance["repair_of"] = origin.key
+        responses.update({s.key: s.content or "" for s in repaired})
+        records.extend(current)
+        written = _write_if_better(output, records, written, limit, on_improvement)
+    return LearnResult(written, records, output if written is not None else None)
+
+
+def _write_if_better(output: Path, records: Sequence[CandidateRecord],
+                     written: CandidateRecord | None, limit: float,
+                     on_improvement: Callable[[Path, CandidateRecord], None] | None,
+                     ) -> CandidateRecord | None:
+    best = select_best(records, limit)
+    if best is None or (written is not None and score(best, limit) <= score(written, limit)):
+        return written
+    assert best.code is not None and best.class_name is not None
+    s = score(best, limit)
+    provenance = {**best.provenance, "sample_index": best.sample_index, "response_key": best.key,
+                  "code_sha256": best.code_sha256, "solved": s.solved, "agile": s.agile,
+                  "training_tasks": len(best.runs), "time_limit": limit}
+    path = write_heuristic(output, best.code, best.class_name, provenance)
+    log.info("new best heuristic (sample %d, solved %d) written to %s", best.sample_index, s.solved, path)
+    if on_improvement is not None:
+        on_improvement(path, best)
+    return best

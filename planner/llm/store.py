@@ -1,0 +1,93 @@
+"""Writing a selected heuristic as a file `planner solve --heuristic` can load.
+
+The file is the candidate's code under a comment header saying where it came
+from (model, sample, prompt template and its sha256, the domain's
+fingerprint, training scores); a JSON sidecar holds the same provenance in
+full. Both are written atomically, so a learner killed mid-write never leaves
+a truncated heuristic. The domain fingerprint (sha256 of the domain PDDL with
+comments, case and whitespace normalised) lets `planner plan` refuse a
+heuristic learned for a different domain.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+from planner.llm.cache import atomic_write_json
+from planner.llm.errors import LLMError
+
+HEADER_MARK = "# planner-heuristic:"
+
+
+def domain_fingerprint(domain_text: str) -> str:
+    """sha256 of the domain with comments dropped, lowercased and whitespace collapsed."""
+    without_comments = "\n".join(line.split(";", 1)[0] for line in domain_text.splitlines())
+    canonical = " ".join(re.sub(r"([()])", r" \1 ", without_comments.lower()).split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def default_path(domain_file: str | Path, root: str | Path = "heuristics") -> Path:
+    """heuristics/<domain name>/<fingerprint prefix>.py"""
+    text = Path(domain_file).read_text(encoding="utf-8")
+    match = re.search(r"\(\s*domain\s+([^\s()]+)", text, re.IGNORECASE)
+    name = match.group(1).lower() if match else "unknown"
+    return Path(root) / name / f"{domain_fingerprint(text)[:16]}.py"
+
+
+def write_heuristic(path: str | Path, code: str, class_name: str,
+                    provenance: Mapping[str, Any]) -> Path:
+    """Write code with its provenance header, and PATH.json beside it; returns PATH."""
+    path = Path(path)
+    meta = {"class_name": class_name, **provenance}
+    header = "\n".join([
+        "# Heuristic written by an LLM and selected by `planner learn`; regenerate rather than edit.",
+        f"{HEADER_MARK} {json.dumps(meta, sort_keys=True, default=str)}",
+        "",
+    ])
+    _atomic_write_text(path, header + code)
+    atomic_write_json(path.with_suffix(path.suffix + ".json"), meta)
+    return path
+
+
+def read_provenance(path: str | Path) -> dict[str, Any]:
+    """The provenance recorded in a heuristic file's header."""
+    try:
+        with open(path, encoding="utf-8") as src:
+            for _ in range(5):
+                line = src.readline()
+                if line.startswith(HEADER_MARK):
+                    return json.loads(line[len(HEADER_MARK):])
+    except (OSError, ValueError) as err:
+        raise LLMError(f"cannot read the heuristic's provenance: {err}", path=path) from err
+    raise LLMError("not a heuristic written by `planner learn` (no provenance header)", path=path)
+
+
+def check_domain(path: str | Path, domain_file: str | Path) -> None:
+    """Refuse a heuristic learned for another domain (different fingerprint)."""
+    recorded = read_provenance(path).get("domain_fingerprint")
+    actual = domain_fingerprint(Path(domain_file).read_text(encoding="utf-8"))
+    if recorded != actual:
+        raise LLMError(f"heuristic was learned for a different domain (fingerprint "
+                       f"{str(recorded)[:12]}..., this domain {actual[:12]}...)", path=path)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
