@@ -31,6 +31,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import psutil
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -84,6 +86,25 @@ class Result:
 # -- running a process with a timeout and its own peak RSS --------------------
 
 
+def peak_rss_kb(pid: int) -> int:
+    """Largest peak RSS (VmHWM, KB) among pid and its descendants, read just
+    before a timeout kill: the kernel only folds a grandchild's peak into
+    wait4's figure when its parent reaps it, which a killed FD driver never does."""
+    try:
+        procs = [psutil.Process(pid)] + psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return 0
+    peak = 0
+    for proc in procs:
+        try:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        peak = max(peak, int(match.group(1)) if match else 0)
+    return peak
+
+
 def run_measured(cmd: list[str], timeout: float, memory_mb: int, cwd: Path) -> Run:
     """Run cmd in its own process group; peak RSS (KB) of it and its children.
 
@@ -102,9 +123,11 @@ def run_measured(cmd: list[str], timeout: float, memory_mb: int, cwd: Path) -> R
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True,
                                 preexec_fn=limit_memory)
         timed_out = threading.Event()
+        peak_at_kill = [0]
 
         def kill() -> None:
             timed_out.set()
+            peak_at_kill[0] = peak_rss_kb(proc.pid)
             os.killpg(proc.pid, signal.SIGKILL)
 
         timer = threading.Timer(timeout, kill)
@@ -125,7 +148,7 @@ def run_measured(cmd: list[str], timeout: float, memory_mb: int, cwd: Path) -> R
         state = "ok"
     else:
         state = "memout" if MEMORY_ERRORS.search(stdout + stderr) else "error"
-    run = Run(state, wall, usage.ru_maxrss, stdout, stderr)
+    run = Run(state, wall, max(usage.ru_maxrss, peak_at_kill[0]), stdout, stderr)
     out_path.unlink()
     err_path.unlink()
     return run
@@ -185,9 +208,8 @@ def generated_tasks(domain: str, presets: list[str], seed: int, outdir: Path) ->
     tasks = []
     for preset in presets:
         path = outdir / domain / f"{preset}-s{seed}.pddl"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(generate(domain, seed, preset))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(generate(domain, seed, preset))  # never reuse a stale file
         tasks.append(Task(f"{domain}/gen-{preset}-s{seed}", domain_file(domain), path))
     return tasks
 
