@@ -8,6 +8,7 @@ far, and a rerun resumes without new LLM calls or repeated evaluations.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -67,11 +68,10 @@ def learn(
                   "template": prompt.template, "template_sha256": prompt.template_sha256,
                   "domain_fingerprint": fingerprint}
     limit = settings.evaluation.time_limit
+    tracker = _BestTracker(output, limit, on_improvement)
     samples = sampler.sample(prompt.as_list())
     records = evaluate(samples, provenance, domain, training_tasks, settings.evaluation,
-                       prompt.class_name, work / "results-round0.json")
-    written: CandidateRecord | None = None
-    written = _write_if_better(output, records, written, limit, on_improvement)
+                       prompt.class_name, work / "results-round0.json", progress=tracker.add)
     responses = {s.key: s.content or "" for s in samples}
     current = records
     for round_no in range(1, settings.repair_rounds + 1):
@@ -80,16 +80,38 @@ def learn(
         if not todo:
             break
         repaired = sampler.sample_batch([(m, r.sample_index) for r, m in todo])
+        origin = {s.key: r.key for s, (r, _) in zip(repaired, todo)}
         round_provenance = {**provenance, "repair_round": round_no,
                             "repair_template_sha256": repair_template_sha256()}
+
+        def add_repaired(record: CandidateRecord) -> None:
+            record.provenance["repair_of"] = origin[record.key]
+            tracker.add(record)
+
         current = evaluate(repaired, round_provenance, domain, training_tasks, settings.evaluation,
-                           prompt.class_name, work / f"results-round{round_no}.json")
-        for (origin, _), record in zip(todo, current):
-            record.provenance["repair_of"] = origin.key
+                           prompt.class_name, work / f"results-round{round_no}.json",
+                           progress=add_repaired)
         responses.update({s.key: s.content or "" for s in repaired})
         records.extend(current)
-        written = _write_if_better(output, records, written, limit, on_improvement)
-    return LearnResult(written, records, output if written is not None else None)
+    return LearnResult(tracker.written, records, output if tracker.written is not None else None)
+
+
+class _BestTracker:
+    """Writes the heuristic file the moment an evaluated candidate beats the
+    current best, so an interrupted learner keeps its best result so far."""
+
+    def __init__(self, output: Path, limit: float,
+                 on_improvement: Callable[[Path, CandidateRecord], None] | None) -> None:
+        self.output, self.limit, self.on_improvement = output, limit, on_improvement
+        self.seen: list[CandidateRecord] = []
+        self.written: CandidateRecord | None = None
+        self._lock = threading.Lock()
+
+    def add(self, record: CandidateRecord) -> None:
+        with self._lock:
+            self.seen.append(record)
+            self.written = _write_if_better(self.output, self.seen, self.written, self.limit,
+                                            self.on_improvement)
 
 
 def _write_if_better(output: Path, records: Sequence[CandidateRecord],

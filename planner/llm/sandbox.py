@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ OUTCOMES = ("solved", "unsolved", "ok", "timeout", "memout", "crash", "invalid-v
 trusted preparation failed (e.g. the task does not ground), not the candidate."""
 
 MAX_OUTPUT_BYTES = 1 << 20
+_live_workers: set[int] = set()
+_live_lock = threading.Lock()
 _PROJECT_ROOT = str(Path(planner.__file__).resolve().parent.parent)
 _BOOTSTRAP = ("import sys; sys.path.insert(0, {root!r}); "
               "from planner.llm.worker import main; main()")
@@ -106,6 +109,8 @@ def run_job(job: str, payload: dict[str, Any], limits: Limits = Limits()) -> Job
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=home, env=clean_environment(home), close_fds=True, start_new_session=True,
         )
+        with _live_lock:
+            _live_workers.add(proc.pid)
         try:
             stdout, stderr, timed_out = _communicate(proc, request, limits.wall)
         finally:
@@ -146,12 +151,25 @@ def _communicate(proc: subprocess.Popen, request: bytes, wall: float) -> tuple[b
     return bytes(buffers[proc.stdout.fileno()]), bytes(buffers[proc.stderr.fileno()]), False
 
 
+def kill_all_workers() -> None:
+    """SIGKILL every running worker's process group (for a learner told to stop)."""
+    with _live_lock:
+        pids = list(_live_workers)
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     """SIGKILL the worker's whole process group (it is its own session leader)."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    with _live_lock:
+        _live_workers.discard(proc.pid)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

@@ -1,0 +1,185 @@
+"""`planner learn` and `planner plan`: the IPC 2023 learning-track interface.
+
+    planner learn DK DOMAIN TASK1 TASK2 ...   learn a heuristic into the file DK
+    planner plan DK DOMAIN TASK PLAN          plan with it (as `planner solve`)
+
+learn writes DK atomically whenever a better heuristic is found, and DK.1,
+DK.2, ... beside it (the IPC keeps the last complete one); on SIGTERM it stops
+its sandbox workers and exits 0 if DK exists. plan refuses a DK learned for
+another domain or one that fails the safety check, then runs the same code
+path as `planner solve --heuristic`. The command modules in planner.commands
+only re-export register/run from here.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+from contextlib import contextmanager
+
+from planner.errors import ArgumentError
+from planner.exitcodes import ExitCode
+from planner.llm.errors import LLMError
+
+MODEL_ENV = "PLANNER_LLM_MODEL"
+
+
+def register_learn(sub: argparse._SubParsersAction) -> None:
+    from planner.llm.sandbox import Limits  # noqa: F401 - fail early if the package is broken
+
+    p = sub.add_parser("learn", help="learn a domain heuristic with an LLM (IPC learning track)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("dk", help="file to write the learned heuristic to")
+    p.add_argument("domain", help="domain file")
+    p.add_argument("tasks", nargs="+", help="training problem files")
+    p.add_argument("--model", default=os.environ.get(MODEL_ENV),
+                   help=f"model name at the endpoint (default ${MODEL_ENV})")
+    p.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint with /v1 "
+                   "(default $OPENAI_BASE_URL); the key is read from $OPENAI_API_KEY")
+    p.add_argument("--samples", type=int, default=25, help="candidates to sample (default 25)")
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--max-tokens", type=int, default=8192)
+    p.add_argument("--concurrency", type=int, default=4, help="LLM requests at once (default 4)")
+    p.add_argument("--request-timeout", type=float, default=600.0, help="seconds per LLM request")
+    p.add_argument("--max-retries", type=int, default=5)
+    p.add_argument("--offline", action="store_true", help="use cached responses only")
+    p.add_argument("--cache-dir", default=None, help="response cache (default: per-user cache dir)")
+    p.add_argument("--price-input", type=float, default=None, help="USD per million prompt tokens")
+    p.add_argument("--price-output", type=float, default=None, help="USD per million completion tokens")
+    p.add_argument("--time-limit", type=float, default=300.0, help="seconds per training task (default 300)")
+    p.add_argument("--memory-limit", type=int, default=2048, help="MiB per training run (default 2048)")
+    p.add_argument("--search", default="gbfs", help="search used to evaluate candidates (default gbfs)")
+    p.add_argument("--workers", type=int, default=1, help="candidates evaluated at once (default 1)")
+    p.add_argument("--repair-rounds", type=int, default=1,
+                   help="follow-up rounds showing failed candidates their error (default 1; 0 = off)")
+    p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.set_defaults(run=run_learn)
+
+
+def run_learn(args: argparse.Namespace) -> int:
+    from planner.llm.cache import ResponseCache
+    from planner.llm.evaluate import EvaluationSettings
+    from planner.llm.learn import LearnSettings, learn
+    from planner.llm.sampler import Sampler, SamplerConfig
+    from planner.llm.store import _atomic_write_text
+
+    _check_learn_args(args)
+    dk = Path(args.dk)
+    work = dk.parent / f"{dk.name}.work"
+    config = SamplerConfig(
+        model=args.model, n=args.samples, temperature=args.temperature, max_tokens=args.max_tokens,
+        concurrency=args.concurrency, timeout=args.request_timeout, max_retries=args.max_retries,
+        base_url=args.base_url, offline=args.offline, price_input_per_mtok=args.price_input,
+        price_output_per_mtok=args.price_output)
+    sampler = Sampler(config, ResponseCache(args.cache_dir), usage_path=work / "llm_usage.json")
+    settings = LearnSettings(EvaluationSettings(time_limit=args.time_limit, memory_mb=args.memory_limit,
+                                                search=args.search, workers=args.workers),
+                             repair_rounds=args.repair_rounds)
+    versions = [0]
+
+    def numbered_copy(path: Path, record: Any) -> None:
+        versions[0] += 1
+        _atomic_write_text(dk.parent / f"{dk.name}.{versions[0]}", path.read_text(encoding="utf-8"))
+        print(f"New best heuristic: sample {record.sample_index}, solved {len(record.solved)} "
+              f"of {len(record.runs)} training tasks -> {dk}.{versions[0]}", file=sys.stderr)
+
+    with _stop_on_sigterm(dk):
+        result = learn(args.domain, args.tasks, dk, sampler, settings, work, numbered_copy)
+    summary: dict[str, Any] = {**result.summary(), "usage": sampler.usage.totals()}
+    if args.json:
+        print(json.dumps(summary, default=str))
+    for record in result.records:
+        print(f"sample {record.sample_index:3d} round {record.provenance.get('repair_round', 0)}: "
+              f"{record.reason()}", file=sys.stderr)
+    if dk.exists():
+        return int(ExitCode.SUCCESS)
+    print("No candidate solved any training task.", file=sys.stderr)
+    return int(ExitCode.SEARCH_UNSOLVED_INCOMPLETE)
+
+
+def _check_learn_args(args: argparse.Namespace) -> None:
+    if not args.model:
+        raise ArgumentError(f"no model given: use --model or set {MODEL_ENV}")
+    for path in [args.domain, *args.tasks]:
+        if not Path(path).is_file():
+            raise ArgumentError(f"file not found: {path}", path=path)
+    for name in ("samples", "concurrency", "workers"):
+        if getattr(args, name) < 1:
+            raise ArgumentError(f"--{name} must be at least 1")
+    if args.time_limit <= 0 or args.memory_limit <= 0 or args.repair_rounds < 0:
+        raise ArgumentError("--time-limit and --memory-limit must be positive, --repair-rounds >= 0")
+
+
+@contextmanager
+def _stop_on_sigterm(dk: Path) -> Iterator[None]:
+    """On SIGTERM (the IPC's learning limit) kill the sandbox workers and exit at
+    once: everything worth keeping (DK, DK.N, cache, results) is already written
+    atomically, and waiting for in-flight LLM requests could outlast the grace period."""
+    from planner.llm.sandbox import kill_all_workers
+
+    def handler(signum: int, frame: Any) -> None:
+        kill_all_workers()
+        kept = dk.exists()
+        print(f"Terminated; {'keeping ' + str(dk) if kept else 'no heuristic learned yet'}.",
+              file=sys.stderr, flush=True)
+        os._exit(int(ExitCode.SUCCESS if kept else ExitCode.SEARCH_UNSOLVED_INCOMPLETE))
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        kill_all_workers()
+
+
+def register_plan(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="plan with a learned heuristic (IPC learning track)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("dk", help="heuristic file written by `planner learn`")
+    p.add_argument("domain", help="domain file")
+    p.add_argument("problem", help="problem file")
+    p.add_argument("plan_file", nargs="?", default="sas_plan", help="plan file (default sas_plan)")
+    p.add_argument("--search", default="gbfs", help="search (default gbfs, as in learning)")
+    p.add_argument("--time-limit", default=None, help="e.g. 1800, 30m")
+    p.add_argument("--memory-limit", default=None, help="e.g. 8G")
+    p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.set_defaults(run=run_plan)
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from planner.commands import solve as solve_command
+    from planner.limits import parse_memory, parse_time
+
+    cls = load_learned_heuristic(args.dk, args.domain)
+    solve_args = argparse.Namespace(
+        domain=args.domain, problem=args.problem, plan_file=args.plan_file, search=args.search,
+        heuristic=cls, preferred=None, json=args.json,
+        time_limit=parse_time(args.time_limit) if args.time_limit else None,
+        memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None)
+    return int(solve_command.run(solve_args))
+
+
+def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
+    """The heuristic class in DK, after checking its domain and re-running the safety check."""
+    from planner.llm.jobs import CandidateError, load_candidate
+    from planner.llm.static_check import check
+    from planner.llm.store import check_domain, read_provenance
+
+    if not Path(dk).is_file():
+        raise ArgumentError(f"heuristic file not found: {dk}", path=dk)
+    check_domain(dk, domain)
+    code = Path(dk).read_text(encoding="utf-8")
+    result = check(code)
+    if not result.ok:
+        raise LLMError(f"heuristic fails the safety check: {result.reason}", path=dk)
+    try:
+        return load_candidate(result.code, read_provenance(dk).get("class_name"))
+    except CandidateError as err:
+        raise LLMError(str(err), path=dk) from err
+    except Exception as err:  # noqa: BLE001 - the file was edited into something broken
+        raise LLMError(f"heuristic file does not load: {type(err).__name__}: {err}", path=dk) from err

@@ -1,0 +1,126 @@
+"""`planner learn` / `planner plan` run through argparse as the CLI will run them."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from llm_testdata import needs_search_core
+from planner.errors import PlannerError
+from planner.exitcodes import ExitCode
+from planner.llm.commands import register_learn, register_plan
+from planner.llm.errors import LLMError
+from planner.llm.store import write_heuristic
+from replay_server import Reply, ReplayServer, recorded
+
+pytestmark = needs_search_core()
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="planner")
+    sub = parser.add_subparsers(dest="command", required=True)
+    register_learn(sub)
+    register_plan(sub)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+def learn_argv(tmp_path: Path, base_url: str, domain: Path, tasks: list[Path], *extra: str) -> list[str]:
+    return ["learn", str(tmp_path / "dk"), str(domain), *map(str, tasks), "--model", "replay",
+            "--base-url", base_url, "--samples", "3", "--concurrency", "1", "--time-limit", "10",
+            "--memory-limit", "1024", "--cache-dir", str(tmp_path / "cache"), "--repair-rounds", "0",
+            *extra]
+
+
+def test_learn_then_plan_like_the_ipc(tmp_path, blocksworld, training_tasks, monkeypatch, capsys):
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    domain, tasks = blocksworld / "domain.pddl", training_tasks[:2]
+    replies = [Reply(recorded(n)) for n in ("nan_return", "good_blocksworld", "fork_attempt")]
+    with ReplayServer(replies) as server:
+        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json"))
+    out = capsys.readouterr()
+    assert code == 0
+    summary = json.loads(out.out)
+    assert summary["best_sample"] == 1 and summary["best_solved"] == 2
+    assert summary["usage"]["api_calls"] == 3 and summary["stages"]["rejected"] == 1
+    assert (tmp_path / "dk").exists() and (tmp_path / "dk.1").read_text() == (tmp_path / "dk").read_text()
+    assert "rejected: line 1: [import]" in out.err
+
+    plan = tmp_path / "plan.txt"
+    problem = training_tasks[2]
+    assert run(["plan", str(tmp_path / "dk"), str(domain), str(problem), str(plan)]) == 0
+    assert "; cost = " in plan.read_text()
+
+
+def test_learn_without_any_useful_candidate_exits_12(tmp_path, blocksworld, training_tasks, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    with ReplayServer([Reply(recorded("syntax_error"))]) as server:
+        code = run(learn_argv(tmp_path, server.base_url, blocksworld / "domain.pddl", training_tasks[:1]))
+    assert code == ExitCode.SEARCH_UNSOLVED_INCOMPLETE and not (tmp_path / "dk").exists()
+
+
+def test_learn_user_errors(tmp_path, blocksworld, training_tasks, monkeypatch):
+    monkeypatch.delenv("PLANNER_LLM_MODEL", raising=False)
+    argv = learn_argv(tmp_path, "http://127.0.0.1:9/v1", blocksworld / "domain.pddl", training_tasks[:1])
+    with pytest.raises(PlannerError, match="no model"):
+        run([a for a in argv if a not in ("--model", "replay")])
+    with pytest.raises(PlannerError, match="file not found"):
+        run(learn_argv(tmp_path, "http://127.0.0.1:9/v1", blocksworld / "domain.pddl",
+                       [tmp_path / "missing.pddl"]))
+    with pytest.raises(PlannerError, match="offline mode") as info:
+        run(argv + ["--offline"])
+    assert info.value.exit_code == ExitCode.DRIVER_INPUT_ERROR
+
+
+def test_plan_refuses_other_domains_and_unsafe_files(tmp_path, blocksworld, training_tasks):
+    from planner.llm.store import domain_fingerprint
+
+    fingerprint = domain_fingerprint((blocksworld / "domain.pddl").read_text())
+    good = "class H:\n    def __init__(self, task):\n        pass\n    def __call__(self, s):\n        return 0\n"
+    dk = write_heuristic(tmp_path / "dk", good, "H", {"domain_fingerprint": "0" * 64})
+    with pytest.raises(LLMError, match="different domain"):
+        run(["plan", str(dk), str(blocksworld / "domain.pddl"), str(training_tasks[0])])
+    unsafe = write_heuristic(tmp_path / "unsafe", "import os\n" + good, "H",
+                             {"domain_fingerprint": fingerprint})
+    with pytest.raises(LLMError, match=r"safety check: line \d+: \[import\]"):
+        run(["plan", str(unsafe), str(blocksworld / "domain.pddl"), str(training_tasks[0])])
+
+
+RUNNER = """
+import sys
+from planner.llm.commands import register_learn
+import argparse
+p = argparse.ArgumentParser(); s = p.add_subparsers(); register_learn(s)
+a = p.parse_args(sys.argv[1:]); sys.exit(a.run(a))
+"""
+
+
+def test_sigterm_keeps_the_heuristic_and_stops_the_workers(tmp_path, blocksworld, training_tasks):
+    domain, tasks = blocksworld / "domain.pddl", training_tasks[:1]
+    replies = [Reply(recorded("good_blocksworld")), Reply(recorded("infinite_loop"))]
+    with ReplayServer(replies) as server:
+        argv = learn_argv(tmp_path, server.base_url, domain, tasks, "--samples", "2")
+        env = {**os.environ, "OPENAI_API_KEY": "k", "PYTHONPATH": str(Path(__file__).parents[2])}
+        proc = subprocess.Popen([sys.executable, "-c", RUNNER, *argv], env=env,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while not (tmp_path / "dk").exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(1.0)  # the infinite loop's probe is now running in a worker
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 0 and "keeping" in err
+    assert (tmp_path / "dk").exists()
+    leftovers = subprocess.run(["pgrep", "-f", "planner.llm.worker"], capture_output=True, text=True)
+    assert leftovers.stdout.strip() == ""
