@@ -9,7 +9,7 @@
 
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
 from libc.math cimport isnan
-import math as _math
+import operator as _operator
 
 
 cdef class ViewContext:
@@ -81,10 +81,10 @@ cdef class StateView:
             if fid is None:
                 return x in self.context.static_names
             return self.ptr[<Py_ssize_t>fid] != 0
-        if isinstance(x, int):
-            return self.__contains__(int(x))
         if isinstance(x, (tuple, list)):
             return self.__contains__(tuple(x))
+        if hasattr(x, "__index__"):  # numpy integers and other int-likes
+            return self.__contains__(_operator.index(x))
         return False
 
     def ids(self):

@@ -98,6 +98,7 @@ class TaskView:
         self.goal_neg = _readonly(task.goal_neg)
         self.conditional = task.conditional
         self.uses_action_costs = task.uses_action_costs
+        self._frozen = True
 
     @property
     def num_facts(self) -> int:
@@ -112,7 +113,7 @@ class TaskView:
         return tuple(o for o in self.objects if type_name in self.object_types.get(o, ()))
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if "goal_neg" in self.__dict__:  # set last in __init__: frozen from then on
+        if self.__dict__.get("_frozen"):
             raise AttributeError("TaskView is read-only")
         object.__setattr__(self, name, value)
 
