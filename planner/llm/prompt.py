@@ -29,7 +29,6 @@ domain and examples, so the largest task that fits is used instead."""
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _ROLE_MARK = re.compile(r"^<!-- role: (system|user) -->\s*$", re.MULTILINE)
-_EFFECT_KEYWORDS = frozenset({"and", "not", "forall", "when", "increase", "decrease", "assign"})
 
 
 @dataclass(frozen=True)
@@ -146,58 +145,22 @@ def build_prompt(
 def describe_task(
     domain_text: str, problem_text: str
 ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]]]:
-    """(static atoms, non-static initial atoms, goal atoms) as the planner stores them.
-
-    Uses the pddl parser for the task and the predicate names that occur in
-    action effects to tell static from fluent predicates.
-    """
-    from pddl import parse_domain, parse_problem  # local: parsing is only needed here
+    """(static atoms, non-static initial atoms, goal atoms) exactly as the heuristic's
+    TaskView and StateView will show them: the task is parsed and grounded by the
+    planner itself, so the prompt's example can never disagree with the interface."""
+    from planner.errors import PlannerError
+    from planner.grounding import ground
+    from planner.parsing import parse_strings
 
     try:
-        domain = _parse_text(parse_domain, domain_text)
-        problem = _parse_text(parse_problem, problem_text)
-    except Exception as err:  # the pddl library raises several unrelated types
-        raise TemplateError(f"cannot parse the PDDL shown in the prompt: {err}") from err
-    fluent = set()
-    for action in domain.actions:
-        fluent.update(_effect_predicates(str(action.effect)))
-    init = sorted(_atom(p) for p in problem.init if hasattr(p, "terms"))
-    static = [a for a in init if a[0] not in fluent]
-    dynamic = [a for a in init if a[0] in fluent]
-    goals = sorted(_goal_atoms(problem.goal))
+        task = ground(parse_strings(domain_text, problem_text, "<prompt domain>", "<prompt task>"))
+    except PlannerError as err:
+        raise TemplateError(f"cannot ground the task shown in the prompt: {err}") from err
+    lifted = task.lifted
+    static = sorted(lifted.static_atoms)
+    dynamic = sorted(set(lifted.init_atoms) - set(lifted.static_atoms))
+    goals = sorted(lifted.goal_pos)
     return static, dynamic, goals
-
-
-def _parse_text(parser, text: str):
-    import os
-    import tempfile
-
-    fd, path = tempfile.mkstemp(suffix=".pddl")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        return parser(path)
-    finally:
-        os.unlink(path)
-
-
-def _effect_predicates(effect: str) -> set[str]:
-    return {m.lower() for m in re.findall(r"\(\s*([^\s()?]+)", effect)} - _EFFECT_KEYWORDS
-
-
-def _atom(pred) -> tuple[str, ...]:
-    return (str(pred.name).lower(), *(str(t.name).lower() for t in pred.terms))
-
-
-def _goal_atoms(goal) -> list[tuple[str, ...]]:
-    if hasattr(goal, "terms") and hasattr(goal, "name"):
-        return [_atom(goal)]
-    atoms: list[tuple[str, ...]] = []
-    for op in getattr(goal, "operands", ()):
-        if type(op).__name__ == "Not":
-            continue  # negative goals are listed separately by the task view
-        atoms.extend(_goal_atoms(op))
-    return atoms
 
 
 def _format_atoms(atoms: Sequence[tuple[str, ...]]) -> str:

@@ -90,3 +90,8 @@ def test_unknown_template_and_unreadable_task_are_user_errors(tmp_path, blockswo
 
 def test_split_roles_without_markers_is_one_user_message():
     assert prompt.split_roles("hello\n") == [{"role": "user", "content": "hello"}]
+
+
+def test_unparsable_prompt_task_is_a_user_error_with_its_cause():
+    with pytest.raises(TemplateError, match="cannot ground the task shown in the prompt"):
+        prompt.describe_task("(define (domain d) (:predicates (p))", "(define (problem x) (:domain d))")
