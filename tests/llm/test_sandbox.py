@@ -23,6 +23,18 @@ def load(code: str, limits: Limits = FAST):
     return run_job("load", {"code": code}, limits)
 
 
+@pytest.fixture(scope="module")
+def isolation() -> dict[str, bool]:
+    """Which lock-down measures this machine allows (all of them when run as root)."""
+    return load("class H:\n    def __call__(self, s): return 0\n").data["isolation"]
+
+
+def require(isolation: dict[str, bool], *measures: str) -> None:
+    missing = [m for m in measures if not isolation.get(m)]
+    if missing:
+        pytest.skip(f"this machine does not allow {', '.join(missing)} for the sandbox")
+
+
 def test_a_good_module_loads():
     result = load("class H:\n    def __call__(self, s):\n        return 0\n")
     assert result.outcome == "ok" and result.data["class_name"] == "H"
@@ -47,17 +59,20 @@ def test_memory_bomb_is_a_memout():
     assert result.outcome == "memout"
 
 
-def test_fork_is_refused():
+def test_fork_is_refused(isolation):
+    require(isolation, "nproc")
     result = load("import os\npids = [os.fork() for _ in range(50)]\n")
     assert result.outcome == "crash" and "Resource temporarily unavailable" in result.detail
 
 
-def test_threads_are_refused():
+def test_threads_are_refused(isolation):
+    require(isolation, "nproc")
     result = load("import threading\nthreading.Thread(target=lambda: None).start()\n")
     assert result.outcome == "crash" and "thread" in result.detail.lower()
 
 
-def test_files_cannot_be_written_or_read(tmp_path):
+def test_files_cannot_be_written_or_read(tmp_path, isolation):
+    require(isolation, "chroot")
     os.chmod(tmp_path, 0o777)
     target = tmp_path / "pwned"
     result = load(f"open({str(target)!r}, 'w').write('x')\n")
@@ -66,7 +81,8 @@ def test_files_cannot_be_written_or_read(tmp_path):
     assert result.outcome == "crash" and "No such file" in result.detail
 
 
-def test_network_is_unreachable():
+def test_network_is_unreachable(isolation):
+    require(isolation, "netns")
     result = load("import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=1)\n")
     assert result.outcome == "crash" and "unreachable" in result.detail.lower()
 
@@ -117,9 +133,7 @@ def test_output_floods_are_capped_and_harmless():
     assert load(code).outcome == "ok"
 
 
-def test_isolation_measures_are_reported():
-    result = load("class H:\n    def __call__(self, s): return 0\n")
-    isolation = result.data["isolation"]
+def test_isolation_measures_are_reported(isolation):
     if os.getuid() == 0:
         assert isolation == {"netns": True, "chroot": True, "dropped_root": True, "nproc": True}
 
@@ -132,7 +146,8 @@ def test_concurrent_jobs_are_independent():
     assert outcomes == ["timeout", "ok", "crash"]
 
 
-def test_cache_directory_is_out_of_reach(tmp_path):
+def test_cache_directory_is_out_of_reach(tmp_path, isolation):
+    require(isolation, "chroot")
     cache = ResponseCache(tmp_path / "cache")
     cache.put("ab" * 32, {"content": "kept"})
     target = cache.path("ab" * 32)
@@ -145,7 +160,7 @@ def test_cache_directory_is_out_of_reach(tmp_path):
 
 @needs_search_core()
 @pytest.mark.parametrize("name", [n for n, e in EXPECTED.items() if n != "_comment" and e["probe"]])
-def test_recorded_candidates_are_contained_with_the_expected_probe_outcome(name, tmp_path):
+def test_recorded_candidates_are_contained_with_the_expected_probe_outcome(name, isolation):
     bw = benchmark("blocksworld")
     code = extract(recorded(name)).code
     marker = Path("/tmp/planner_escape_marker")
@@ -155,7 +170,9 @@ def test_recorded_candidates_are_contained_with_the_expected_probe_outcome(name,
     expected = EXPECTED[name]["probe"]
     if expected != "any":
         assert result.outcome == expected, (result.detail, result.stderr)
-    assert not marker.exists() and not Path("/tmp/planner_heuristic_log.txt").exists()
+    assert not marker.exists()
+    if isolation["chroot"]:  # without it, FSIZE=0 still stops writes but not empty files
+        assert not Path("/tmp/planner_heuristic_log.txt").exists()
 
 
 @needs_search_core()
