@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import platformdirs
 
+from planner.llm.errors import LLMError
+
 CACHE_FORMAT = 1
 
 
@@ -71,6 +73,10 @@ class ResponseCache:
 
     def __init__(self, directory: str | Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
+        package = Path(__file__).resolve().parents[1]
+        if self.directory.resolve().is_relative_to(package):
+            raise LLMError(f"the response cache must not live inside the installed package "
+                           f"({package}); choose another --cache-dir", path=self.directory)
 
     def path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"

@@ -214,3 +214,13 @@ def test_a_run_killed_midway_resumes_from_the_cache(tmp_path):
     assert all(s.content is not None and s.content.startswith("```python") for s in samples)
     usage = json.loads((tmp_path / "u.json").read_text())
     assert usage["totals"]["api_calls"] == len(server.requests) - (asked_before - done)
+
+
+def test_cache_defaults_to_a_per_user_directory_outside_the_package(monkeypatch, tmp_path):
+    import planner
+    from planner.llm.errors import LLMError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert ResponseCache().directory == tmp_path / "xdg" / "planner" / "llm"
+    with pytest.raises(LLMError, match="inside the installed package"):
+        ResponseCache(Path(planner.__file__).parent / "llm" / "cache")
