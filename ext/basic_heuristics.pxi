@@ -63,7 +63,7 @@ def evaluate_state(Evaluator evaluator, int num_facts, state, bint want_preferre
     """
     cdef vector[uint8_t] buf
     cdef vector[int32_t] pref
-    buf.assign(num_facts, 0)
+    buf.resize(num_facts, 0)
     for f in state:
         if f < 0 or f >= num_facts:
             raise ValueError(f"fact id {f} out of range")

@@ -74,8 +74,8 @@ cdef class AlternationOpenList:
     def __init__(self, int num_regular, int num_preferred, int64_t boost, bint lifo=False):
         cdef int i
         self.heaps.resize(num_regular + num_preferred)
-        self.priority.assign(num_regular + num_preferred, 0)
-        self.preferred_only.assign(num_regular + num_preferred, 0)
+        self.priority.resize(num_regular + num_preferred, 0)
+        self.preferred_only.resize(num_regular + num_preferred, 0)
         for i in range(num_regular, num_regular + num_preferred):
             self.preferred_only[i] = 1
         self.boost = boost

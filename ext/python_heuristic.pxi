@@ -59,7 +59,7 @@ cdef class StateView:
     def from_ids(ViewContext ctx, ids):
         """A view of the state whose true facts are `ids` (for tests, tools)."""
         cdef vector[uint8_t] buf
-        buf.assign(ctx.num_facts, 0)
+        buf.resize(ctx.num_facts, 0)
         for f in ids:
             if not 0 <= f < ctx.num_facts:
                 raise ValueError(f"fact id {f} out of range")

@@ -229,12 +229,12 @@ cdef class StatePacker:
             free[w] += bits
         self.num_words = max(1, len(free))
         self.num_bits = sum(free)
-        self.f_word.assign(n, -1)
-        self.f_shift.assign(n, 0)
-        self.f_mask.assign(n, 0)
-        self.f_value.assign(n, 0)
-        self.bin_mask.assign(self.num_words, 0)
-        self.bit_fact.assign(self.num_words * 32, -1)
+        self.f_word.resize(n, -1)
+        self.f_shift.resize(n, 0)
+        self.f_mask.resize(n, 0)
+        self.f_value.resize(n, 0)
+        self.bin_mask.resize(self.num_words, 0)
+        self.bit_fact.resize(self.num_words * 32, -1)
         self.v_fact_ptr.push_back(0)
         for w, shift, bits, kind, payload in placement:
             if kind == 1:
@@ -346,8 +346,8 @@ cdef class StatePacker:
         """Pack then unpack an iterable of fact ids (for tests)."""
         cdef vector[uint8_t] buf
         cdef vector[uint32_t] words
-        buf.assign(self.num_facts, 0)
-        words.assign(self.num_words, 0)
+        buf.resize(self.num_facts, 0)
+        words.resize(self.num_words, 0)
         for f in state:
             buf[f] = 1
         self.pack(buf.data(), words.data())
@@ -403,7 +403,7 @@ cdef class StateRegistry:
 
     def __init__(self, int num_words):
         self.num_words = num_words
-        self.slots.assign(1024, 0)
+        self.slots.resize(1024, 0)
         self.mask = 1023
         self.size = 0
 
@@ -456,7 +456,7 @@ cdef class StateRegistry:
         cdef vector[uint64_t] old
         old.swap(self.slots)
         cdef uint64_t cap = (self.mask + 1) * 2
-        self.slots.assign(cap, 0)
+        self.slots.resize(cap, 0)
         self.mask = cap - 1
         cdef uint64_t slot, i
         for slot in old:

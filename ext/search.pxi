@@ -129,14 +129,14 @@ cdef class SearchEngine:
         self.time_limit = time_limit
         self.memory_limit_kb = <int64_t>(memory_limit_mb * 1024) if memory_limit_mb < 1e15 else -1
         n = self.t.num_facts
-        self.s_buf.assign(n, 0)
-        self.c_buf.assign(n, 0)
-        self.par_buf.assign(n, 0)
-        self.p_buf.assign(self.packer.num_words, 0)
+        self.s_buf.resize(n, 0)
+        self.c_buf.resize(n, 0)
+        self.par_buf.resize(n, 0)
+        self.p_buf.resize(self.packer.num_words, 0)
         self.app.reserve(self.t.num_ops)
-        self.is_pref.assign(self.t.num_ops, 0)
-        self.hv.assign(self.n_evals, 0.0)
-        self.best_h.assign(self.n_key, INFINITY)
+        self.is_pref.resize(self.t.num_ops, 0)
+        self.hv.resize(self.n_evals, 0.0)
+        self.best_h.resize(self.n_key, INFINITY)
         self.initial_h = []
         self.goal_state = -1
 
@@ -299,7 +299,7 @@ cdef class SearchEngine:
         cdef uint8_t st
         cdef StateInfo* info
         cdef vector[double] keys
-        keys.assign(self.n_key, 0.0)
+        keys.resize(self.n_key, 0.0)
 
         sid = self.register_initial()
         if self.evaluate(self.s_buf.data(), False):
@@ -389,7 +389,7 @@ cdef class SearchEngine:
         cdef uint8_t st
         cdef StateInfo* info
         cdef vector[double] keys
-        keys.assign(self.n_key, 0.0)
+        keys.resize(self.n_key, 0.0)
 
         sid = self.register_initial()
         while True:

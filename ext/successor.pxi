@@ -23,7 +23,7 @@ cdef class SuccessorGenerator:
         self.t = t
         self.sampled_states = 0
         cdef vector[int32_t] first_key
-        first_key.assign(t.num_ops, -1)
+        first_key.resize(t.num_ops, -1)
         cdef int32_t o
         for o in range(t.num_ops):
             if t.pre_pos_ptr[o + 1] > t.pre_pos_ptr[o]:
@@ -37,12 +37,12 @@ cdef class SuccessorGenerator:
         frequency; ties go to the fact fewer operators need."""
         cdef CompiledTask t = self.t
         cdef vector[int32_t] users
-        users.assign(t.num_facts, 0)
+        users.resize(t.num_facts, 0)
         cdef int32_t o, i, f, best
         for i in range(<int32_t>t.pre_pos.size()):
             users[t.pre_pos[i]] += 1
         cdef vector[int32_t] key
-        key.assign(t.num_ops, -1)
+        key.resize(t.num_ops, -1)
         for o in range(t.num_ops):
             best = -1
             for i in range(t.pre_pos_ptr[o], t.pre_pos_ptr[o + 1]):
@@ -56,7 +56,7 @@ cdef class SuccessorGenerator:
     cdef void _build(self, vector[int32_t]& key) except *:
         cdef CompiledTask t = self.t
         cdef vector[int32_t] count
-        count.assign(t.num_facts, 0)
+        count.resize(t.num_facts, 0)
         cdef int32_t o, f, k
         self.always.clear()
         for o in range(t.num_ops):
@@ -65,7 +65,7 @@ cdef class SuccessorGenerator:
             else:
                 count[key[o]] += 1
         cdef vector[int32_t] slot
-        slot.assign(t.num_facts, -1)
+        slot.resize(t.num_facts, -1)
         self.keyed.clear()
         self.keyed_ptr.clear()
         self.keyed_ptr.push_back(0)
@@ -74,9 +74,10 @@ cdef class SuccessorGenerator:
                 slot[f] = self.keyed.size()
                 self.keyed.push_back(f)
                 self.keyed_ptr.push_back(self.keyed_ptr.back() + count[f])
-        self.keyed_ops.assign(self.keyed_ptr.back(), 0)
+        self.keyed_ops.clear()
+        self.keyed_ops.resize(self.keyed_ptr.back(), 0)
         cdef vector[int32_t] fill
-        fill.assign(self.keyed.size(), 0)
+        fill.resize(self.keyed.size(), 0)
         for o in range(t.num_ops):
             if key[o] >= 0:
                 k = slot[key[o]]
@@ -91,10 +92,10 @@ cdef class SuccessorGenerator:
         """
         cdef CompiledTask t = self.t
         cdef vector[double] freq
-        freq.assign(t.num_facts, 0.0)
+        freq.resize(t.num_facts, 0.0)
         cdef vector[uint8_t] cur, nxt
-        cur.assign(t.num_facts, 0)
-        nxt.assign(t.num_facts, 0)
+        cur.resize(t.num_facts, 0)
+        nxt.resize(t.num_facts, 0)
         cdef vector[int32_t] app
         app.reserve(t.num_ops)
         cdef int32_t f, step = 0, n = 0
@@ -143,7 +144,7 @@ cdef class SuccessorGenerator:
         """Sorted applicable operator ids for an iterable of true fact ids."""
         cdef vector[uint8_t] buf
         cdef vector[int32_t] out
-        buf.assign(self.t.num_facts, 0)
+        buf.resize(self.t.num_facts, 0)
         for f in state:
             buf[f] = 1
         self.generate(buf.data(), out)

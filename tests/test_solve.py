@@ -1,0 +1,148 @@
+"""planner.solve: PDDL (paths or text) to a validated plan."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import benchmarks_dir
+from planner import _core
+from planner.errors import ArgumentError
+from planner.exitcodes import ExitCode
+from planner.search import SearchStatus
+from planner.solve import parse_search_spec, solve
+
+GRIPPER_DOMAIN = """
+(define (domain gripper)
+  (:requirements :strips :typing)
+  (:types room ball)
+  (:predicates (at-robby ?r - room) (at ?b - ball ?r - room) (free) (carry ?b - ball))
+  (:action move :parameters (?from ?to - room)
+    :precondition (at-robby ?from)
+    :effect (and (at-robby ?to) (not (at-robby ?from))))
+  (:action pick :parameters (?b - ball ?r - room)
+    :precondition (and (at ?b ?r) (at-robby ?r) (free))
+    :effect (and (carry ?b) (not (at ?b ?r)) (not (free))))
+  (:action drop :parameters (?b - ball ?r - room)
+    :precondition (and (carry ?b) (at-robby ?r))
+    :effect (and (at ?b ?r) (free) (not (carry ?b)))))
+"""
+
+GRIPPER_PROBLEM = """
+(define (problem two-balls) (:domain gripper)
+  (:objects a b - room b1 b2 - ball)
+  (:init (at-robby a) (free) (at b1 a) (at b2 a))
+  (:goal (and (at b1 b) (at b2 b))))
+"""
+
+COST_DOMAIN = """
+(define (domain roads)
+  (:requirements :strips :action-costs)
+  (:predicates (at ?x) (road ?x ?y))
+  (:functions (total-cost) (len ?x ?y))
+  (:action go :parameters (?x ?y)
+    :precondition (and (at ?x) (road ?x ?y))
+    :effect (and (at ?y) (not (at ?x)) (increase (total-cost) (len ?x ?y)))))
+"""
+
+COST_PROBLEM = """
+(define (problem detour) (:domain roads)
+  (:objects a b c)
+  (:init (at a) (road a b) (road b c) (road a c)
+         (= (len a b) 1) (= (len b c) 1) (= (len a c) 5) (= (total-cost) 0))
+  (:goal (at c))
+  (:metric minimize (total-cost)))
+"""
+
+TRAP_PROBLEM = """
+(define (problem trapped) (:domain roads)
+  (:objects a b c)
+  (:init (at a) (road a b) (road c a) (= (len a b) 1) (= (len c a) 1) (= (total-cost) 0))
+  (:goal (and (at a) (at b)))
+  (:metric minimize (total-cost)))
+"""
+
+
+def test_solves_pddl_strings_and_reports_times():
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM)
+    assert result.solved and result.exit_code == ExitCode.SUCCESS
+    assert result.validated_by == "validator"
+    assert result.unit_cost and result.cost == len(result.plan)
+    assert result.plan[0].startswith("(pick")
+    for key in ("parse_time", "ground_time", "search_time", "total_time", "expansions",
+                "evaluations", "generated", "peak_memory_kb"):
+        assert key in result.statistics
+    s = result.statistics
+    assert s["total_time"] >= s["parse_time"] + s["ground_time"] + s["search_time"] * 0.99
+
+
+def test_paths_and_text_can_be_mixed(tmp_path):
+    domain = tmp_path / "domain.pddl"
+    domain.write_text(GRIPPER_DOMAIN)
+    assert solve(domain, GRIPPER_PROBLEM).solved
+    assert solve(str(domain), GRIPPER_PROBLEM, search="astar", heuristic="blind").cost == 7
+    with pytest.raises(ArgumentError, match="not found"):
+        solve(tmp_path / "missing.pddl", tmp_path / "missing-too.pddl")
+
+
+@pytest.mark.parametrize("search", ["gbfs", "lazy-gbfs", "astar", "wastar:2", "lazy-wastar:3"])
+@pytest.mark.parametrize("heuristic", ["ff", "add", "max", "lmcut", "goalcount", "blind"])
+def test_every_search_and_heuristic(search, heuristic):
+    if heuristic in ("ff", "add", "max", "lmcut") and not hasattr(
+            _core, {"ff": "HFF", "add": "HAdd", "max": "HMax", "lmcut": "LMCut"}[heuristic]):
+        pytest.skip("heuristic not built")
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search=search, heuristic=heuristic)
+    assert result.solved
+    if search == "astar" and heuristic in ("max", "lmcut", "blind"):
+        assert result.cost == 7
+
+
+def test_action_costs_give_general_cost_and_optimal_astar():
+    result = solve(COST_DOMAIN, COST_PROBLEM, search="astar", heuristic="blind")
+    assert result.solved and not result.unit_cost
+    assert result.cost == 2 and result.plan == ("(go a b)", "(go b c)")
+
+
+def test_unsolvable_is_reported_with_fd_exit_codes():
+    result = solve(COST_DOMAIN, TRAP_PROBLEM)
+    assert result.status is SearchStatus.UNSOLVABLE
+    assert result.exit_code in (ExitCode.TRANSLATE_UNSOLVABLE, ExitCode.SEARCH_UNSOLVABLE)
+    assert result.plan is None
+
+
+def test_python_heuristic_file(tmp_path):
+    path = tmp_path / "h.py"
+    path.write_text(
+        "class Balls:\n"
+        "    def __init__(self, task):\n"
+        "        self.goal = task.goal_atoms\n"
+        "    def __call__(self, state):\n"
+        "        return sum(a not in state for a in self.goal)\n"
+    )
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=str(path))
+    assert result.solved and result.statistics["heuristic"] == "Balls"
+    assert solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=f"{path}:Balls", search="gbfs").solved
+
+
+def test_search_spec_parsing():
+    assert parse_search_spec("wastar:3") == ("wastar", 3.0)
+    assert parse_search_spec("wastar") == ("wastar", 5.0)
+    assert parse_search_spec("GBFS") == ("gbfs", 1.0)
+    for bad in ("dfs", "gbfs:2", "wastar:x", "wastar:-1", "wastar:inf"):
+        with pytest.raises(ArgumentError):
+            parse_search_spec(bad)
+
+
+def test_time_limit_covers_the_whole_call():
+    bench = benchmarks_dir()
+    result = solve(bench / "blocksworld" / "domain.pddl", bench / "blocksworld" / "testing" / "easy" / "p30.pddl",
+                   search="astar", heuristic="blind", time_limit=1.5)
+    assert result.status is SearchStatus.OUT_OF_TIME
+    assert result.exit_code == ExitCode.SEARCH_OUT_OF_TIME
+    assert result.statistics["total_time"] < 4
+
+
+def test_benchmark_task_solved_and_validated():
+    bench = benchmarks_dir()
+    if not hasattr(_core, "HFF"):
+        pytest.skip("HFF not built")
+    result = solve(bench / "transport" / "domain.pddl", bench / "transport" / "testing" / "easy" / "p05.pddl")
+    assert result.solved and result.validated_by == "validator"
