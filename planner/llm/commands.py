@@ -30,8 +30,6 @@ MODEL_ENV = "PLANNER_LLM_MODEL"
 
 
 def register_learn(sub: argparse._SubParsersAction) -> None:
-    from planner.llm.sandbox import Limits  # noqa: F401 - fail early if the package is broken
-
     p = sub.add_parser("learn", help="learn a domain heuristic with an LLM (IPC learning track)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("dk", help="file to write the learned heuristic to")

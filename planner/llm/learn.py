@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 from planner.llm.evaluate import CandidateRecord, EvaluationSettings, evaluate
 from planner.llm.prompt import build_prompt
 from planner.llm.repair import repair_messages, repair_template_sha256
-from planner.llm.sampler import Sample, Sampler
+from planner.llm.sampler import Sampler
 from planner.llm.select import score, select_best
 from planner.llm.store import domain_fingerprint, write_heuristic
 

@@ -235,10 +235,10 @@ class Sampler:
                 sample = self._store(index, key, messages, response, attempt, start)
                 self.usage.record(self.config.model, sample)
                 return sample
-            except _FATAL_ERRORS(openai) as err:
+            except _fatal_errors(openai) as err:
                 stop.set()
                 raise EndpointError(_explain(err, self.config)) from err
-            except _TRANSIENT_ERRORS(openai) as err:
+            except _transient_errors(openai) as err:
                 last_error = f"{type(err).__name__}: {err}"
                 delay = self._delay(attempt, err)
             except _MalformedResponse as err:
@@ -318,12 +318,12 @@ class _MalformedResponse(Exception):
     """The endpoint answered 200 but without usable content; worth a retry."""
 
 
-def _FATAL_ERRORS(openai: Any) -> tuple[type[BaseException], ...]:
+def _fatal_errors(openai: Any) -> tuple[type[BaseException], ...]:
     return (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError,
             openai.BadRequestError, openai.UnprocessableEntityError)
 
 
-def _TRANSIENT_ERRORS(openai: Any) -> tuple[type[BaseException], ...]:
+def _transient_errors(openai: Any) -> tuple[type[BaseException], ...]:
     # APITimeoutError is a subclass of APIConnectionError; APIStatusError covers
     # 429, 5xx and other statuses not listed as fatal.
     return (openai.APIConnectionError, openai.APIStatusError, openai.APIResponseValidationError)

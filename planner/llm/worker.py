@@ -54,9 +54,7 @@ def main() -> None:
 
 def _preload() -> None:
     """Import what candidates and jobs need before file access is restricted."""
-    import collections, functools, heapq, itertools, math  # noqa: F401,E401
-
-    for name in ("numpy", "numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ma",
+    for name in ("collections", "functools", "heapq", "itertools", "math", "numpy", "numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ma",
                  "networkx", "encodings.idna", "planner._core", "planner.heuristic_api",
                  "planner.search", "planner.grounding", "planner.pyperplan_compat",
                  "planner.solve", "planner.validate", "planner.llm.jobs"):

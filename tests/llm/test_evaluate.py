@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from llm_testdata import needs_search_core
 from planner.llm import evaluate as evaluate_module
 from planner.llm.cache import ResponseCache
