@@ -55,6 +55,8 @@ def register_learn(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=1, help="candidates evaluated at once (default 1)")
     p.add_argument("--repair-rounds", type=int, default=1,
                    help="follow-up rounds showing failed candidates their error (default 1; 0 = off)")
+    p.add_argument("--compile", action="store_true",
+                   help="also compile the learned heuristic with Cython (used by `planner plan`)")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.set_defaults(run=run_learn)
 
@@ -89,6 +91,8 @@ def run_learn(args: argparse.Namespace) -> int:
     with _stop_on_sigterm(dk):
         result = learn(args.domain, args.tasks, dk, sampler, settings, work, numbered_copy)
     summary: dict[str, Any] = {**result.summary(), "usage": sampler.usage.totals()}
+    if args.compile and dk.exists():
+        summary["compiled"] = _compile(dk)
     if args.json:
         print(json.dumps(summary, default=str))
     for record in result.records:
@@ -98,6 +102,18 @@ def run_learn(args: argparse.Namespace) -> int:
         return int(ExitCode.SUCCESS)
     print("No candidate solved any training task.", file=sys.stderr)
     return int(ExitCode.SEARCH_UNSOLVED_INCOMPLETE)
+
+
+def _compile(dk: Path) -> str | None:
+    """Compile DK with Cython; a failure only costs speed, so it is a warning."""
+    from planner.llm.compile import compile_heuristic
+    from planner.llm.static_check import check
+
+    try:
+        return str(compile_heuristic(check(dk.read_text(encoding="utf-8")).code, dk))
+    except LLMError as err:
+        print(f"planner: warning: {err}; `planner plan` will use the Python heuristic", file=sys.stderr)
+        return None
 
 
 def _check_learn_args(args: argparse.Namespace) -> None:
@@ -164,6 +180,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
     """The heuristic class in DK, after checking its domain and re-running the safety check."""
+    from planner.llm.compile import extension_path, load_compiled
     from planner.llm.jobs import CandidateError, load_candidate
     from planner.llm.static_check import check
     from planner.llm.store import check_domain, read_provenance
@@ -175,8 +192,15 @@ def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
     result = check(code)
     if not result.ok:
         raise LLMError(f"heuristic fails the safety check: {result.reason}", path=dk)
+    class_name = read_provenance(dk).get("class_name")
+    compiled = extension_path(dk, result.code)
+    if compiled.exists():  # named by the code's sha256: only ever the same source
+        try:
+            return load_compiled(compiled, class_name)
+        except (LLMError, ImportError, OSError) as err:
+            print(f"planner: warning: ignoring compiled heuristic {compiled}: {err}", file=sys.stderr)
     try:
-        return load_candidate(result.code, read_provenance(dk).get("class_name"))
+        return load_candidate(result.code, class_name)
     except CandidateError as err:
         raise LLMError(str(err), path=dk) from err
     except Exception as err:  # noqa: BLE001 - the file was edited into something broken

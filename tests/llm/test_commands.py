@@ -44,12 +44,13 @@ def test_learn_then_plan_like_the_ipc(tmp_path, blocksworld, training_tasks, mon
     domain, tasks = blocksworld / "domain.pddl", training_tasks[:2]
     replies = [Reply(recorded(n)) for n in ("nan_return", "good_blocksworld", "fork_attempt")]
     with ReplayServer(replies) as server:
-        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json"))
+        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json", "--compile"))
     out = capsys.readouterr()
     assert code == 0
     summary = json.loads(out.out)
     assert summary["best_sample"] == 1 and summary["best_solved"] == 2
     assert summary["usage"]["api_calls"] == 3 and summary["stages"]["rejected"] == 1
+    assert summary["compiled"] and Path(summary["compiled"]).exists()
     assert (tmp_path / "dk").exists() and (tmp_path / "dk.1").read_text() == (tmp_path / "dk").read_text()
     assert "rejected: line 1: [import]" in out.err
 
