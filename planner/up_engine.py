@@ -13,7 +13,6 @@ up.ini, see `UP_INI_SECTION`) before `OneshotPlanner(name="planner")`.
 """
 from __future__ import annotations
 
-import math
 import re
 import time
 import warnings
@@ -122,8 +121,9 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
         output_stream: Optional[IO[str]] = None,
     ) -> PlanGenerationResult:
         if not isinstance(problem, Problem):
+            message = f"not a classical Problem: {type(problem).__name__}"
             return self._result(PlanGenerationResultStatus.UNSUPPORTED_PROBLEM,
-                                logs=[_log(LogLevel.ERROR, f"not a classical Problem: {type(problem).__name__}")])
+                                logs=[LogMessage(LogLevel.ERROR, message)])
         if heuristic is not None:
             warnings.warn("planner ignores UP state-heuristic callables; pass params={'heuristic': ...}",
                           stacklevel=3)
@@ -132,7 +132,7 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
             written = write_pddl(problem)
         except UPException as exc:
             return self._result(PlanGenerationResultStatus.UNSUPPORTED_PROBLEM,
-                                logs=[_log(LogLevel.ERROR, f"cannot write the problem as PDDL: {exc}")])
+                                logs=[LogMessage(LogLevel.ERROR, f"cannot write the problem as PDDL: {exc}")])
         remaining = None if timeout is None else max(timeout - (time.perf_counter() - start), 0.001)
         return self._run(problem, written, remaining, output_stream)
 
@@ -160,11 +160,11 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
         if output_stream is not None:
             output_stream.write(summary + "\n")
         plan = written.plan_from(problem, result.plan) if result.plan is not None else None
-        return self._result(_STATUS[result.status], plan, [_log(LogLevel.INFO, summary)],
-                            _metrics(result))
+        return self._result(_STATUS[result.status], plan, [LogMessage(LogLevel.INFO, summary)],
+                            _metrics(result, plan))
 
     def _failure(self, status: PlanGenerationResultStatus, exc: BaseException) -> PlanGenerationResult:
-        return self._result(status, logs=[_log(LogLevel.ERROR, f"{type(exc).__name__}: {exc}")])
+        return self._result(status, logs=[LogMessage(LogLevel.ERROR, f"{type(exc).__name__}: {exc}")])
 
     def _result(self, status: PlanGenerationResultStatus, plan: Optional[SequentialPlan] = None,
                 logs: Optional[list[LogMessage]] = None,
@@ -318,20 +318,19 @@ def _summary(result: SolveResult) -> str:
     return ", ".join(parts)
 
 
-def _metrics(result: SolveResult) -> dict[str, str]:
-    """UP metrics are strings; FD's integration reports the engine's own time."""
+def _metrics(result: SolveResult, plan: Optional[SequentialPlan]) -> dict[str, str]:
+    """UP metrics are strings; FD's integration reports the engine's own time.
+    The plan's cost is counted on the returned plan when costs are unit, so a
+    goal action added by `write_pddl` (cost 1 there, 0 with action costs) does
+    not count."""
     keep = ("expansions", "evaluations", "generated", "parse_time", "ground_time",
             "search_time", "total_time", "peak_memory_kb", "algorithm", "heuristic")
     metrics = {k: str(result.statistics[k]) for k in keep if k in result.statistics}
     if "total_time" in result.statistics:
         metrics["engine_internal_time"] = str(result.statistics["total_time"])
-    if result.cost is not None and math.isfinite(result.cost):
-        metrics["plan_cost"] = str(result.cost)
+    if plan is not None:
+        metrics["plan_cost"] = str(len(plan.actions) if result.unit_cost else result.cost)
     return metrics
-
-
-def _log(level: LogLevel, message: str) -> LogMessage:
-    return LogMessage(level, message)
 
 
 def register(environment: Optional["up.environment.Environment"] = None) -> None:

@@ -18,7 +18,9 @@ from unified_planning.engines import PlanGenerationResultStatus as Status  # noq
 from unified_planning.engines import ValidationResultStatus  # noqa: E402
 from unified_planning.engines.plan_validator import SequentialPlanValidator  # noqa: E402
 from unified_planning.environment import Environment  # noqa: E402
-from unified_planning.exceptions import UPNoSuitableEngineAvailableException, UPUsageError, UPValueError  # noqa: E402
+from unified_planning.exceptions import (  # noqa: E402
+    UPNoSuitableEngineAvailableException, UPUsageError, UPValueError,
+)
 from unified_planning.io import PDDLReader  # noqa: E402
 from unified_planning.model.metrics import MinimizeActionCosts, MinimizeSequentialPlanLength  # noqa: E402
 from unified_planning.shortcuts import (  # noqa: E402
@@ -267,6 +269,29 @@ def test_unsolvable_found_by_grounding_is_proven() -> None:
     assert solve(p).status == Status.UNSOLVABLE_PROVEN
 
 
+def test_goal_action_is_not_in_plan_nor_in_its_cost() -> None:
+    problem = feature_problems()["quantified and disjunctive goals"]
+    result = solve(problem)
+    assert all(a.action in problem.actions for a in result.plan.actions)
+    assert result.metrics["plan_cost"] == str(len(result.plan.actions)) == "3"
+
+
+def test_every_search_status_has_a_up_status() -> None:
+    from planner.search import SearchStatus
+    from planner.up_engine import _STATUS
+
+    assert set(_STATUS) == set(SearchStatus)
+    assert _STATUS[SearchStatus.UNSOLVABLE] == Status.UNSOLVABLE_PROVEN
+    assert _STATUS[SearchStatus.INCOMPLETE] == Status.UNSOLVABLE_INCOMPLETELY
+
+
+def test_up_heuristic_callable_is_ignored_with_a_warning() -> None:
+    with PlannerEngine() as engine:
+        with pytest.warns(UserWarning, match="ignores"):
+            result = engine.solve(Roads().problem(), heuristic=lambda state: 0)
+    assert result.status == Status.SOLVED_SATISFICING
+
+
 def test_timeout_is_honoured() -> None:
     problem = PDDLReader().parse_problem(str(ROOT / "domains/blocksworld/domain.pddl"),
                                          str(ROOT / "domains/blocksworld/examples/p02.pddl"))
@@ -300,6 +325,18 @@ def test_register_into_a_separate_environment() -> None:
     env = Environment()
     assert ENGINE_NAME not in env.factory.engines
     register(env)
+    assert env.factory.engine(ENGINE_NAME) is PlannerEngine
+
+
+def test_up_ini_section_registers_the_engine(tmp_path: Path) -> None:
+    """UP 1.3 reads no entry points; an up.ini/.uprc section is its file-based
+    discovery route."""
+    from planner.up_engine import UP_INI_SECTION
+
+    ini = tmp_path / "up.ini"
+    ini.write_text(UP_INI_SECTION)
+    env = Environment()
+    env.factory.configure_from_file(str(ini))
     assert env.factory.engine(ENGINE_NAME) is PlannerEngine
 
 
