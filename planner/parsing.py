@@ -46,6 +46,7 @@ UNSUPPORTED_REQUIREMENTS = {
 
 _REQUIREMENTS_BLOCK = re.compile(r"\(\s*:requirements\b([^)]*)\)")
 _COMMENT = re.compile(r";[^\n]*")
+_OBJECT_TYPE = re.compile(r"(?<=\s)-\s*object(?![\w\-])")
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,9 @@ def _check_requirements(src: SourceFile) -> str:
         if "action-costs" in names and "numeric-fluents" not in names and "fluents" not in names:
             end = block.end(1)
             text = text[:end] + " :numeric-fluents" + text[end:]
+    # pddl 0.5.1 does not know the root type 'object' ("- object" is refused);
+    # untyped means the same, so blank the annotation out (offsets kept).
+    text = _OBJECT_TYPE.sub(lambda m: " " * len(m.group(0)), text)
     if "(:derived" in masked.replace("( :", "(:"):
         raise src.error("derived predicates (axioms) are not supported", ":derived",
                         cls=UnsupportedFeatureError)
@@ -263,9 +267,12 @@ def _problem_parser(domain_requirements=frozenset()):
             self._domain_transformer._requirements = reqs
             self._domain_transformer._extended_requirements = _extend_domain_requirements(reqs)
 
+        # quantified goals need these; pddl 0.5.1 forgot to forward them
         def typed_list_variable(self, args):
-            # quantified goals need it; pddl 0.5.1 forgot to forward this rule
             return self._domain_transformer.typed_list_variable(args)
+
+        def type_def(self, args):
+            return self._domain_transformer.type_def(args)
 
     return _lark_parser("problem", _ProblemTransformer)
 
