@@ -17,7 +17,7 @@ from planner import _core
 from planner.errors import ArgumentError
 from planner.exitcodes import ExitCode
 from planner.heuristic_api import HeuristicError, make_python_evaluator
-from planner.task import GroundTask
+from planner.task import GroundTask, is_artificial
 
 ALGORITHMS = ("gbfs", "lazy-gbfs", "astar", "wastar", "lazy-wastar")
 
@@ -196,5 +196,7 @@ def _result(raw: dict, names: list[str]) -> SearchResult:
 
 
 def plan_names(task: GroundTask, plan: Iterable[int]) -> list[str]:
-    """Operator names of a plan, as written in plan files."""
-    return [task.operators[o] for o in plan]
+    """Operator names of a plan, as written in plan files (without the
+    grounder's artificial operators, such as those reaching complex goals)."""
+    names = (task.operators[o] for o in plan)
+    return [n for n in names if not is_artificial(n)]

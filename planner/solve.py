@@ -17,7 +17,7 @@ from planner.errors import ArgumentError, PlannerError
 from planner.exitcodes import ExitCode
 from planner.heuristic_api import load_heuristic_file, make_python_evaluator
 from planner.parsing import ParsedTask, parse_files, parse_strings
-from planner.search import ALGORITHMS, SearchResult, SearchStatus, make_evaluator, search
+from planner.search import ALGORITHMS, SearchResult, SearchStatus, make_evaluator, plan_names, search
 from planner.task import GroundTask
 
 DEFAULT_SEARCH = "lazy-gbfs"
@@ -153,7 +153,7 @@ def solve(
     stats["heuristic"] = evaluator.name
     stats["validate_time"] = time.perf_counter() - searched_at
     stats["total_time"] = time.perf_counter() - start
-    plan = tuple(task.operators[o] for o in result.plan) if result.plan is not None else None
+    plan = tuple(plan_names(task, result.plan)) if result.plan is not None else None
     return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
                        stats, validated_by, task)
 
@@ -214,8 +214,8 @@ def validate_result(parsed: ParsedTask, task: GroundTask, result: SearchResult) 
 
     assert result.plan is not None
     steps = []
-    for o in result.plan:
-        name, *args = task.operators[o].strip("()").split()
+    for text in plan_names(task, result.plan):
+        name, *args = text.strip("()").split()
         steps.append(PlanStep(name, tuple(args)))
     try:
         report = validate_parsed(parsed, steps)
