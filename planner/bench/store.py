@@ -74,8 +74,11 @@ class ResultsStore:
                 _write(self.path / "logs" / f"{run}.log", result["_log"])
             if result.get("_plan") is not None:
                 _write(self.path / "plans" / f"{run}.plan", result["_plan"])
-            with open(self.path / RESULTS, "a", encoding="utf-8") as out:
-                out.write(json.dumps(props, sort_keys=True) + "\n")
+            results = self.path / RESULTS
+            cut = results.exists() and results.stat().st_size > 0 and not _ends_with_newline(results)
+            with open(results, "a", encoding="utf-8") as out:
+                # after a line cut short by an interruption, start a fresh line
+                out.write(("\n" if cut else "") + json.dumps(props, sort_keys=True) + "\n")
                 out.flush()
                 os.fsync(out.fileno())
         return props
@@ -101,6 +104,12 @@ def merge_settings(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     merged["tasks"] = list(tasks.values())
     merged["suites"] = list(dict.fromkeys([*old.get("suites", []), *new.get("suites", [])]))
     return merged
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as src:
+        src.seek(-1, os.SEEK_END)
+        return src.read(1) == b"\n"
 
 
 def _safe(run_id: str) -> str:
