@@ -13,7 +13,7 @@ from planner.parsing import parse_strings
 
 DOMAIN = """(define (domain shuttle)
   (:requirements :adl :typing :action-costs)
-  (:types vehicle place - object truck - vehicle)
+  (:types truck - vehicle vehicle place)
   (:constants depot - place)
   (:predicates (at ?v - vehicle ?p - place) (road ?a ?b - place) (visited ?p - place))
   (:functions (total-cost) - number (len ?a ?b - place) - number)

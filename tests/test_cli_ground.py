@@ -12,7 +12,7 @@ from planner.grounding import ground_files
 
 DOMAIN = """(define (domain shuttle)
   (:requirements :strips :typing :negative-preconditions :equality :conditional-effects)
-  (:types vehicle place - object truck - vehicle)
+  (:types truck - vehicle vehicle place)
   (:constants depot - place)
   (:predicates (at ?v - vehicle ?p - place) (road ?a ?b - place) (visited ?p - place))
   (:action drive

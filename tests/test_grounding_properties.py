@@ -158,7 +158,9 @@ def worlds(draw) -> World:
         lines.append(f"    :effect (and {' '.join(effects)}))")
         action_text.append("\n".join(lines))
 
-    type_decl = " ".join(f"{t} - {parent[t]}" for t in types)
+    # children of `object` last and bare (`- object` has its own test in test_parsing.py)
+    type_decl = " ".join([f"{t} - {parent[t]}" for t in types if parent[t] != "object"]
+                         + [t for t in types if parent[t] == "object"])
     const_decl = (f"  (:constants {' '.join(f'{c} - {t}' for c, t in constants.items())})\n"
                   if constants else "")
     pred_decl = " ".join("(" + " ".join([p] + [f"?v{j}" for j in range(arity[p])]) + ")"

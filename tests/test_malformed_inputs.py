@@ -25,7 +25,7 @@ from planner.parsing import parse_files
 DOMAIN = """; a small typed domain
 (define (domain shuttle)
   (:requirements :strips :typing :negative-preconditions :equality)
-  (:types vehicle place - object truck - vehicle)
+  (:types truck - vehicle vehicle place)
   (:constants depot - place)
   (:predicates (at ?v - vehicle ?p - place) (road ?a ?b - place) (visited ?p - place))
   (:action drive
@@ -103,7 +103,7 @@ CASES = [
          bad="problem", line=4, message="syntax error in :init"),
     Case("duplicate-object", problem=swap(PROBLEM, "a b - place", "a b - place a - truck"),
          bad="problem", line=3, message="duplicate name 'a'"),
-    Case("type-cycle", swap(DOMAIN, "(:types vehicle place - object truck - vehicle)",
+    Case("type-cycle", swap(DOMAIN, "(:types truck - vehicle vehicle place)",
                             "(:types vehicle - truck truck - vehicle place)"),
          message="cycle"),
     Case("unknown-requirement", swap(DOMAIN, ":equality)", ":equality :foo-bar)"), line=3,
