@@ -104,7 +104,7 @@ def evaluate(
     """
     tasks = sorted((str(Path(t)) for t in tasks), key=lambda t: (Path(t).stat().st_size, t))
     store = _ResultStore(results_path, settings, provenance, domain, tasks)
-    by_code: dict[str, CandidateRecord] = {}
+    by_code: dict[str, tuple[threading.Event, CandidateRecord]] = {}
     lock = threading.Lock()
 
     def one(sample: Any) -> CandidateRecord:
@@ -113,14 +113,19 @@ def evaluate(
         if done is not None:
             return done
         if record.stage != "no-code" and record.static.get("ok"):
+            # The first sample with this code evaluates it; identical ones wait and copy.
             with lock:
-                twin = by_code.get(record.code_sha256 or "")
-            if twin is not None:
-                record.probe, record.runs = twin.probe, dict(twin.runs)
+                claim = by_code.get(record.code_sha256 or "")
+                if claim is None:
+                    by_code[record.code_sha256 or ""] = (threading.Event(), record)
+            if claim is None:
+                try:
+                    _run(record, domain, tasks, settings)
+                finally:
+                    by_code[record.code_sha256 or ""][0].set()
             else:
-                _run(record, domain, tasks, settings)
-                with lock:
-                    by_code[record.code_sha256 or ""] = record
+                claim[0].wait()
+                record.probe, record.runs = claim[1].probe, dict(claim[1].runs)
         store.put(record)
         if progress is not None:
             progress(record)

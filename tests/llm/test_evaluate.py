@@ -69,3 +69,21 @@ def test_changed_settings_invalidate_stored_results(tmp_path, blocksworld, train
     store = evaluate_module._ResultStore(results, other, {}, blocksworld / "domain.pddl",
                                          [str(training_tasks[0])])
     assert store.records == {}
+
+
+def test_identical_code_is_evaluated_once_even_concurrently(tmp_path, blocksworld, training_tasks,
+                                                            monkeypatch):
+    calls = []
+    real = evaluate_module._run
+
+    def counting(record, *args):
+        calls.append(record.sample_index)
+        real(record, *args)
+
+    monkeypatch.setattr(evaluate_module, "_run", counting)
+    samples = [type("S", (), {"index": i, "key": f"k{i}", "content": recorded("good_blocksworld"),
+                              "error": None})() for i in range(3)]
+    records = evaluate(samples, {}, blocksworld / "domain.pddl", training_tasks[:1],
+                       EvaluationSettings(time_limit=10, memory_mb=1024, probe_cpu_seconds=5, workers=3))
+    assert len(calls) == 1
+    assert records[0].runs == records[1].runs == records[2].runs and records[0].solved
