@@ -274,6 +274,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    args.out = args.out.resolve()  # runs happen with cwd=workdir
     workdir = args.out.parent
     workdir.mkdir(parents=True, exist_ok=True)
     results = []
