@@ -71,6 +71,7 @@ def scatter(runs: Sequence[dict[str, Any]], x_alg: str, y_alg: str, attribute: s
     ax.plot([lo, fail * 1.5], [lo, fail * 1.5], color="grey", lw=0.8)
     ax.axhline(fail, color="red", lw=0.6, ls="--")
     ax.axvline(fail, color="red", lw=0.6, ls="--")
+    ax.text(lo * 1.2, fail * 1.1, "unsolved", color="red", fontsize=7)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(lo, fail * 1.5)

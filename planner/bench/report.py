@@ -170,7 +170,8 @@ def settings_section(settings: dict[str, Any]) -> Section:
         ["memory limit", f"{limits['memory'] / 2**20:g} MiB per run (RLIMIT_AS backstop "
                          f"+{limits['margin'] / 2**20:g} MiB)"],
         ["suites", ", ".join(settings.get("suites", []))],
-        ["seeds", ", ".join(f"{k}={v}" for k, v in settings.get("seeds", {}).items())],
+        ["seeds", ", ".join(f"{k}={', '.join(v) if isinstance(v, list) else v}"
+                            for k, v in settings.get("seeds", {}).items() if v)],
         ["executor", settings.get("executor", "?")],
         ["started", settings.get("started", "?")],
         ["git revision", env.get("git_revision")],

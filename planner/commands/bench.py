@@ -4,6 +4,7 @@
         --algorithms ours-gbfs-ff,fd-gbfs-ff --time-limit 60s --memory-limit 4G --jobs 2 \\
         --out bench/results/X
     planner bench report bench/results/X [--baseline fd-gbfs-ff]
+    planner bench compare bench/results/X bench/results/Y   # same coverage? (exit 1 if not)
 
 Every run is its own process group with the planner's own limits plus an
 address-space backstop and a kill at the time limit + grace; every plan is
@@ -25,15 +26,17 @@ from pathlib import Path
 from planner.errors import ArgumentError
 from planner.limits import parse_memory, parse_time
 
-ACTIONS = ("run", "report")
+ACTIONS = ("run", "report", "compare")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="benchmark experiments (run, report)", description=__doc__,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("action", nargs="?", choices=ACTIONS, default="run",
-                   help="run an experiment (default) or report on a results folder")
+                   help="run an experiment (default), report on a results folder, or compare "
+                        "the coverage of two results folders")
     p.add_argument("folder", nargs="?", help="results folder (same as --out)")
+    p.add_argument("other", nargs="?", help="compare: the second results folder")
     run = p.add_argument_group("run")
     run.add_argument("--suite", nargs="+", default=[], metavar="SUITE",
                      help="domain folders, FOLDER:GLOB, or gen:DOMAIN:PRESET:N[:SEED]")
@@ -73,9 +76,29 @@ def run_command(args: argparse.Namespace) -> int:
     folder = args.folder or args.out
     if not folder:
         raise ArgumentError("give the results folder (--out DIR, or `planner bench report DIR`)")
+    if args.action == "compare":
+        return _compare(Path(folder), args.other)
+    if args.other:
+        raise ArgumentError(f"unexpected argument {args.other!r}")
     if args.action == "report":
         return _report(args, Path(folder))
     return _run(args, Path(folder))
+
+
+def _compare(first: Path, second: str | None) -> int:
+    """Print per-algorithm coverage of both folders and every differing run; exit 1 on a difference."""
+    from planner.bench.compare import coverage_differences, summary
+
+    if not second:
+        raise ArgumentError("compare needs two results folders")
+    for folder in (first, Path(second)):
+        solved = ", ".join(f"{a} {n}" for a, n in sorted(summary(folder).items()))
+        print(f"{folder}: solved {solved}")
+    differences = coverage_differences(first, second)
+    for line in differences:
+        print(line)
+    print("identical coverage" if not differences else f"{len(differences)} runs differ")
+    return 1 if differences else 0
 
 
 def _algorithm_specs(args: argparse.Namespace) -> list[str]:

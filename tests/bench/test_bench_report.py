@@ -124,3 +124,18 @@ def test_cli_report_action(tmp_path, capsys):
     assert args.run(args) == 0
     assert str(folder / "report.html") in capsys.readouterr().out
     assert (folder / "scatter-time-B-vs-A.png").exists()
+
+
+def test_compare_reports_differing_runs(tmp_path, capsys):
+    from planner.commands import bench
+
+    parser = argparse.ArgumentParser()
+    bench.register(parser.add_subparsers())
+    first = _results_folder(tmp_path / "one")
+    second = _results_folder(tmp_path / "two")
+    args = parser.parse_args(["bench", "compare", str(first), str(second)])
+    assert args.run(args) == 0
+    assert "identical coverage" in capsys.readouterr().out
+    ResultsStore(second).append(run("A", "d1", "p2", 1, cost=5))  # the last line wins
+    assert args.run(args) == 1
+    assert "A-d1-p2: (0, 'search-out-of-time') vs (1, 'success')" in capsys.readouterr().out
