@@ -216,7 +216,11 @@ def ground(domain: Path, problem: Path) -> GroundTask | None:
         from planner.grounding import ground_files
     except ImportError:
         return None
-    return ground_files(domain, problem)
+    try:
+        return ground_files(domain, problem)
+    except Exception as exc:  # report grounder failures, keep benchmarking
+        print(f"planner.grounding failed on {problem}: {exc}", flush=True)
+        return None
 
 
 def run(task_name: str, heuristics, seconds: float, with_fd_speed: bool) -> None:
