@@ -46,7 +46,6 @@ UNSUPPORTED_REQUIREMENTS = {
 
 _REQUIREMENTS_BLOCK = re.compile(r"\(\s*:requirements\b([^)]*)\)")
 _COMMENT = re.compile(r";[^\n]*")
-_OBJECT_TYPE = re.compile(r"(?<=\s)-\s*object(?![\w\-])")
 
 
 @dataclass(frozen=True)
@@ -185,9 +184,6 @@ def _check_requirements(src: SourceFile) -> str:
         if "action-costs" in names and "numeric-fluents" not in names and "fluents" not in names:
             end = block.end(1)
             text = text[:end] + " :numeric-fluents" + text[end:]
-    # pddl 0.5.1 does not know the root type 'object' ("- object" is refused);
-    # untyped means the same, so blank the annotation out (offsets kept).
-    text = _OBJECT_TYPE.sub(lambda m: " " * len(m.group(0)), text)
     if "(:derived" in masked.replace("( :", "(:"):
         raise src.error("derived predicates (axioms) are not supported", ":derived",
                         cls=UnsupportedFeatureError)
@@ -222,9 +218,30 @@ def _grammar() -> tuple[str, str]:
 def _lark_parser(start: str, transformer_cls):
     """A parser with a fresh transformer: pddl's transformers keep the names
     they have seen, so one must not be reused across files."""
+    _let_pddl_know_the_root_type()
     grammar, imports = _grammar()
     return lark.Lark(grammar, parser="lalr", import_paths=[imports], start=start,
                      transformer=transformer_cls(), cache=_lark_cache_file(start)).parse
+
+
+def _let_pddl_know_the_root_type() -> None:
+    """pddl 0.5.1 refuses '?x - object' unless some declared type names
+    'object' as its parent: its set of known types leaves the root type out.
+    Add it (once per process); 'object' is every PDDL domain's root type."""
+    from pddl import _validation
+    from pddl.custom_types import name
+
+    original = _validation.Types._get_all_types
+    if getattr(original, "planner_patched", False):
+        return
+
+    def _get_all_types(self):
+        types = original(self)
+        types.add(name("object"))
+        return types
+
+    _get_all_types.planner_patched = True  # type: ignore[attr-defined]
+    _validation.Types._get_all_types = _get_all_types
 
 
 def _domain_transformer_cls():
