@@ -69,7 +69,12 @@ class LocalExecutor:
         return f"local ({self.jobs} parallel run{'s' if self.jobs > 1 else ''})"
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Drop queued runs, kill live ones (none unless interrupted), wait for the threads."""
+        from planner.bench.runner import kill_all
+
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        kill_all()
+        self._pool.shutdown(wait=True)
 
     def __enter__(self) -> "LocalExecutor":
         return self

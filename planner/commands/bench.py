@@ -20,8 +20,11 @@ fd-lazy-gbfs-ff, fd-astar-lmcut, pyperplan-gbfs-hff, NAME=KIND:ARGS).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 from planner.errors import ArgumentError
 from planner.limits import parse_memory, parse_time
@@ -121,17 +124,33 @@ def _run(args: argparse.Namespace, out: Path) -> int:
     limits = Limits(time=args.time_limit, memory=args.memory_limit, grace=args.grace)
     executor = make_executor(args.jobs, args.scheduler)
     try:
-        print(f"{len(tasks)} tasks x {len(algorithms)} algorithms on {executor.describe()} "
-              f"-> {out}", file=sys.stderr)
-        summary = run_experiment(out, tasks, algorithms, limits, executor, args.suite,
-                                 progress=not args.no_progress)
+        with _sigterm_interrupts():
+            print(f"{len(tasks)} tasks x {len(algorithms)} algorithms on {executor.describe()} "
+                  f"-> {out}", file=sys.stderr)
+            summary = run_experiment(out, tasks, algorithms, limits, executor, args.suite,
+                                     progress=not args.no_progress)
     finally:
-        executor.close()
+        executor.close()  # kills live runs if interrupted: they run in their own sessions
     print(f"{summary.ran} runs done ({summary.skipped} already recorded): {summary.solved} solved, "
           f"{summary.unexplained} with unexplained errors", file=sys.stderr)
     if not args.no_report:
         _report(args, out)
     return 0
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a batch system's stop, `kill`) ends the experiment like Ctrl-C: live runs are
+    killed and recorded results kept. Without this the coordinator would die at once and leave
+    its runs, which have their own sessions, running as orphans."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _report(args: argparse.Namespace, folder: Path) -> int:

@@ -119,3 +119,55 @@ def test_local_and_dask_executors_give_identical_coverage(tmp_path, toy_tasks, f
 def test_executor_submit_returns_a_handle(toy_tasks):
     with LocalExecutor(1) as pool:
         assert pool.submit(len, [1, 2, 3]).result() == 3
+
+
+HARNESS = ("import sys, planner.cli as cli; cli.COMMANDS = tuple(dict.fromkeys(cli.COMMANDS + ('bench',))); "
+           "sys.exit(cli.main(sys.argv[1:]))")
+
+
+def test_sigterm_kills_live_runs_and_keeps_recorded_results(tmp_path, toy_tasks):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from planner.bench.orchestrate import PROJECT_ROOT
+
+    token = f"hang-{os.getpid()}-{time.time_ns()}"
+    folder = Path(toy_tasks[0].domain_file).parent
+    out = tmp_path / "out"
+    argv = [sys.executable, "-c", HARNESS, "bench", "--suite", f"{folder}:p*.pddl", "--algorithms", "",
+            "--algorithm", f"hang=command:{{python}} -c \"import time; time.sleep(300)\" {token}",
+            "--time-limit", "60s", "--jobs", "2", "--out", str(out), "--no-progress", "--no-report"]
+    env = {**os.environ, "PYTHONPATH": PROJECT_ROOT}
+    coordinator = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 20
+        runs = lambda: [p for p in _processes_with(token) if p != coordinator.pid]  # noqa: E731
+        while len(runs()) < 2 and time.time() < deadline:
+            time.sleep(0.2)
+        assert len(runs()) == 2, "both runs should be live"
+        coordinator.send_signal(signal.SIGTERM)
+        _, err = coordinator.communicate(timeout=20)
+    finally:
+        coordinator.kill()
+    assert coordinator.returncode == 130, err
+    time.sleep(0.3)
+    assert _processes_with(token) == []
+    assert not (out / "results.jsonl").exists() or "hang" not in (out / "results.jsonl").read_text()
+    assert (out / "properties").exists()
+
+
+def _processes_with(token: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if token.encode() in cmdline and state != "Z":
+                found.append(int(entry.name))
+    return found
