@@ -90,6 +90,22 @@ def run_planner(*args: str | Path, timeout: float = 60, **env: str) -> subproces
     )
 
 
+# Test modules import these helpers with `from conftest import ...`. Another
+# conftest.py (tests/llm/) is also imported under the name `conftest`, and the
+# last one imported wins in sys.modules; so before collecting (importing) a
+# module of this folder, point the name back at this file. The module is also
+# reachable as `tests_conftest` whatever the order.
+sys.modules.setdefault("tests_conftest", sys.modules[__name__])
+_HERE = Path(__file__).resolve().parent
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    path = getattr(collector, "path", None)
+    if isinstance(collector, pytest.Module) and path is not None and \
+            Path(path).resolve().parent == _HERE:
+        sys.modules["conftest"] = sys.modules["tests_conftest"]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--runslow", action="store_true", default=False,
                      help="also run tests marked slow (whole benchmark folders)")
