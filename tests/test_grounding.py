@@ -48,12 +48,8 @@ def check_grounds(domain: str, problem: str) -> None:
     assert not task.is_goal(frozenset(int(f) for f in task.init))
 
 
-# Domains the front-end currently misreads (see tests/test_parsing.py for the
-# focused test): their `(:types location locatable - object man ... - locatable)`
-# becomes a type cycle once planner/parsing.py blanks out '- object'.
-OBJECT_MISREAD = ("planner/parsing.py:190 blanks '- object' out of typed lists, so "
-                  "'location locatable - object man nut spanner - locatable' becomes a cycle")
-BROKEN_DOMAINS = {"spanner": OBJECT_MISREAD, "transport": OBJECT_MISREAD}
+# Domains the front-end currently misreads, with the reason (strict xfail).
+BROKEN_DOMAINS: dict[str, str] = {}
 
 
 def _task_params(tasks, broken=BROKEN_DOMAINS):
