@@ -81,6 +81,7 @@ def check_task(parsed: ParsedTask) -> None:
     constants = {c.name for c in domain.constants}
     for c in domain.constants:
         _check_object_type(c, types, dsrc)
+    _check_unique_action_names(dsrc)
     for action in sorted(domain.actions, key=lambda a: a.name):
         _check_action(action, dsrc, predicates, types, constants, functions)
     objects = constants | {o.name for o in problem.objects}
@@ -114,8 +115,45 @@ def _action_anchor(src: SourceFile, name: str) -> int:
     return match.start() if match else 0
 
 
+_ACTION_HEADER = re.compile(r"\(\s*:action\s+([^\s()]+)")
+_PARAMETERS = re.compile(r":parameters\s*\(([^()]*)\)")
+
+
+def _check_unique_action_names(src: SourceFile) -> None:
+    """Two actions with one name would both be grounded under that name."""
+    from planner.parsing import _mask_comments
+
+    seen: set[str] = set()
+    for match in _ACTION_HEADER.finditer(_mask_comments(src.text)):
+        name = match.group(1)
+        if name in seen:
+            line, col = src.position(match.start(1))
+            raise PDDLInputError(f"action '{name}' is defined twice", src.path, line, col)
+        seen.add(name)
+
+
+def _written_parameters(src: SourceFile, anchor: int) -> list[tuple[str, int]]:
+    """The action's parameter variables as written (pddl merges duplicates)."""
+    from planner.parsing import _mask_comments
+
+    masked = _mask_comments(src.text)
+    match = _PARAMETERS.search(masked, anchor)
+    if not match:
+        return []
+    return [(m.group(0)[1:], match.start(1) + m.start())
+            for m in re.finditer(r"\?[^\s()]+", match.group(1))]
+
+
 def _check_action(action, src: SourceFile, predicates, types, constants, functions) -> None:
-    scope = _Scope(src, _action_anchor(src, action.name), predicates, types, constants, functions)
+    anchor = _action_anchor(src, action.name)
+    scope = _Scope(src, anchor, predicates, types, constants, functions)
+    seen: set[str] = set()
+    for var, offset in _written_parameters(src, anchor):
+        if var in seen:
+            line, col = src.position(offset)
+            raise PDDLInputError(f"parameter '?{var}' declared twice in action '{action.name}'",
+                                 src.path, line, col)
+        seen.add(var)
     params = [p.name for p in action.parameters]
     for p in action.parameters:
         scope.check_types(p.type_tags, p.name)

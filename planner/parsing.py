@@ -215,13 +215,27 @@ def _grammar() -> tuple[str, str]:
     return GRAMMAR_FILE.read_text(), str(PARSERS_DIRECTORY)
 
 
-def _lark_parser(start: str, transformer_cls):
-    """A parser with a fresh transformer: pddl's transformers keep the names
-    they have seen, so one must not be reused across files."""
-    _let_pddl_know_the_root_type()
-    grammar, imports = _grammar()
-    return lark.Lark(grammar, parser="lalr", import_paths=[imports], start=start,
-                     transformer=transformer_cls(), cache=_lark_cache_file(start)).parse
+class _ReusableParser:
+    """A Lark parser built once per process, whose transformer is reset
+    before every file.
+
+    pddl's transformers remember the names they have seen, so each file
+    needs a clean one; but building the LALR parser costs ~40 ms even from
+    Lark's cache, most of the parse time of a small task. Lark's callbacks
+    are bound methods of the transformer object, so re-running its
+    __init__ gives a clean transformer without rebuilding the parser.
+    """
+
+    def __init__(self, start: str, transformer) -> None:
+        _let_pddl_know_the_root_type()
+        grammar, imports = _grammar()
+        self.transformer = transformer
+        self.parser = lark.Lark(grammar, parser="lalr", import_paths=[imports], start=start,
+                                transformer=transformer, cache=_lark_cache_file(start))
+
+    def parse(self, text: str, **reset):
+        self.transformer.__init__(**reset)
+        return self.parser.parse(text)
 
 
 def _let_pddl_know_the_root_type() -> None:
@@ -264,11 +278,13 @@ def _domain_transformer_cls():
     return _DomainTransformer
 
 
-def _domain_parser():
-    return _lark_parser("domain", _domain_transformer_cls())
+@lru_cache(maxsize=1)
+def _domain_parser() -> _ReusableParser:
+    return _ReusableParser("domain", _domain_transformer_cls()())
 
 
-def _problem_parser(domain_requirements=frozenset()):
+@lru_cache(maxsize=1)
+def _problem_parser() -> _ReusableParser:
     """Goals are checked against the domain's requirements: pddl 0.5.1 checks
     them against the problem's own (usually none) and refuses ADL goals."""
     from pddl.parser.problem import ProblemTransformer
@@ -277,7 +293,7 @@ def _problem_parser(domain_requirements=frozenset()):
     domain_cls = _domain_transformer_cls()
 
     class _ProblemTransformer(ProblemTransformer):
-        def __init__(self) -> None:
+        def __init__(self, domain_requirements=frozenset()) -> None:
             super().__init__()
             self._domain_transformer = domain_cls()
             reqs = set(domain_requirements)
@@ -291,7 +307,7 @@ def _problem_parser(domain_requirements=frozenset()):
         def type_def(self, args):
             return self._domain_transformer.type_def(args)
 
-    return _lark_parser("problem", _ProblemTransformer)
+    return _ReusableParser("problem", _ProblemTransformer())
 
 
 def _describe_lark_error(exc: lark.exceptions.UnexpectedInput) -> str:
@@ -318,12 +334,12 @@ def _pretty_terminal(name: str) -> str:
     return "'" + name.lower().replace("_", "-") + "'" if name.isupper() else name
 
 
-def _run_parser(parser, src: SourceFile, text: str):
+def _run_parser(parser: "_ReusableParser", src: SourceFile, text: str, **reset):
     import sys
 
     limit = getattr(sys, "tracebacklimit", None)
     try:
-        return parser(text)
+        return parser.parse(text, **reset)
     except lark.exceptions.UnexpectedInput as exc:
         line = getattr(exc, "line", None)
         column = getattr(exc, "column", None)
@@ -334,7 +350,9 @@ def _run_parser(parser, src: SourceFile, text: str):
         raise PDDLInputError(_describe_lark_error(exc), src.path, line, column) from None
     except lark.exceptions.VisitError as exc:
         raise _from_pddl_error(exc.orig_exc, src) from None
-    except PDDLError as exc:
+    except (PDDLError, lark.exceptions.LarkError) as exc:
+        # pddl raises lark's ParseError for some semantic errors (e.g. an
+        # undeclared constant in an action)
         raise _from_pddl_error(exc, src) from None
     except RecursionError:
         raise PDDLInputError("formulas are nested too deeply", src.path) from None
@@ -371,7 +389,7 @@ def parse_problem_source(src: SourceFile, domain: Domain | None = None
     text = _check_requirements(src)
     text, init = _split_init(src, text)
     reqs = domain.requirements if domain is not None else frozenset()
-    return _run_parser(_problem_parser(reqs), src, text), init
+    return _run_parser(_problem_parser(), src, text, domain_requirements=reqs), init
 
 
 _INIT_START = re.compile(r"\(\s*:init\b")

@@ -60,10 +60,8 @@ def test_the_base_task_is_fine() -> None:
     ("(visited ?p)))", "(seen ?p)))", 12, "undefined predicate 'seen'"),
     ("(len ?from ?to)", "(len ?from)", 13, "function 'len' takes 2"),
     ("(len ?from ?to)", "(size ?from ?to)", 13, "undefined function 'size'"),
-    pytest.param("?from ?to - place)", "?from ?to ?to - place)", 8, "?to", marks=pytest.mark.xfail(
-        strict=True, reason="pddl 0.5.1 merges a repeated parameter (?to ?to - place) into one, "
-        "so planner/checks.py _check_action's 'declared twice' test never fires and the action "
-        "silently takes 3 arguments instead of 4")),
+    # pddl 0.5.1 merges a repeated parameter into one; checks.py reads the source
+    ("?from ?to - place)", "?from ?to ?to - place)", 8, "'?to' declared twice"),
 ])
 def test_domain_errors(old: str, new: str, line: int, text: str) -> None:
     e = error(swap(DOMAIN, old, new))
@@ -109,10 +107,6 @@ DUPLICATE_ACTION = swap(DOMAIN, "  (:action drive",
                         "  (:action drive")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "planner/checks.py check_task accepts two actions with the same name; both are grounded "
-    "under one name (plans become ambiguous) and normalize's sort by name alone leaves their "
-    "order to set iteration, so operator numbering depends on PYTHONHASHSEED"))
 def test_duplicate_action_names_are_refused() -> None:
     e = error(DUPLICATE_ACTION)
     assert "drive" in e.message and e.line == 8
@@ -126,8 +120,6 @@ print(list(ground(parse_strings(sys.argv[1], sys.argv[2]), prune_irrelevant=Fals
 """
 
 
-@pytest.mark.xfail(strict=True, reason="duplicate action names: see "
-                   "test_duplicate_action_names_are_refused")
 def test_duplicate_action_names_do_not_make_numbering_hash_dependent() -> None:
     problem = swap(PROBLEM, "(visited a)", "(visited depot)")
     outputs = set()

@@ -132,12 +132,7 @@ CASES = [
 ]
 
 # Errors the front-end does not yet turn into one clean line (see the reasons).
-KNOWN_BUGS = {
-    "undeclared-constant-in-action": (
-        "planner/parsing.py _run_parser: pddl's transformer raises lark.exceptions.ParseError "
-        "(\"Constant 'home' not defined.\") from inside Lark's parse callbacks; it is neither "
-        "UnexpectedInput, VisitError nor PDDLError, so it escapes as a traceback (exit 35)"),
-}
+KNOWN_BUGS: dict[str, str] = {}
 BUG_CASES = [
     Case("undeclared-constant-in-action", swap(DOMAIN, "(visited ?to)", "(visited home)"),
          line=10, message="home", subprocess=True),

@@ -193,3 +193,26 @@ def test_object_root_type_before_subtypes_is_not_a_cycle() -> None:
 
 def test_object_type_is_accepted_for_problem_objects() -> None:
     parse_strings(DOMAIN, PROBLEM.replace("A b - place)", "A b - place x - object)"))
+
+
+def test_object_annotations_keep_typed_list_groups_apart() -> None:
+    """'- object' ends a typed-list group: blanking it once merged the next group
+    into it (transport's 'size location locatable - object vehicle - locatable')."""
+    from planner.parsing import parse_strings
+
+    domain = """(define (domain d) (:requirements :typing)
+      (:types size location locatable - object vehicle package - locatable)
+      (:predicates (at ?x - locatable ?l - location) (free ?x ?y - object ?z - location))
+      (:action go :parameters (?v - vehicle ?a ?b - object ?l - location)
+        :precondition (free ?a ?b ?l) :effect (at ?v ?l)))"""
+    problem = """(define (problem p) (:domain d)
+      (:objects o1 - object l1 - location v1 - vehicle)
+      (:init (free o1 o1 l1)) (:goal (at v1 l1)))"""
+    parsed = parse_strings(domain, problem)
+    assert parsed.domain.types["vehicle"] == "locatable"
+    assert parsed.domain.types["locatable"] == "object"
+    objects = {str(o.name): set(map(str, o.type_tags)) for o in parsed.problem.objects}
+    assert objects["o1"] <= {"object"} and objects["l1"] == {"location"}
+    action = next(iter(parsed.domain.actions))
+    params = {str(p.name): set(map(str, p.type_tags)) for p in action.parameters}
+    assert params["a"] <= {"object"} and params["l"] == {"location"}
