@@ -6,11 +6,18 @@
 # in `a`; lazy searches store (parent id, operator) in (a, b) and generate
 # the state only when it is popped.
 #
-# AlternationOpenList mirrors Fast Downward's alternation: one heap per
-# heuristic plus one preferred-only heap per heuristic; each pop takes from
-# the non-empty heap with the lowest priority counter and increments it, and
-# progress (a new best h) subtracts `boost` from the preferred heaps'
+# AlternationOpenList mirrors Fast Downward's alternation: one list per
+# heuristic plus one preferred-only list per heuristic; each pop takes from
+# the non-empty list with the lowest priority counter and increments it, and
+# progress (a new best h) subtracts `boost` from the preferred lists'
 # counters so that they are used for the next `boost` pops.
+#
+# Greedy lists order by h alone, and heuristics almost always return small
+# integers, so (like FD) those lists are bucket queues: an 8-byte (a, b)
+# record appended to bucket h, popped from the lowest non-empty bucket in
+# FIFO (or LIFO) order, O(1) instead of a heap's O(log n) cache misses.
+# Keys that are not small non-negative integers go to a heap beside the
+# buckets, and pop takes whichever key is smaller.
 
 cdef struct Entry:
     double k1
@@ -61,23 +68,42 @@ cdef Entry _heap_pop(vector[Entry]& heap) noexcept:
     return top
 
 
+cdef struct Slot:
+    int32_t a
+    int32_t b
+
+
+cdef int64_t MAX_BUCKET = 1 << 20
+
+
 cdef class AlternationOpenList:
-    """Several heaps, popped in FD's alternation order."""
+    """Several lists (bucket queues or heaps), popped in FD's alternation order."""
 
     cdef vector[vector[Entry]] heaps
+    cdef vector[vector[vector[Slot]]] buckets   # [list][h] -> records
+    cdef vector[vector[size_t]] heads           # [list][h] -> first unread (FIFO)
+    cdef vector[size_t] lowest                  # [list] -> no bucket below is non-empty
+    cdef vector[size_t] count                   # [list] -> entries in buckets + heap
     cdef vector[int64_t] priority
     cdef vector[uint8_t] preferred_only
+    cdef bint use_buckets
     cdef int64_t boost
     cdef int64_t counter
     cdef bint lifo
 
-    def __init__(self, int num_regular, int num_preferred, int64_t boost, bint lifo=False):
-        cdef int i
-        self.heaps.resize(num_regular + num_preferred)
-        self.priority.resize(num_regular + num_preferred, 0)
-        self.preferred_only.resize(num_regular + num_preferred, 0)
-        for i in range(num_regular, num_regular + num_preferred):
+    def __init__(self, int num_regular, int num_preferred, int64_t boost, bint lifo=False,
+                 bint use_buckets=False):
+        cdef int i, n = num_regular + num_preferred
+        self.heaps.resize(n)
+        self.buckets.resize(n)
+        self.heads.resize(n)
+        self.lowest.resize(n, 0)
+        self.count.resize(n, 0)
+        self.priority.resize(n, 0)
+        self.preferred_only.resize(n, 0)
+        for i in range(num_regular, n):
             self.preferred_only[i] = 1
+        self.use_buckets = use_buckets
         self.boost = boost
         self.counter = 0
         self.lifo = lifo
@@ -89,17 +115,30 @@ cdef class AlternationOpenList:
     cdef void push(self, int i, double k1, double k2, int64_t seq, int32_t a,
                    int32_t b) except *:
         cdef Entry e
-        e.k1 = k1
-        e.k2 = k2
-        e.seq = seq
-        e.a = a
-        e.b = b
-        _heap_push(self.heaps[i], e)
+        cdef Slot r
+        cdef int64_t key = <int64_t>k1
+        if self.use_buckets and k1 == <double>key and 0 <= key < MAX_BUCKET:
+            if <size_t>key >= self.buckets[i].size():
+                self.buckets[i].resize(key + 1)
+                self.heads[i].resize(key + 1, 0)
+            r.a = a
+            r.b = b
+            self.buckets[i][key].push_back(r)
+            if <size_t>key < self.lowest[i]:
+                self.lowest[i] = key
+        else:
+            e.k1 = k1
+            e.k2 = k2
+            e.seq = seq
+            e.a = a
+            e.b = b
+            _heap_push(self.heaps[i], e)
+        self.count[i] += 1
 
     cdef bint empty(self) noexcept:
         cdef size_t i
-        for i in range(self.heaps.size()):
-            if self.heaps[i].size():
+        for i in range(self.count.size()):
+            if self.count[i]:
                 return False
         return True
 
@@ -107,26 +146,62 @@ cdef class AlternationOpenList:
         """Remove the next entry; the caller checks empty() first."""
         cdef int best = -1
         cdef int i
-        for i in range(<int>self.heaps.size()):
-            if self.heaps[i].size() and (best < 0 or self.priority[i] < self.priority[best]):
+        for i in range(<int>self.count.size()):
+            if self.count[i] and (best < 0 or self.priority[i] < self.priority[best]):
                 best = i
         self.priority[best] += 1
-        return _heap_pop(self.heaps[best])
+        self.count[best] -= 1
+        return self.pop_from(best)
+
+    cdef Entry pop_from(self, int i) noexcept:
+        cdef vector[vector[Slot]]* bk = &self.buckets[i]
+        cdef size_t key = self.lowest[i]
+        cdef size_t nb = bk.size()
+        while key < nb and self.heads[i][key] >= bk[0][key].size():
+            key += 1
+        self.lowest[i] = key
+        cdef Entry e
+        if key >= nb or (self.heaps[i].size() and self.heaps[i][0].k1 < <double>key):
+            return _heap_pop(self.heaps[i])
+        cdef vector[Slot]* v = &bk[0][key]
+        cdef Slot r
+        cdef size_t* head = &self.heads[i][key]
+        if self.lifo:
+            r = v.back()
+            v.pop_back()
+        else:
+            r = v[0][head[0]]
+            head[0] += 1
+            if head[0] == v.size():
+                v.clear()
+                head[0] = 0
+            elif head[0] >= 4096 and head[0] * 2 >= v.size():
+                v.erase(v.begin(), v.begin() + head[0])  # drop the consumed prefix
+                head[0] = 0
+        e.k1 = <double>key
+        e.k2 = 0.0
+        e.seq = 0
+        e.a = r.a
+        e.b = r.b
+        return e
 
     cdef void boost_preferred(self) noexcept:
         cdef size_t i
-        for i in range(self.heaps.size()):
+        for i in range(self.count.size()):
             if self.preferred_only[i]:
                 self.priority[i] -= self.boost
 
     cdef size_t memory_bytes(self) noexcept:
-        cdef size_t total = 0, i
+        cdef size_t total = 0, i, k
         for i in range(self.heaps.size()):
             total += self.heaps[i].capacity() * sizeof(Entry)
+            total += self.heads[i].capacity() * sizeof(size_t)
+            for k in range(self.buckets[i].size()):
+                total += self.buckets[i][k].capacity() * sizeof(Slot) + sizeof(vector[Slot])
         return total
 
     cdef size_t size(self) noexcept:
         cdef size_t total = 0, i
-        for i in range(self.heaps.size()):
-            total += self.heaps[i].size()
+        for i in range(self.count.size()):
+            total += self.count[i]
         return total

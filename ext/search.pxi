@@ -124,7 +124,7 @@ cdef class SearchEngine:
         if boost is None:
             boost = 1000 if self.lazy else 0  # FD's lazy_greedy / eager_greedy defaults
         self.open = AlternationOpenList(self.n_key, self.n_key if self.use_pref else 0,
-                                        boost, lifo)
+                                        boost, lifo, self.mode == MODE_GREEDY)
         self.reg = StateRegistry(self.packer.num_words)
         self.time_limit = time_limit
         self.memory_limit_kb = <int64_t>(memory_limit_mb * 1024) if memory_limit_mb < 1e15 else -1

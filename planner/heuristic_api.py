@@ -11,7 +11,9 @@ and called once per state with a StateView::
 
 `atom in state` accepts atom tuples ('on', 'a', 'b'), '(on a b)' strings and
 fact ids; static atoms count as true. Iterating a state yields its true
-(non-static) atoms. The result is a number (math.inf = dead end), or a pair
+(non-static) atoms. For hot loops, resolve atoms to ids once
+(`task.fact_ids(atoms)`) and call `state.count(ids)`, which counts the true
+ones in C (~0.1 us instead of ~0.3 us per atom). The result is a number (math.inf = dead end), or a pair
 (h, preferred) where preferred lists operator ids or names. Subclassing
 Heuristic is optional: any class or callable with that shape works.
 """
@@ -107,6 +109,19 @@ class TaskView:
     @property
     def num_operators(self) -> int:
         return len(self.operators)
+
+    def fact_ids(self, atoms: Iterable[Atom | str]) -> np.ndarray:
+        """int32 ids of the given (non-static) atoms, for StateView.count().
+
+        Atoms may be tuples or '(pred a b)' strings; unknown atoms raise
+        KeyError (static atoms are not facts: test them once, in __init__).
+        """
+        ids = []
+        for atom in atoms:
+            if isinstance(atom, str):
+                atom = tuple(atom.strip("()").split())
+            ids.append(self.fact_index[tuple(atom)])
+        return np.array(ids, dtype=np.int32)
 
     def objects_of_type(self, type_name: str) -> tuple[str, ...]:
         """Objects whose type is type_name or a subtype of it."""

@@ -223,3 +223,18 @@ def test_pyperplan_task_and_operators():
     successors = dict((op.name, s) for op, s in task.get_successor_states(task.initial_state))
     assert set(successors) == {"(pick ball a)", "(move a b)"}
     assert successors["(pick ball a)"] == frozenset({"(carry ball)", "(at-robby a)"})
+
+
+def test_count_and_fact_ids_fast_path():
+    task = gripper_like()
+    view = TaskView(task)
+    ids = view.fact_ids([("at-ball", "ball", "a"), "(at-robby a)", ("carry", "ball")])
+    assert ids.dtype == np.int32 and list(ids) == [0, 3, 2]
+    with pytest.raises(KeyError):
+        view.fact_ids([("room", "a")])
+    ctx = _core.ViewContext(task)
+    state = _core.StateView.from_ids(ctx, [0, 3])
+    assert state.count(ids) == 2
+    assert state.count([2, 4, 99, -1]) == 0
+    assert state.count(view.goal_pos) == 0
+    assert state.count(np.array([0, 3], dtype=np.int64)) == 2
