@@ -6,8 +6,8 @@ through the same path as `planner learn` candidates: static check, probe and
 solve runs in the sandbox (planner.llm.evaluate), scoring by
 planner.llm.select, and planner.llm.store.write_heuristic for the file,
 header and sidecar. A heuristic is stored only when its score (solved, then
-agile, then expansions) beats h^FF run with the same search and limits on
-the same training tasks; the sidecar keeps both tables.
+agile) beats h^FF run with the same search and limits on the same
+training tasks; the sidecar keeps both tables.
 
     python -m heuristics.build blocksworld miconic --tasks 8 --time-limit 30
 
@@ -99,7 +99,9 @@ def build(domain_name: str, bench: Path, n_tasks: int, settings: EvaluationSetti
     ff = table_score(ff_runs, limit)
     summary = {"domain": domain_name, "class_name": class_name, "stage": record.stage,
                "reason": record.reason(), "ours": ours, "ff": ff, "stored": None}
-    if best is None or ours is None or not ours > ff:
+    # The rule: store only when coverage or agile score beats h^FF's (fewer
+    # expansions alone is not enough: small training tasks all score 1.0).
+    if best is None or ours is None or not (ours.solved, ours.agile) > (ff.solved, ff.agile):
         return summary
     table = {t: slim(r) for t, r in record.runs.items()}
     meta = {**provenance, "sample_index": best.sample_index, "response_key": best.key,
@@ -108,7 +110,7 @@ def build(domain_name: str, bench: Path, n_tasks: int, settings: EvaluationSetti
             "evaluation": settings.identity(), "training_table": table,
             "ff_baseline": {"solved": ff.solved, "agile": ff.agile, "expansions": ff.expansions,
                             "table": {t: slim(r) for t, r in ff_runs.items()}},
-            "selection": "planner.llm.select score (solved, agile, -expansions) > h^FF's on the same tasks"}
+            "selection": "planner.llm.select score: (solved, agile) beats h^FF's on the same tasks and settings"}
     if not dry_run:
         path = default_path(domain, root=out_root)
         assert best.code is not None
