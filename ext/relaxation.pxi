@@ -121,7 +121,8 @@ cdef void _rx_csr_transpose(const vector[int32_t]& ptr, const vector[int32_t]& i
     walk order over, e.g., precondition_of lists is deterministic)."""
     cdef int32_t nrows = <int32_t>ptr.size() - 1
     cdef int32_t r, k, c
-    out_ptr.assign(ncols + 1, 0)
+    out_ptr.clear()
+    out_ptr.resize(ncols + 1, 0)
     for k in range(<int32_t>idx.size()):
         out_ptr[idx[k] + 1] += 1
     for c in range(ncols):
@@ -284,9 +285,12 @@ cdef class _DeleteRelaxation(Evaluator):
             fresh.cost = self.u_base[u]
             self.u_fresh.push_back(fresh)
         self.u_state = self.u_fresh
-        self.f_marked.assign(self.num_facts, 0)
-        self.op_in_plan.assign(self.num_ops, 0)
-        self.op_preferred.assign(self.num_ops, 0)
+        self.f_marked.clear()
+        self.f_marked.resize(self.num_facts, 0)
+        self.op_in_plan.clear()
+        self.op_in_plan.resize(self.num_ops, 0)
+        self.op_preferred.clear()
+        self.op_preferred.resize(self.num_ops, 0)
 
     cdef void _build_unary(self, _TaskArrays t):
         """One unary operator per (operator or conditional effect, added fact)."""
@@ -329,7 +333,8 @@ cdef class _DeleteRelaxation(Evaluator):
 
     cdef void _build_goals(self, _TaskArrays t):
         cdef int32_t g
-        self.is_goal.assign(self.num_facts, 0)
+        self.is_goal.clear()
+        self.is_goal.resize(self.num_facts, 0)
         for g in t.goal_pos:
             if not self.is_goal[g]:
                 self.is_goal[g] = 1
