@@ -105,6 +105,20 @@ def resolve_heuristic(spec: Any, task: GroundTask):
     return make_evaluator(spec, task)
 
 
+def resolve_auto(spec: Any, domain: str | Path) -> tuple[Any, Path | None]:
+    """'auto' -> the stored heuristic matching the domain's fingerprint and its
+    file (planner.heuristic_store), else ('ff', None); other specs unchanged."""
+    if isinstance(spec, str) and spec.strip().lower() == "auto":
+        from planner.heuristic_store import auto_heuristic
+
+        found = auto_heuristic(domain)
+        if found is not None:
+            cls, path = found
+            return cls, Path(path)
+        return "ff", None
+    return spec, None
+
+
 def solve(
     domain: str | Path,
     problem: str | Path,
@@ -139,6 +153,7 @@ def solve(
         stats = _times(start, parsed_at, grounded_at, 0.0)
         return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
     grounded_at = time.perf_counter()
+    heuristic, stored_file = resolve_auto(heuristic, domain)
     evaluator = resolve_heuristic(heuristic, task)
     use_pref = preferred if preferred is not None else (
         algorithm != "astar" and bool(evaluator.provides_preferred))
@@ -151,6 +166,7 @@ def solve(
     stats.update(_search_stats(result))
     stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
     stats["heuristic"] = evaluator.name
+    stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
     stats["validate_time"] = time.perf_counter() - searched_at
     stats["total_time"] = time.perf_counter() - start
     plan = tuple(plan_names(task, result.plan)) if result.plan is not None else None

@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="gbfs | lazy-gbfs | astar | wastar:W | lazy-wastar:W (default %(default)s)")
     p.add_argument("--heuristic", default=DEFAULT_HEURISTIC,
                    help="ff | add | max | lmcut | goalcount | blind | PATH.py[:ClassName] | auto "
-                        "(default %(default)s = ff)")
+                        "(default %(default)s: the stored heuristic for this domain, else ff)")
     pref = p.add_mutually_exclusive_group()
     pref.add_argument("--preferred", dest="preferred", action="store_true", default=None,
                       help="use the heuristic's preferred operators (default for greedy searches)")
@@ -108,6 +108,9 @@ def _fmt(x: float) -> str:
 def _log(result: SolveResult, start: float) -> None:
     s = result.statistics
     err = sys.stderr
+    if s.get("heuristic_file"):
+        print(f"Heuristic auto: using stored {s.get('heuristic')} from {s['heuristic_file']}",
+              file=err)
     for name, h in (s.get("initial_h") or {}).items():
         print(f"Initial heuristic value for {name}: {_fmt(h)}", file=err)
     messages = {
@@ -155,6 +158,7 @@ def _summary(result: SolveResult, start: float) -> dict[str, Any]:
         "peak_memory_kb": s.get("peak_memory_kb"),
         "algorithm": s.get("algorithm"),
         "heuristic": s.get("heuristic"),
+        "heuristic_file": s.get("heuristic_file"),
         "validated_by": result.validated_by,
     }
 

@@ -44,8 +44,9 @@ def write_heuristic(path: str | Path, code: str, class_name: str,
     """Write code with its provenance header, and PATH.json beside it; returns PATH."""
     path = Path(path)
     meta = {"class_name": class_name, **provenance}
+    origin = meta.get("provenance") or "written by an LLM and selected by `planner learn`"
     header = "\n".join([
-        "# Heuristic written by an LLM and selected by `planner learn`; regenerate rather than edit.",
+        f"# Heuristic {origin}; regenerate rather than edit.",
         f"{HEADER_MARK} {json.dumps(meta, sort_keys=True, default=str)}",
         "",
     ])
