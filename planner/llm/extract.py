@@ -10,6 +10,8 @@ with rule 'no-code'.
 from __future__ import annotations
 
 import ast
+
+from planner.llm.pyparse import parse_code
 import re
 from dataclasses import dataclass
 
@@ -38,7 +40,7 @@ def code_blocks(text: str) -> list[str]:
 def heuristic_classes(code: str) -> list[str]:
     """Top-level classes that define __call__, in order (empty if code does not parse)."""
     try:
-        tree = ast.parse(code)
+        tree = parse_code(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     return [

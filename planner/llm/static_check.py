@@ -11,6 +11,8 @@ sandbox, not this check, is what contains code that slips through.
 from __future__ import annotations
 
 import ast
+
+from planner.llm.pyparse import parse_code
 import re
 from dataclasses import dataclass, field
 
@@ -104,7 +106,7 @@ def check(code: str) -> CheckResult:
     if len(code) > MAX_CODE_CHARS:
         return CheckResult(code, (Violation("too-large", 1, f"code exceeds {MAX_CODE_CHARS} characters"),))
     try:
-        tree = ast.parse(code)
+        tree = parse_code(code)
     except SyntaxError as err:
         return CheckResult(code, (Violation("syntax", err.lineno or 1, f"{err.msg}"),))
     except (ValueError, RecursionError, MemoryError) as err:
@@ -131,7 +133,7 @@ def _normalize(code: str, tree: ast.Module) -> tuple[str, ast.Module]:
     if not drop:
         return code, tree
     new = "".join(line for i, line in enumerate(lines) if i not in drop)
-    return new, ast.parse(new)
+    return new, parse_code(new)
 
 
 def _is_main_guard(test: ast.expr) -> bool:
