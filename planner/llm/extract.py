@@ -10,10 +10,10 @@ with rule 'no-code'.
 from __future__ import annotations
 
 import ast
-
-from planner.llm.pyparse import parse_code
 import re
 from dataclasses import dataclass
+
+from planner.llm.pyparse import parse_code
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$",
                     re.MULTILINE | re.DOTALL)
