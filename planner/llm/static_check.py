@@ -11,10 +11,10 @@ sandbox, not this check, is what contains code that slips through.
 from __future__ import annotations
 
 import ast
-
-from planner.llm.pyparse import parse_code
 import re
 from dataclasses import dataclass, field
+
+from planner.llm.pyparse import parse_code
 
 MAX_CODE_CHARS = 200_000
 
