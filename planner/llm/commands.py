@@ -57,6 +57,9 @@ def register_learn(sub: argparse._SubParsersAction) -> None:
                    help="follow-up rounds showing failed candidates their error (default 1; 0 = off)")
     p.add_argument("--compile", action="store_true",
                    help="also compile the learned heuristic with Cython (used by `planner plan`)")
+    p.add_argument("--install", action="store_true",
+                   help="also store the learned heuristic in the per-user heuristic store, "
+                        "where `planner solve --heuristic auto` finds it for this domain")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.set_defaults(run=run_learn)
 
@@ -93,6 +96,9 @@ def run_learn(args: argparse.Namespace) -> int:
     summary: dict[str, Any] = {**result.summary(), "usage": sampler.usage.totals()}
     if args.compile and dk.exists():
         summary["compiled"] = _compile(dk)
+    if args.install and dk.exists():
+        summary["installed"] = str(_install(dk, Path(args.domain)))
+        print(f"Installed for `--heuristic auto`: {summary['installed']}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, default=str))
     for record in result.records:
@@ -102,6 +108,24 @@ def run_learn(args: argparse.Namespace) -> int:
         return int(ExitCode.SUCCESS)
     print("No candidate solved any training task.", file=sys.stderr)
     return int(ExitCode.SEARCH_UNSOLVED_INCOMPLETE)
+
+
+def _install(dk: Path, domain: Path) -> Path:
+    """Copy DK (and its provenance sidecar) into the per-user heuristic store,
+    never into the installed package."""
+    from planner.heuristic_store import user_heuristics_dir
+    from planner.llm.store import _atomic_write_text, default_path
+
+    root = user_heuristics_dir()
+    if root is None:
+        raise ArgumentError("--install needs platformdirs to locate the per-user data directory")
+    target = default_path(domain, root=root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write_text(target, dk.read_text(encoding="utf-8"))
+    sidecar = dk.with_name(dk.name + ".json")
+    if sidecar.exists():
+        _atomic_write_text(target.with_name(target.name + ".json"), sidecar.read_text(encoding="utf-8"))
+    return target
 
 
 def _compile(dk: Path) -> str | None:

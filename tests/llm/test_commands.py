@@ -60,6 +60,27 @@ def test_learn_then_plan_like_the_ipc(tmp_path, blocksworld, training_tasks, mon
     assert "; cost = " in plan.read_text()
 
 
+def test_learn_install_makes_solve_auto_use_the_learned_heuristic(
+        tmp_path, blocksworld, training_tasks, monkeypatch, capsys):
+    """learn --install stores the selected heuristic per user (never in the package);
+    `planner solve --heuristic auto` then finds it by the domain's fingerprint."""
+    from planner.heuristic_store import user_heuristics_dir
+    from planner.solve import solve
+
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    domain, tasks = blocksworld / "domain.pddl", training_tasks[:2]
+    with ReplayServer([Reply(recorded("good_blocksworld"))]) as server:
+        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json", "--install"))
+    summary = json.loads(capsys.readouterr().out)
+    installed = Path(summary["installed"])
+    assert code == 0 and installed.is_file()
+    assert installed.is_relative_to(user_heuristics_dir()) and installed.is_relative_to(tmp_path)
+    assert installed.read_text() == (tmp_path / "dk").read_text()
+    result = solve(domain, training_tasks[2], heuristic="auto", time_limit=60)
+    assert result.solved and result.statistics["heuristic_file"] == str(installed)
+
+
 def test_learn_without_any_useful_candidate_exits_12(tmp_path, blocksworld, training_tasks, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "k")
     with ReplayServer([Reply(recorded("syntax_error"))]) as server:
