@@ -1,0 +1,50 @@
+"""`planner learn` on blocksworld against the replay server, with every recorded candidate.
+
+Reproduces the candidate table in the issue notes without a paid endpoint:
+the 16 recorded responses in tests/llm/data/responses (good, slow, and
+adversarial ones) are served by tests/llm/replay_server.py on 127.0.0.1, and
+the real pipeline (openai client, cache, static check, sandboxed probe and
+evaluation, selection) runs on five blocksworld training tasks.
+
+    python bench/learn_replay.py [--out DIR]     # from the repo root; ~1-2 min
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "llm"))
+
+from replay_server import Reply, ReplayServer, recorded, recorded_names  # noqa: E402
+
+from planner.llm.commands import register_learn  # noqa: E402
+
+BLOCKSWORLD = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning" / "blocksworld"
+
+
+def main() -> int:
+    cli = argparse.ArgumentParser(description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli.add_argument("--out", default=str(REPO / "bench" / "results" / "learn-replay"))
+    out = Path(cli.parse_args().out)
+    training = sorted((BLOCKSWORLD / "training" / "easy").glob("p*.pddl"))
+    tasks = [training[i] for i in (10, 30, 50, 70, 90)]
+    names = recorded_names()
+    os.environ.setdefault("OPENAI_API_KEY", "replay")
+    with ReplayServer([Reply(recorded(n)) for n in names]) as server:
+        parser = argparse.ArgumentParser(prog="planner")
+        register_learn(parser.add_subparsers())
+        args = parser.parse_args([
+            "learn", str(out / "dk"), str(BLOCKSWORLD / "domain.pddl"), *map(str, tasks),
+            "--model", "replay", "--base-url", server.base_url, "--samples", str(len(names)),
+            "--concurrency", "2", "--time-limit", "30", "--memory-limit", "2048",
+            "--cache-dir", str(out / "cache"), "--repair-rounds", "0", "--json",
+            "--price-input", "3", "--price-output", "15"])
+        return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
