@@ -123,15 +123,24 @@ def find_stored_heuristic(domain: str | Path,
 
 
 def load_stored_heuristic(path: str | Path, class_name: str) -> type:
-    """The class in a stored heuristic file, after the same safety check as
-    `planner plan` (the user directory may hold LLM-written code)."""
+    """The class in a stored heuristic file, after the static safety check (the
+    user directory may hold LLM-written code); its Cython-compiled form when
+    `planner learn --compile` built one for exactly this source."""
     from planner.errors import ArgumentError
+    from planner.llm.compile import extension_path, load_compiled
+    from planner.llm.errors import LLMError
     from planner.llm.jobs import load_candidate
     from planner.llm.static_check import check
 
     result = check(Path(path).read_text(encoding="utf-8"))
     if not result.ok:
         raise ArgumentError(f"stored heuristic fails the safety check: {result.reason}", path=str(path))
+    compiled = extension_path(path, result.code)
+    if compiled.exists():  # named by the code's sha256: only ever the same source
+        try:
+            return load_compiled(compiled, class_name)
+        except (LLMError, ImportError, OSError) as err:
+            log.warning("ignoring compiled heuristic %s: %s", compiled, err)
     return load_candidate(result.code, class_name)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -122,6 +123,9 @@ def _install(dk: Path, domain: Path) -> Path:
     target = default_path(domain, root=root)
     target.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write_text(target, dk.read_text(encoding="utf-8"))
+    compiled = Path(f"{dk}.ext")
+    if compiled.is_dir():  # modules are named by the code's sha256, so they stay valid
+        shutil.copytree(compiled, Path(f"{target}.ext"), dirs_exist_ok=True)
     sidecar = dk.with_name(dk.name + ".json")
     if sidecar.exists():
         _atomic_write_text(target.with_name(target.name + ".json"), sidecar.read_text(encoding="utf-8"))
@@ -204,8 +208,8 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
     """The heuristic class in DK, after checking its domain and re-running the safety check."""
-    from planner.llm.compile import extension_path, load_compiled
-    from planner.llm.jobs import CandidateError, load_candidate
+    from planner.heuristic_store import load_stored_heuristic
+    from planner.llm.jobs import CandidateError
     from planner.llm.static_check import check
     from planner.llm.store import check_domain, read_provenance
 
@@ -217,14 +221,8 @@ def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
     if not result.ok:
         raise LLMError(f"heuristic fails the safety check: {result.reason}", path=dk)
     class_name = read_provenance(dk).get("class_name")
-    compiled = extension_path(dk, result.code)
-    if compiled.exists():  # named by the code's sha256: only ever the same source
-        try:
-            return load_compiled(compiled, class_name)
-        except (LLMError, ImportError, OSError) as err:
-            print(f"planner: warning: ignoring compiled heuristic {compiled}: {err}", file=sys.stderr)
     try:
-        return load_candidate(result.code, class_name)
+        return load_stored_heuristic(dk, class_name)
     except CandidateError as err:
         raise LLMError(str(err), path=dk) from err
     except Exception as err:  # noqa: BLE001 - the file was edited into something broken

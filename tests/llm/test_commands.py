@@ -71,14 +71,19 @@ def test_learn_install_makes_solve_auto_use_the_learned_heuristic(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     domain, tasks = blocksworld / "domain.pddl", training_tasks[:2]
     with ReplayServer([Reply(recorded("good_blocksworld"))]) as server:
-        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json", "--install"))
+        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json", "--install",
+                              "--compile"))
     summary = json.loads(capsys.readouterr().out)
     installed = Path(summary["installed"])
-    assert code == 0 and installed.is_file()
+    assert code == 0 and installed.is_file() and summary["compiled"]
     assert installed.is_relative_to(user_heuristics_dir()) and installed.is_relative_to(tmp_path)
     assert installed.read_text() == (tmp_path / "dk").read_text()
     result = solve(domain, training_tasks[2], heuristic="auto", time_limit=60)
     assert result.solved and result.statistics["heuristic_file"] == str(installed)
+    from planner.heuristic_store import auto_heuristic
+
+    cls, path = auto_heuristic(domain)
+    assert path == installed and cls.__module__.startswith("planner_h_")  # the compiled module
 
 
 def test_learn_without_any_useful_candidate_exits_12(tmp_path, blocksworld, training_tasks, monkeypatch):
