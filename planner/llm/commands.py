@@ -58,6 +58,9 @@ def register_learn(sub: argparse._SubParsersAction) -> None:
                    help="follow-up rounds showing failed candidates their error (default 1; 0 = off)")
     p.add_argument("--compile", action="store_true",
                    help="also compile the learned heuristic with Cython (used by `planner plan`)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="run the training-task evaluations on this Dask cluster "
+                        "(as `planner bench --scheduler`)")
     p.add_argument("--install", action="store_true",
                    help="also store the learned heuristic in the per-user heuristic store, "
                         "where `planner solve --heuristic auto` finds it for this domain")
@@ -82,7 +85,8 @@ def run_learn(args: argparse.Namespace) -> int:
         price_output_per_mtok=args.price_output)
     sampler = Sampler(config, ResponseCache(args.cache_dir), usage_path=work / "llm_usage.json")
     settings = LearnSettings(EvaluationSettings(time_limit=args.time_limit, memory_mb=args.memory_limit,
-                                                search=args.search, workers=args.workers),
+                                                search=args.search, workers=args.workers,
+                                                scheduler=args.scheduler),
                              repair_rounds=args.repair_rounds)
     versions = [0]
 

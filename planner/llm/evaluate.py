@@ -9,6 +9,7 @@ candidate; a rerun with the same settings reuses finished records.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -38,7 +39,10 @@ class EvaluationSettings:
     search: str = "gbfs"
     probe_cpu_seconds: int = 30
     workers: int = 1
-    """Candidates evaluated at once (each runs its jobs one after another)."""
+    """Candidates evaluated at once, and training-task runs at once on this machine."""
+    scheduler: str | None = None
+    """A Dask scheduler address: training-task runs go to that cluster
+    (planner.bench.executors, the executor `planner bench` uses)."""
 
     def identity(self) -> dict[str, Any]:
         return {"time_limit": self.time_limit, "memory_mb": self.memory_mb, "search": self.search,
@@ -106,6 +110,7 @@ def evaluate(
     store = _ResultStore(results_path, settings, provenance, domain, tasks)
     by_code: dict[str, tuple[threading.Event, CandidateRecord]] = {}
     lock = threading.Lock()
+    executor: list[Any] = [None]  # the training-task runs' executor, set below
 
     def one(sample: Any) -> CandidateRecord:
         record = _screen(sample, provenance, class_name)
@@ -120,7 +125,7 @@ def evaluate(
                     by_code[record.code_sha256 or ""] = (threading.Event(), record)
             if claim is None:
                 try:
-                    _run(record, domain, tasks, settings)
+                    _run(record, domain, tasks, settings, executor[0])
                 finally:
                     by_code[record.code_sha256 or ""][0].set()
             else:
@@ -131,8 +136,12 @@ def evaluate(
             progress(record)
         return record
 
-    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        return list(pool.map(one, samples))
+    from planner.bench.executors import make_executor
+
+    with make_executor(settings.workers, settings.scheduler) as runs:
+        executor[0] = runs
+        with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+            return list(pool.map(one, samples))
 
 
 def _screen(sample: Any, provenance: dict[str, Any], class_name: str | None) -> CandidateRecord:
@@ -155,7 +164,9 @@ def _screen(sample: Any, provenance: dict[str, Any], class_name: str | None) -> 
 
 
 def _run(record: CandidateRecord, domain: str | Path, tasks: Sequence[str],
-         settings: EvaluationSettings) -> None:
+         settings: EvaluationSettings, executor: Any = None) -> None:
+    """Probe on the smallest task here, then the training-task runs through
+    the executor (local processes or a Dask cluster)."""
     assert record.code is not None
     limits = Limits(cpu_seconds=settings.probe_cpu_seconds, memory_mb=settings.memory_mb)
     probe = probe_candidate(record.code, domain, tasks[0], record.class_name, limits=limits)
@@ -163,12 +174,22 @@ def _run(record: CandidateRecord, domain: str | Path, tasks: Sequence[str],
     if probe.outcome != "ok":
         log.info("sample %d: probe %s (%s)", record.sample_index, probe.outcome, probe.detail)
         return
-    for task in tasks:
-        result = solve_candidate(record.code, domain, task, record.class_name,
-                                 time_limit=settings.time_limit, memory_mb=settings.memory_mb,
-                                 search=settings.search)
-        record.runs[task] = result.as_dict()
-        record.runs[task].pop("plan", None)  # plans are long; cost and length are kept
+    job = functools.partial(_solve_task, record.code, str(domain), record.class_name,
+                            settings.time_limit, settings.memory_mb, settings.search)
+    results = (executor.map_unordered(job, tasks) if executor is not None
+               else ((task, job(task)) for task in tasks))
+    for task, result in results:
+        record.runs[task] = result
+    record.runs = {task: record.runs[task] for task in tasks}  # file order, not finish order
+
+
+def _solve_task(code: str, domain: str, class_name: str | None, time_limit: float,
+                memory_mb: int, search: str, task: str) -> dict[str, Any]:
+    """One sandboxed training-task run; module-level so a Dask worker can run it."""
+    result = solve_candidate(code, domain, task, class_name, time_limit=time_limit,
+                             memory_mb=memory_mb, search=search).as_dict()
+    result.pop("plan", None)  # plans are long; cost and length are kept
+    return result
 
 
 class _ResultStore:

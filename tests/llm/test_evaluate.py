@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from llm_testdata import needs_search_core
 from planner.llm import evaluate as evaluate_module
@@ -87,3 +90,24 @@ def test_identical_code_is_evaluated_once_even_concurrently(tmp_path, blocksworl
                        EvaluationSettings(time_limit=10, memory_mb=1024, probe_cpu_seconds=5, workers=3))
     assert len(calls) == 1
     assert records[0].runs == records[1].runs == records[2].runs and records[0].solved
+
+
+def test_training_runs_go_through_the_bench_executor_locally_and_on_dask(
+        blocksworld, training_tasks):
+    """Candidate evaluation uses planner.bench.executors: the same records come
+    back from the local pool and from a Dask LocalCluster on 127.0.0.1."""
+    distributed = pytest.importorskip("distributed")
+    sample = type("S", (), {"index": 0, "key": "k0", "content": recorded("good_blocksworld"),
+                            "error": None})()
+    tasks = training_tasks[:2]
+    settings = EvaluationSettings(time_limit=20, memory_mb=1024, probe_cpu_seconds=10, workers=2)
+    local = evaluate([sample], {}, blocksworld / "domain.pddl", tasks, settings)[0]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        on_dask = EvaluationSettings(time_limit=20, memory_mb=1024, probe_cpu_seconds=10,
+                                     workers=2, scheduler=cluster.scheduler_address)
+        remote = evaluate([sample], {}, blocksworld / "domain.pddl", tasks, on_dask)[0]
+    assert local.solved and sorted(local.solved) == sorted(remote.solved)
+    assert list(local.runs) == list(remote.runs) == sorted(map(str, tasks), key=lambda t: (
+        Path(t).stat().st_size, t))
+    assert [r["outcome"] for r in local.runs.values()] == [r["outcome"] for r in remote.runs.values()]
