@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from llm_testdata import needs_search_core
@@ -142,6 +143,8 @@ def test_sigterm_keeps_the_heuristic_and_stops_the_workers(tmp_path, blocksworld
             while not (tmp_path / "dk").exists() and time.monotonic() < deadline:
                 time.sleep(0.1)
             time.sleep(1.0)  # the infinite loop's probe is now running in a worker
+            # this learn run's own workers (pgrep would also see other runs' workers)
+            workers = psutil.Process(proc.pid).children(recursive=True)
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=30)
         finally:
@@ -149,5 +152,7 @@ def test_sigterm_keeps_the_heuristic_and_stops_the_workers(tmp_path, blocksworld
                 proc.kill()
     assert proc.returncode == 0 and "keeping" in err
     assert (tmp_path / "dk").exists()
-    leftovers = subprocess.run(["pgrep", "-f", "planner.llm.worker"], capture_output=True, text=True)
-    assert leftovers.stdout.strip() == ""
+    assert workers, "no sandbox worker was running when SIGTERM was sent"
+    time.sleep(0.5)
+    alive = [w.pid for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+    assert alive == []
