@@ -13,13 +13,12 @@ that a validator or a benchmark script would mistake for a real one.
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from planner.atomic import atomic_write_text
 from planner.errors import PlannerError
 from planner.exitcodes import ExitCode
 
@@ -147,23 +146,7 @@ def write_plan(
     """Write a plan atomically: readers see the old file or the whole new one."""
     target = Path(path)
     text = format_plan(steps, cost, unit_cost)
-    directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        atomic_write_text(target, text, make_parents=False)
     except OSError as err:
         raise PlanFileError(f"cannot write plan file: {err.strerror}", path=path) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp makes 0600; plans are ordinary files
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise

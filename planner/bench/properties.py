@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterable
+
+from planner.atomic import atomic_write_text
 
 LAB_KEYS = ("algorithm", "domain", "problem", "coverage", "error", "unexplained_errors", "cost",
             "plan_length", "expansions", "evaluations", "generated", "search_time", "total_time",
@@ -34,9 +35,7 @@ def write_properties(runs: Iterable[dict[str, Any]], folder: str | Path) -> tupl
     runs = list(runs)
     props = lab_properties(runs)
     json_path, csv_path = folder / "properties", folder / "results.csv"
-    tmp = json_path.with_name("properties.tmp")
-    tmp.write_text(json.dumps(props, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, json_path)
+    atomic_write_text(json_path, json.dumps(props, indent=1, sort_keys=True))
     with open(csv_path, "w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()

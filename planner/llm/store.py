@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
+from planner.atomic import atomic_write_text
 from planner.llm.cache import atomic_write_json
 from planner.llm.errors import LLMError
 
@@ -77,18 +76,4 @@ def check_domain(path: str | Path, domain_file: str | Path) -> None:
                        f"{str(recorded)[:12]}..., this domain {actual[:12]}...)", path=path)
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+_atomic_write_text = atomic_write_text  # the name planner.llm's modules import
