@@ -8,10 +8,14 @@ far, and a rerun resumes without new LLM calls or repeated evaluations.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
+
+from tqdm import tqdm
 
 from planner.llm.evaluate import CandidateRecord, EvaluationSettings, evaluate
 from planner.llm.prompt import build_prompt
@@ -70,8 +74,9 @@ def learn(
     limit = settings.evaluation.time_limit
     tracker = _BestTracker(output, limit, on_improvement)
     samples = sampler.sample(prompt.as_list())
-    records = evaluate(samples, provenance, domain, training_tasks, settings.evaluation,
-                       prompt.class_name, work / "results-round0.json", progress=tracker.add)
+    with _progress_bar(len(samples), "round 0", tracker) as add:
+        records = evaluate(samples, provenance, domain, training_tasks, settings.evaluation,
+                           prompt.class_name, work / "results-round0.json", progress=add)
     responses = {s.key: s.content or "" for s in samples}
     current = records
     for round_no in range(1, settings.repair_rounds + 1):
@@ -84,16 +89,33 @@ def learn(
         round_provenance = {**provenance, "repair_round": round_no,
                             "repair_template_sha256": repair_template_sha256()}
 
-        def add_repaired(record: CandidateRecord) -> None:
-            record.provenance["repair_of"] = origin[record.key]
-            tracker.add(record)
+        with _progress_bar(len(repaired), f"round {round_no}", tracker) as add:
+            def add_repaired(record: CandidateRecord) -> None:
+                record.provenance["repair_of"] = origin[record.key]
+                add(record)
 
-        current = evaluate(repaired, round_provenance, domain, training_tasks, settings.evaluation,
-                           prompt.class_name, work / f"results-round{round_no}.json",
-                           progress=add_repaired)
+            current = evaluate(repaired, round_provenance, domain, training_tasks,
+                               settings.evaluation, prompt.class_name,
+                               work / f"results-round{round_no}.json", progress=add_repaired)
         responses.update({s.key: s.content or "" for s in repaired})
         records.extend(current)
     return LearnResult(tracker.written, records, output if tracker.written is not None else None)
+
+
+@contextmanager
+def _progress_bar(total: int, label: str, tracker: "_BestTracker"
+                  ) -> Iterator[Callable[[CandidateRecord], None]]:
+    """A tqdm bar over the candidates being evaluated (stderr; off when not a
+    terminal), showing the best training coverage so far."""
+    with tqdm(total=total, desc=f"evaluating candidates, {label}", unit="candidate",
+              disable=None, file=sys.stderr) as bar:
+        def add(record: CandidateRecord) -> None:
+            tracker.add(record)
+            best = tracker.written
+            bar.set_postfix(best_solved=len(best.solved) if best is not None else 0, refresh=False)
+            bar.update(1)
+
+        yield add
 
 
 class _BestTracker:
