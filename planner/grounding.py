@@ -93,7 +93,7 @@ class Grounder:
             raise PDDLInputError(f"undefined object or constant '{term}'")
         return ("c", self.obj_id[term])
 
-    def _body(self, literals, vars_: _Vars, relaxed: bool = True):
+    def _body(self, literals, vars_: _Vars):
         """Positive atoms as joins; equality and static negative literals as constraints.
         Negative fluent literals are ignored (delete relaxation)."""
         atoms, constraints = [], []
@@ -316,7 +316,8 @@ class _OperatorBuilder:
             out[i] = int(values[key])
         return out
 
-    def _csr(self, kind: str, n_ops: int) -> tuple[np.ndarray, np.ndarray]:
+    def _pair_arrays(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """All (operator, fact) pairs collected for one list kind, as int64 arrays."""
         ops_l, facts_l = self.pairs[kind]
         ops = np.concatenate(ops_l) if ops_l else np.empty(0, np.int64)
         facts = np.concatenate(facts_l) if facts_l else np.empty(0, np.int64)
@@ -325,26 +326,26 @@ class _OperatorBuilder:
     def finish(self, lifted: LiftedView, init, goal_pos, goal_neg) -> GroundTask:
         g = self.g
         n_ops, n_facts = self.count, len(g.facts)
-        key = lambda ops, facts: ops * max(n_facts, 1) + facts  # noqa: E731
-        sets = {k: _unique(key(*self._csr(k, n_ops))) for k in self.pairs}
+        width = max(n_facts, 1)  # pair key = operator * width + fact
+        sets = {}
+        for kind in self.pairs:
+            ops, facts = self._pair_arrays(kind)
+            sets[kind] = _unique(ops * width + facts)
         sets["del"] = np.setdiff1d(sets["del"], sets["add"], assume_unique=True)
-        ce = self._conditional(n_facts)
-        has_ce = np.zeros(n_ops, dtype=bool)
-        if ce is not None:
-            has_ce[ce[0]] = True
-        contradictory = np.intersect1d(sets["pre_pos"], sets["pre_neg"]) // max(n_facts, 1)
+        contradictory = np.intersect1d(sets["pre_pos"], sets["pre_neg"]) // width
         real_adds = np.setdiff1d(sets["add"], sets["pre_pos"], assume_unique=True)
         useful = np.zeros(n_ops, dtype=bool)
-        useful[real_adds // max(n_facts, 1)] = True
-        useful[sets["del"] // max(n_facts, 1)] = True
-        useful |= has_ce
+        useful[real_adds // width] = True
+        useful[sets["del"] // width] = True
+        for effect in self.cond:  # operators with conditional effects change something
+            useful[effect[0]] = True
         useful[contradictory] = False
         keep = np.flatnonzero(useful)
         remap = np.full(n_ops, -1, dtype=np.int64)
         remap[keep] = np.arange(len(keep))
         csr = {k: _to_csr(v, n_facts, remap, len(keep)) for k, v in sets.items()}
         costs = np.concatenate(self.costs)[keep] if self.costs else np.empty(0, np.int64)
-        conditional = self._conditional_csr(ce, remap, len(keep)) if ce is not None else None
+        conditional = self._conditional_csr(remap, len(keep)) if self.cond else None
         return GroundTask(
             facts=g.facts, operators=OperatorNames(self.name_blocks, g.objects).select(keep),
             cost=costs,
@@ -353,15 +354,9 @@ class _OperatorBuilder:
             lifted=lifted, conditional=conditional,
             uses_action_costs=g.task.uses_action_costs)
 
-    def _conditional(self, n_facts):
-        if not self.cond:
-            return None
-        ops = np.concatenate([c[0] for c in self.cond])
-        return ops, self.cond
-
-    def _conditional_csr(self, ce, remap, n_ops) -> ConditionalEffects:
+    def _conditional_csr(self, remap, n_ops) -> ConditionalEffects:
         entries = []  # (op, cond_pos, cond_neg, adds, dels)
-        for ops, pos, neg, atoms, kind in ce[1]:
+        for ops, pos, neg, atoms, kind in self.cond:
             for i in range(len(ops)):
                 op = int(remap[ops[i]])
                 if op < 0:
