@@ -155,6 +155,9 @@ cdef class PythonEvaluator(Evaluator):
     cdef readonly object function
     cdef readonly ViewContext context
     cdef readonly int64_t calls
+    cdef readonly bint failed
+    """True once the function raised or returned an invalid value: a portfolio
+    search (planner.solve) drops exactly this member and goes on with the others."""
 
     def __init__(self, function, task, str name="python", bint provides_preferred=True,
                  bint safe=False, ViewContext context=None):
@@ -166,8 +169,16 @@ cdef class PythonEvaluator(Evaluator):
         self.provides_preferred = provides_preferred
         self.is_safe = safe
         self.calls = 0
+        self.failed = False
 
     cdef double evaluate(self, const uint8_t* state, vector[int32_t]* preferred) except? -2.0:
+        try:
+            return self.evaluate_unguarded(state, preferred)
+        except Exception:
+            self.failed = True
+            raise
+
+    cdef double evaluate_unguarded(self, const uint8_t* state, vector[int32_t]* preferred) except? -2.0:
         self.calls += 1
         result = self.function(StateView.wrap(self.context, state))
         if type(result) is int or type(result) is float:

@@ -44,6 +44,8 @@ class HeuristicError(PlannerError):
     """A Python heuristic raised or returned something unusable during search."""
 
     exit_code = ExitCode.SEARCH_CRITICAL_ERROR
+    failed_evaluators: tuple = ()
+    """The evaluators that failed (set by planner.search), so a portfolio can drop them."""
 
 
 def _readonly(arr: np.ndarray) -> np.ndarray:

@@ -144,16 +144,50 @@ def load_stored_heuristic(path: str | Path, class_name: str) -> type:
     return load_candidate(result.code, class_name)
 
 
-def auto_heuristic(domain: str | Path) -> tuple[type, Path] | None:
-    """For `--heuristic auto`: (class, path) of the stored heuristic matching the
-    domain, or None (use h^FF). A stored file that fails to load is skipped with
-    a warning rather than failing the run."""
+def load_stored_portfolio(path: str | Path, class_name: str) -> list[type]:
+    """The classes of a stored heuristic file: its own, then those of the
+    portfolio members recorded in its provenance (planner.llm.store), each
+    after the same safety check and in its compiled form when one was built."""
+    classes = [load_stored_heuristic(path, class_name)]
+    for member in (_provenance(Path(path)) or {}).get("portfolio") or []:
+        classes.append(_load_member(path, member))
+    return classes
+
+
+def _load_member(path: str | Path, member: dict) -> type:
+    from planner.errors import ArgumentError
+    from planner.llm.compile import extension_path, load_compiled
+    from planner.llm.errors import LLMError
+    from planner.llm.jobs import load_candidate
+    from planner.llm.static_check import check
+
+    code, class_name = member.get("code"), member.get("class_name")
+    if not isinstance(code, str) or not isinstance(class_name, str):
+        raise ArgumentError("portfolio member without code or class name", path=str(path))
+    result = check(code)
+    if not result.ok:
+        raise ArgumentError(f"portfolio member (sample {member.get('sample_index')}) fails the "
+                            f"safety check: {result.reason}", path=str(path))
+    compiled = extension_path(path, result.code)
+    if compiled.exists():
+        try:
+            return load_compiled(compiled, class_name)
+        except (LLMError, ImportError, OSError) as err:
+            log.warning("ignoring compiled heuristic %s: %s", compiled, err)
+    return load_candidate(result.code, class_name)
+
+
+def auto_heuristic(domain: str | Path) -> tuple[list[type], Path] | None:
+    """For `--heuristic auto`: (classes, path) of the stored heuristic matching
+    the domain (one class, or several for a learned portfolio), or None (use
+    h^FF). A stored file that fails to load is skipped with a warning rather
+    than failing the run."""
     found = find_stored_heuristic(domain)
     if found is None:
         return None
     path, class_name = found
     try:
-        return load_stored_heuristic(path, class_name), path
+        return load_stored_portfolio(path, class_name), path
     except Exception as err:  # noqa: BLE001 - fall back to h^FF, but say why
         log.warning("ignoring stored heuristic %s: %s", path, err)
         return None

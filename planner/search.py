@@ -163,10 +163,13 @@ def search(
     try:
         raw = engine.run()
     except Exception as exc:
-        python_evals = [e for e in evals + prefs if isinstance(e, _core.PythonEvaluator)]
-        if python_evals:
-            names = ", ".join(e.name for e in python_evals)
-            raise HeuristicError(f"heuristic {names} failed: {type(exc).__name__}: {exc}") from exc
+        python_evals = [e for e in dict.fromkeys(evals + prefs) if isinstance(e, _core.PythonEvaluator)]
+        failed = [e for e in python_evals if e.failed] or python_evals
+        if failed:
+            names = ", ".join(e.name for e in failed)
+            error = HeuristicError(f"heuristic {names} failed: {type(exc).__name__}: {exc}")
+            error.failed_evaluators = tuple(failed)
+            raise error from exc
         raise
     return _result(raw, [e.name or type(e).__name__ for e in evals])
 

@@ -6,6 +6,7 @@ be file paths or PDDL text.
 """
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -15,10 +16,12 @@ from typing import Any
 
 from planner.errors import ArgumentError, PlannerError
 from planner.exitcodes import ExitCode
-from planner.heuristic_api import load_heuristic_file, make_python_evaluator
+from planner.heuristic_api import HeuristicError, load_heuristic_file, make_python_evaluator
 from planner.parsing import ParsedTask, parse_files, parse_strings
 from planner.search import ALGORITHMS, SearchResult, SearchStatus, make_evaluator, plan_names, search
 from planner.task import GroundTask
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SEARCH = "lazy-gbfs"
 DEFAULT_HEURISTIC = "auto"
@@ -91,6 +94,19 @@ def parse_inputs(domain: str | Path, problem: str | Path) -> ParsedTask:
     return parse_files(domain, problem)
 
 
+def heuristic_specs(spec: Any) -> list[Any]:
+    """One spec or a portfolio: a list/tuple, or names/files joined by commas
+    ('ff,goalcount', 'a.py,b.py:H') searched in alternation."""
+    if isinstance(spec, (list, tuple)):
+        return list(spec)
+    if isinstance(spec, str) and "," in spec:
+        parts = [part.strip() for part in spec.split(",")]
+        if not all(parts):
+            raise ArgumentError(f"empty heuristic in '{spec}'")
+        return parts
+    return [spec]
+
+
 def resolve_heuristic(spec: Any, task: GroundTask):
     """An Evaluator for 'ff'|'add'|'max'|'lmcut'|'goalcount'|'blind'|'auto',
     'PATH.py[:Class]', or a Python heuristic class/instance/callable."""
@@ -105,18 +121,48 @@ def resolve_heuristic(spec: Any, task: GroundTask):
     return make_evaluator(spec, task)
 
 
-def resolve_auto(spec: Any, domain: str | Path) -> tuple[Any, Path | None]:
-    """'auto' -> the stored heuristic matching the domain's fingerprint and its
-    file (planner.heuristic_store), else ('ff', None); other specs unchanged."""
-    if isinstance(spec, str) and spec.strip().lower() == "auto":
-        from planner.heuristic_store import auto_heuristic
+def resolve_heuristics(specs: list[Any], task: GroundTask) -> list[Any]:
+    """Evaluators for a portfolio, with distinct names (learned members often
+    share a class name). A member whose constructor fails is dropped with a
+    warning while others remain; a lone heuristic's failure is the run's."""
+    evaluators = []
+    for spec in specs:
+        try:
+            evaluators.append(resolve_heuristic(spec, task))
+        except HeuristicError as err:
+            if len(specs) == 1:
+                raise
+            log.warning("portfolio: dropping %s", err)
+    if not evaluators:
+        raise HeuristicError("every heuristic of the portfolio failed to start")
+    names = [e.name for e in evaluators]
+    seen: dict[str, int] = {}
+    for evaluator in evaluators:
+        if names.count(evaluator.name) > 1:
+            seen[evaluator.name] = seen.get(evaluator.name, 0) + 1
+            evaluator.name = f"{evaluator.name}#{seen[evaluator.name]}"
+    return evaluators
 
-        found = auto_heuristic(domain)
-        if found is not None:
-            cls, path = found
-            return cls, Path(path)
-        return "ff", None
-    return spec, None
+
+def resolve_auto(spec: Any, domain: str | Path) -> tuple[list[Any], Path | None]:
+    """Expand 'auto' into the stored heuristic (or portfolio) matching the
+    domain's fingerprint (planner.heuristic_store), else 'ff'. Returns the
+    member specs and the stored file used, if any."""
+    members: list[Any] = []
+    stored: Path | None = None
+    for item in heuristic_specs(spec):
+        if isinstance(item, str) and item.strip().lower() == "auto":
+            from planner.heuristic_store import auto_heuristic
+
+            found = auto_heuristic(domain)
+            if found is not None:
+                classes, path = found
+                members.extend(classes)
+                stored = Path(path)
+                continue
+            item = "ff"
+        members.append(item)
+    return members, stored
 
 
 def solve(
@@ -133,7 +179,9 @@ def solve(
 
     search: gbfs, lazy-gbfs, astar, wastar:W (weighted A*, default W=5).
     heuristic: ff (the 'auto' default), add, max, lmcut, goalcount, blind,
-    'PATH.py[:Class]', or a Python heuristic class or callable.
+    'PATH.py[:Class]', or a Python heuristic class or callable; or a
+    portfolio of these (a list, or names joined by commas) searched in
+    alternation, one open list per heuristic, as learned portfolios are.
     time_limit: seconds for the whole call; memory_limit: MiB of resident
     memory, checked during search. preferred: use the heuristic's preferred
     operators (default: yes for greedy and weighted searches when the
@@ -153,11 +201,10 @@ def solve(
         stats = _times(start, parsed_at, grounded_at, 0.0)
         return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
     grounded_at = time.perf_counter()
-    heuristic, stored_file = resolve_auto(heuristic, domain)
-    evaluator = resolve_heuristic(heuristic, task)
-    use_pref = preferred if preferred is not None else (
-        algorithm != "astar" and bool(evaluator.provides_preferred))
-    result = _run_search(task, algorithm, weight, evaluator, use_pref, deadline, memory_limit)
+    members, stored_file = resolve_auto(heuristic, domain)
+    evaluators = resolve_heuristics(members, task)
+    result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
+                                                    deadline, memory_limit)
     searched_at = time.perf_counter()
     validated_by = None
     if result.solved and validate:
@@ -165,7 +212,8 @@ def solve(
     stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
     stats.update(_search_stats(result))
     stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
-    stats["heuristic"] = evaluator.name
+    stats["heuristic"] = ", ".join(e.name for e in evaluators)
+    stats["dropped_heuristics"] = dropped
     stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
     stats["validate_time"] = time.perf_counter() - searched_at
     stats["total_time"] = time.perf_counter() - start
@@ -180,13 +228,37 @@ def _remaining(deadline: float) -> float | None:
     return max(deadline - time.perf_counter(), 0.001)
 
 
-def _run_search(task: GroundTask, algorithm: str, weight: float, evaluator, use_pref: bool,
-                deadline: float, memory_limit: float | None) -> SearchResult:
+def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
+                      preferred: bool | None, deadline: float, memory_limit: float | None,
+                      ) -> tuple[SearchResult, list[Any], list[str]]:
+    """Search with all evaluators in alternation (one open list each). When a
+    Python member of a portfolio fails, search again with the others in the
+    remaining time: one bad member must not sink the rest."""
+    dropped: list[str] = []
+    while True:
+        use_pref = preferred if preferred is not None else (
+            algorithm != "astar" and any(e.provides_preferred for e in evaluators))
+        try:
+            return (_run_search(task, algorithm, weight, evaluators, use_pref, deadline, memory_limit),
+                    evaluators, dropped)
+        except HeuristicError as err:
+            failed = set(err.failed_evaluators)
+            rest = [e for e in evaluators if e not in failed]
+            if not failed or not rest:
+                raise
+            log.warning("portfolio: dropping %s, searching again with %s",
+                        err, ", ".join(e.name for e in rest))
+            dropped.extend(e.name for e in evaluators if e in failed)
+            evaluators = rest
+
+
+def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
+                use_pref: bool, deadline: float, memory_limit: float | None) -> SearchResult:
     return search(
         task,
         algorithm,
-        evaluators=[evaluator],
-        preferred=[evaluator] if use_pref else None,
+        evaluators=evaluators,
+        preferred=[e for e in evaluators if e.provides_preferred] if use_pref else None,
         weight=weight,
         time_limit=_remaining(deadline),
         memory_limit=memory_limit,

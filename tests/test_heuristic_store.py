@@ -89,7 +89,7 @@ def test_missing_shipped_folder_is_graceful(monkeypatch: pytest.MonkeyPatch, tmp
 
 def test_auto_heuristic_loads_the_class(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(heuristic_store, "search_roots", lambda: [store])
-    cls, path = heuristic_store.auto_heuristic(DOMAIN)
+    (cls,), path = heuristic_store.auto_heuristic(DOMAIN)
     assert cls.__name__ == "ToyHeuristic" and path == store / "toy" / "x.py"
 
 

@@ -146,3 +146,58 @@ def test_benchmark_task_solved_and_validated():
         pytest.skip("HFF not built")
     result = solve(bench / "transport" / "domain.pddl", bench / "transport" / "testing" / "easy" / "p05.pddl")
     assert result.solved and result.validated_by == "validator"
+
+
+class _Crashing:
+    """A heuristic that fails on its first call."""
+
+    def __init__(self, task):
+        pass
+
+    def __call__(self, state):
+        raise RuntimeError("deliberate failure")
+
+
+class _BadConstructor:
+    def __init__(self, task):
+        raise RuntimeError("cannot start")
+
+    def __call__(self, state):
+        return 0
+
+
+class _GoalCount:
+    def __init__(self, task):
+        self.goal = list(task.goal_atoms)
+
+    def __call__(self, state):
+        return sum(1 for g in self.goal if g not in state)
+
+
+def test_a_portfolio_alternates_and_names_members_apart():
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs", heuristic="ff,goalcount")
+    assert result.solved and result.statistics["heuristic"] == "ff, goalcount"
+    assert set(result.statistics["initial_h"]) == {"ff", "goalcount"}
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs", heuristic=[_GoalCount, _GoalCount])
+    assert result.solved and result.statistics["heuristic"] == "_GoalCount#1, _GoalCount#2"
+
+
+def test_a_failing_portfolio_member_is_dropped_and_the_others_solve(caplog):
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs",
+                   heuristic=[_Crashing, _BadConstructor, _GoalCount])
+    assert result.solved and result.statistics["heuristic"] == "_GoalCount"
+    assert result.statistics["dropped_heuristics"] == ["_Crashing"]
+    assert "deliberate failure" in caplog.text and "cannot start" in caplog.text
+
+
+def test_a_lone_failing_heuristic_still_fails_the_run():
+    from planner.heuristic_api import HeuristicError
+
+    with pytest.raises(HeuristicError, match="_Crashing failed: RuntimeError: deliberate failure"):
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs", heuristic=_Crashing)
+    with pytest.raises(HeuristicError, match="_Crashing#2 failed"):  # the last one standing
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=[_Crashing, _Crashing])
+    with pytest.raises(HeuristicError, match="every heuristic of the portfolio failed to start"):
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=[_BadConstructor, _BadConstructor])
+    with pytest.raises(ArgumentError, match="empty heuristic"):
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic="ff,")

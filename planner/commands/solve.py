@@ -45,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="gbfs | lazy-gbfs | astar | wastar:W | lazy-wastar:W (default %(default)s)")
     p.add_argument("--heuristic", default=DEFAULT_HEURISTIC,
                    help="ff | add | max | lmcut | goalcount | blind | PATH.py[:ClassName] | auto "
-                        "(default %(default)s: the stored heuristic for this domain, else ff)")
+                        "(default %(default)s: the stored heuristic or portfolio for this domain, "
+                        "else ff); several joined by commas are searched in alternation")
     pref = p.add_mutually_exclusive_group()
     pref.add_argument("--preferred", dest="preferred", action="store_true", default=None,
                       help="use the heuristic's preferred operators (default for greedy searches)")
@@ -111,6 +112,9 @@ def _log(result: SolveResult, start: float) -> None:
     if s.get("heuristic_file"):
         print(f"Heuristic auto: using stored {s.get('heuristic')} from {s['heuristic_file']}",
               file=err)
+    if s.get("dropped_heuristics"):
+        print(f"Portfolio: dropped {', '.join(s['dropped_heuristics'])} after a failure; "
+              f"searched with {s.get('heuristic')}", file=err)
     for name, h in (s.get("initial_h") or {}).items():
         print(f"Initial heuristic value for {name}: {_fmt(h)}", file=err)
     messages = {
@@ -159,6 +163,7 @@ def _summary(result: SolveResult, start: float) -> dict[str, Any]:
         "algorithm": s.get("algorithm"),
         "heuristic": s.get("heuristic"),
         "heuristic_file": s.get("heuristic_file"),
+        "dropped_heuristics": s.get("dropped_heuristics", []),
         "validated_by": result.validated_by,
     }
 

@@ -56,6 +56,10 @@ def register_learn(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=1, help="candidates evaluated at once (default 1)")
     p.add_argument("--repair-rounds", type=int, default=1,
                    help="follow-up rounds showing failed candidates their error (default 1; 0 = off)")
+    p.add_argument("--portfolio-size", type=int, default=3, metavar="K",
+                   help="keep up to K heuristics that together solve the most training tasks "
+                        "(greedy cover), run in alternation by `planner plan` (default 3; "
+                        "1 = only the best, as the reference method)")
     p.add_argument("--compile", action="store_true",
                    help="also compile the learned heuristic with Cython (used by `planner plan`)")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
@@ -87,7 +91,7 @@ def run_learn(args: argparse.Namespace) -> int:
     settings = LearnSettings(EvaluationSettings(time_limit=args.time_limit, memory_mb=args.memory_limit,
                                                 search=args.search, workers=args.workers,
                                                 scheduler=args.scheduler),
-                             repair_rounds=args.repair_rounds)
+                             repair_rounds=args.repair_rounds, portfolio_size=args.portfolio_size)
     versions = [0]
 
     def numbered_copy(path: Path, record: Any) -> None:
@@ -100,7 +104,9 @@ def run_learn(args: argparse.Namespace) -> int:
         result = learn(args.domain, args.tasks, dk, sampler, settings, work, numbered_copy)
     summary: dict[str, Any] = {**result.summary(), "usage": sampler.usage.totals()}
     if args.compile and dk.exists():
-        summary["compiled"] = _compile(dk)
+        compiled = _compile(dk)
+        summary["compiled"] = compiled[0] if compiled else None
+        summary["compiled_members"] = compiled[1:]
     if args.install and dk.exists():
         summary["installed"] = str(_install(dk, Path(args.domain)))
         print(f"Installed for `--heuristic auto`: {summary['installed']}", file=sys.stderr)
@@ -110,6 +116,10 @@ def run_learn(args: argparse.Namespace) -> int:
         print(f"sample {record.sample_index:3d} round {record.provenance.get('repair_round', 0)}: "
               f"{record.reason()}", file=sys.stderr)
     if dk.exists():
+        if len(result.portfolio) > 1:
+            print(f"Portfolio: samples {', '.join(str(r.sample_index) for r in result.portfolio)} "
+                  f"together solve {summary['portfolio_solved']} training tasks "
+                  f"(the best alone {summary['best_solved']}).", file=sys.stderr)
         return int(ExitCode.SUCCESS)
     print("No candidate solved any training task.", file=sys.stderr)
     return int(ExitCode.SEARCH_UNSOLVED_INCOMPLETE)
@@ -136,16 +146,25 @@ def _install(dk: Path, domain: Path) -> Path:
     return target
 
 
-def _compile(dk: Path) -> str | None:
-    """Compile DK with Cython; a failure only costs speed, so it is a warning."""
+def _compile(dk: Path) -> list[str | None]:
+    """Compile DK's heuristic and each portfolio member with Cython (one
+    module per code hash, beside DK); a failure only costs speed, so it is a
+    warning. Returns the module paths, DK's first (None where it failed)."""
     from planner.llm.compile import compile_heuristic
     from planner.llm.static_check import check
+    from planner.llm.store import read_provenance
 
-    try:
-        return str(compile_heuristic(check(dk.read_text(encoding="utf-8")).code, dk))
-    except LLMError as err:
-        print(f"planner: warning: {err}; `planner plan` will use the Python heuristic", file=sys.stderr)
-        return None
+    codes = [dk.read_text(encoding="utf-8")]
+    codes += [m["code"] for m in read_provenance(dk).get("portfolio") or [] if isinstance(m.get("code"), str)]
+    out: list[str | None] = []
+    for code in codes:
+        try:
+            out.append(str(compile_heuristic(check(code).code, dk)))
+        except LLMError as err:
+            print(f"planner: warning: {err}; `planner plan` will use the Python heuristic",
+                  file=sys.stderr)
+            out.append(None)
+    return out
 
 
 def _check_learn_args(args: argparse.Namespace) -> None:
@@ -154,9 +173,9 @@ def _check_learn_args(args: argparse.Namespace) -> None:
     for path in [args.domain, *args.tasks]:
         if not Path(path).is_file():
             raise ArgumentError(f"file not found: {path}", path=path)
-    for name in ("samples", "concurrency", "workers"):
+    for name in ("samples", "concurrency", "workers", "portfolio_size"):
         if getattr(args, name) < 1:
-            raise ArgumentError(f"--{name} must be at least 1")
+            raise ArgumentError(f"--{name.replace('_', '-')} must be at least 1")
     if args.time_limit <= 0 or args.memory_limit <= 0 or args.repair_rounds < 0:
         raise ArgumentError("--time-limit and --memory-limit must be positive, --repair-rounds >= 0")
 
@@ -201,18 +220,20 @@ def run_plan(args: argparse.Namespace) -> int:
     from planner.commands import solve as solve_command
     from planner.limits import parse_memory, parse_time
 
-    cls = load_learned_heuristic(args.dk, args.domain)
+    classes = load_learned_portfolio(args.dk, args.domain)
     solve_args = argparse.Namespace(
         domain=args.domain, problem=args.problem, plan_file=args.plan_file, search=args.search,
-        heuristic=cls, preferred=None, json=args.json,
+        heuristic=classes, preferred=None, json=args.json,
         time_limit=parse_time(args.time_limit) if args.time_limit else None,
         memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None)
     return int(solve_command.run(solve_args))
 
 
-def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
-    """The heuristic class in DK, after checking its domain and re-running the safety check."""
-    from planner.heuristic_store import load_stored_heuristic
+def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[type]:
+    """The heuristic classes in DK (its own, then any portfolio members), after
+    checking its domain and re-running the safety check on every one."""
+    from planner.errors import ArgumentError as _ArgumentError
+    from planner.heuristic_store import load_stored_portfolio
     from planner.llm.jobs import CandidateError
     from planner.llm.static_check import check
     from planner.llm.store import check_domain, read_provenance
@@ -220,14 +241,18 @@ def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
     if not Path(dk).is_file():
         raise ArgumentError(f"heuristic file not found: {dk}", path=dk)
     check_domain(dk, domain)
-    code = Path(dk).read_text(encoding="utf-8")
-    result = check(code)
+    result = check(Path(dk).read_text(encoding="utf-8"))
     if not result.ok:
         raise LLMError(f"heuristic fails the safety check: {result.reason}", path=dk)
     class_name = read_provenance(dk).get("class_name")
     try:
-        return load_stored_heuristic(dk, class_name)
-    except CandidateError as err:
+        return load_stored_portfolio(dk, class_name)
+    except (CandidateError, _ArgumentError) as err:
         raise LLMError(str(err), path=dk) from err
     except Exception as err:  # noqa: BLE001 - the file was edited into something broken
         raise LLMError(f"heuristic file does not load: {type(err).__name__}: {err}", path=dk) from err
+
+
+def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
+    """DK's own (best) heuristic class; see load_learned_portfolio for all."""
+    return load_learned_portfolio(dk, domain)[0]

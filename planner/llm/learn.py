@@ -21,7 +21,7 @@ from planner.llm.evaluate import CandidateRecord, EvaluationSettings, evaluate
 from planner.llm.prompt import build_prompt
 from planner.llm.repair import repair_messages, repair_template_sha256
 from planner.llm.sampler import Sampler
-from planner.llm.select import score, select_best
+from planner.llm.select import portfolio, score
 from planner.llm.store import domain_fingerprint, write_heuristic
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,9 @@ class LearnSettings:
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
     repair_rounds: int = 1
     """Follow-up rounds for candidates with a concrete failure (0: the reference method)."""
+    portfolio_size: int = 3
+    """Heuristics kept (greedy cover of the training tasks), run in alternation
+    by `planner plan`; 1 keeps only the best, as the reference method does."""
 
 
 @dataclass
@@ -39,14 +42,19 @@ class LearnResult:
     best: CandidateRecord | None
     records: list[CandidateRecord]
     output: Path | None
+    portfolio: list[CandidateRecord] = field(default_factory=list)
+    """The heuristics written to output, best first (just the best when size 1)."""
 
     def summary(self) -> dict[str, Any]:
         stages: dict[str, int] = {}
         for r in self.records:
             stages[r.stage] = stages.get(r.stage, 0) + 1
+        covered = set().union(*(r.solved for r in self.portfolio)) if self.portfolio else set()
         return {"candidates": len(self.records), "stages": stages,
                 "best_sample": self.best.sample_index if self.best else None,
                 "best_solved": len(self.best.solved) if self.best else 0,
+                "portfolio": [r.sample_index for r in self.portfolio],
+                "portfolio_solved": len(covered),
                 "output": str(self.output) if self.output else None}
 
 
@@ -72,7 +80,7 @@ def learn(
                   "template": prompt.template, "template_sha256": prompt.template_sha256,
                   "domain_fingerprint": fingerprint}
     limit = settings.evaluation.time_limit
-    tracker = _BestTracker(output, limit, on_improvement)
+    tracker = _BestTracker(output, limit, on_improvement, settings.portfolio_size)
     samples = sampler.sample(prompt.as_list())
     with _progress_bar(len(samples), "round 0", tracker) as add:
         records = evaluate(samples, provenance, domain, training_tasks, settings.evaluation,
@@ -99,7 +107,8 @@ def learn(
                                work / f"results-round{round_no}.json", progress=add_repaired)
         responses.update({s.key: s.content or "" for s in repaired})
         records.extend(current)
-    return LearnResult(tracker.written, records, output if tracker.written is not None else None)
+    best = tracker.written[0] if tracker.written else None
+    return LearnResult(best, records, output if best is not None else None, list(tracker.written))
 
 
 @contextmanager
@@ -111,7 +120,7 @@ def _progress_bar(total: int, label: str, tracker: "_BestTracker"
               disable=None, file=sys.stderr) as bar:
         def add(record: CandidateRecord) -> None:
             tracker.add(record)
-            best = tracker.written
+            best = tracker.written[0] if tracker.written else None
             bar.set_postfix(best_solved=len(best.solved) if best is not None else 0, refresh=False)
             bar.update(1)
 
@@ -119,37 +128,60 @@ def _progress_bar(total: int, label: str, tracker: "_BestTracker"
 
 
 class _BestTracker:
-    """Writes the heuristic file the moment an evaluated candidate beats the
-    current best, so an interrupted learner keeps its best result so far."""
+    """Rewrites the heuristic file the moment the selection changes (a better
+    best, or a portfolio covering more training tasks), so an interrupted
+    learner keeps its best result so far."""
 
     def __init__(self, output: Path, limit: float,
-                 on_improvement: Callable[[Path, CandidateRecord], None] | None) -> None:
+                 on_improvement: Callable[[Path, CandidateRecord], None] | None,
+                 portfolio_size: int = 1) -> None:
         self.output, self.limit, self.on_improvement = output, limit, on_improvement
+        self.portfolio_size = portfolio_size
         self.seen: list[CandidateRecord] = []
-        self.written: CandidateRecord | None = None
+        self.written: list[CandidateRecord] = []
         self._lock = threading.Lock()
 
     def add(self, record: CandidateRecord) -> None:
         with self._lock:
             self.seen.append(record)
-            self.written = _write_if_better(self.output, self.seen, self.written, self.limit,
-                                            self.on_improvement)
+            chosen = portfolio(self.seen, self.limit, self.portfolio_size)
+            if chosen and _improves(chosen, self.written, self.limit):
+                _write(self.output, chosen, self.limit, self.on_improvement)
+                self.written = chosen
 
 
-def _write_if_better(output: Path, records: Sequence[CandidateRecord],
-                     written: CandidateRecord | None, limit: float,
-                     on_improvement: Callable[[Path, CandidateRecord], None] | None,
-                     ) -> CandidateRecord | None:
-    best = select_best(records, limit)
-    if best is None or (written is not None and score(best, limit) <= score(written, limit)):
-        return written
+def _improves(chosen: Sequence[CandidateRecord], written: Sequence[CandidateRecord],
+              limit: float) -> bool:
+    """A better best, or as good a best with a portfolio covering more tasks."""
+    if not written:
+        return True
+    new, old = score(chosen[0], limit), score(written[0], limit)
+    if new != old:
+        return new > old
+    return len(set().union(*(r.solved for r in chosen))) > len(set().union(*(r.solved for r in written)))
+
+
+def _write(output: Path, chosen: Sequence[CandidateRecord], limit: float,
+           on_improvement: Callable[[Path, CandidateRecord], None] | None) -> None:
+    best = chosen[0]
     assert best.code is not None and best.class_name is not None
     s = score(best, limit)
+    covered = set().union(*(r.solved for r in chosen))
     provenance = {**best.provenance, "sample_index": best.sample_index, "response_key": best.key,
                   "code_sha256": best.code_sha256, "solved": s.solved, "agile": s.agile,
-                  "training_tasks": len(best.runs), "time_limit": limit}
-    path = write_heuristic(output, best.code, best.class_name, provenance)
-    log.info("new best heuristic (sample %d, solved %d) written to %s", best.sample_index, s.solved, path)
+                  "training_tasks": len(best.runs), "time_limit": limit,
+                  "portfolio_solved": len(covered)}
+    members = [_member(r, limit) for r in chosen[1:]]
+    path = write_heuristic(output, best.code, best.class_name, provenance, members)
+    log.info("new selection (best sample %d solving %d; portfolio of %d solving %d) written to %s",
+             best.sample_index, s.solved, len(chosen), len(covered), path)
     if on_improvement is not None:
         on_improvement(path, best)
-    return best
+
+
+def _member(record: CandidateRecord, limit: float) -> dict[str, Any]:
+    s = score(record, limit)
+    return {"code": record.code, "class_name": record.class_name,
+            "sample_index": record.sample_index, "response_key": record.key,
+            "code_sha256": record.code_sha256, "repair_round": record.provenance.get("repair_round", 0),
+            "solved": s.solved, "agile": s.agile, "solved_tasks": sorted(record.solved)}

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from planner.atomic import atomic_write_text
 from planner.llm.cache import atomic_write_json
@@ -39,10 +39,19 @@ def default_path(domain_file: str | Path, root: str | Path = "heuristics") -> Pa
 
 
 def write_heuristic(path: str | Path, code: str, class_name: str,
-                    provenance: Mapping[str, Any]) -> Path:
-    """Write code with its provenance header, and PATH.json beside it; returns PATH."""
+                    provenance: Mapping[str, Any],
+                    members: Sequence[Mapping[str, Any]] = ()) -> Path:
+    """Write code with its provenance header, and PATH.json beside it; returns PATH.
+
+    members: further heuristics of a portfolio ({"code", "class_name", ...}),
+    kept in the header so DK stays one file (the IPC keeps only DK) and still
+    loads as a plain heuristic file; `planner plan` and `--heuristic auto` run
+    all of them in alternation.
+    """
     path = Path(path)
     meta = {"class_name": class_name, **provenance}
+    if members:
+        meta["portfolio"] = [dict(m) for m in members]
     origin = meta.get("provenance") or "written by an LLM and selected by `planner learn`"
     header = "\n".join([
         f"# Heuristic {origin}; regenerate rather than edit.",

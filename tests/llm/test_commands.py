@@ -83,8 +83,45 @@ def test_learn_install_makes_solve_auto_use_the_learned_heuristic(
     assert result.solved and result.statistics["heuristic_file"] == str(installed)
     from planner.heuristic_store import auto_heuristic
 
-    cls, path = auto_heuristic(domain)
+    (cls,), path = auto_heuristic(domain)
     assert path == installed and cls.__module__.startswith("planner_h_")  # the compiled module
+
+
+def test_learn_keeps_a_portfolio_that_plan_runs_in_alternation(
+        tmp_path, blocksworld, training_tasks, monkeypatch, capsys, caplog):
+    """Two candidates that each fail on different task sizes: the greedy cover keeps
+    both, DK holds both, and `planner plan` alternates them, dropping the member
+    that crashes on a task and solving it with the other."""
+    from planner.llm.store import read_provenance
+
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    domain = blocksworld / "domain.pddl"
+    by_name = {p.name: p for p in training_tasks}
+    tasks = [by_name["p01.pddl"], by_name["p09.pddl"], by_name["p15.pddl"]]  # 2, 4, 5 blocks
+    replies = [Reply(recorded(n)) for n in ("small_towers_only", "skips_four_blocks")]
+    with ReplayServer(replies) as server:
+        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json", "--samples", "2"))
+    out = capsys.readouterr()
+    summary = json.loads(out.out)
+    assert code == 0 and summary["best_solved"] == 2 and summary["portfolio_solved"] == 3
+    assert sorted(summary["portfolio"]) == [0, 1] and "together solve 3 training tasks" in out.err
+    members = read_provenance(tmp_path / "dk")["portfolio"]
+    assert len(members) == 1 and members[0]["solved"] == 2
+
+    for problem, failing in (("p12.pddl", "four blocks"), ("p16.pddl", "more than four")):
+        plan = tmp_path / f"{problem}.plan"
+        assert run(["plan", str(tmp_path / "dk"), str(domain), str(by_name[problem]), str(plan),
+                    "--json"]) == 0
+        out = capsys.readouterr()
+        assert "Portfolio: dropped DomainHeuristic#" in out.err and failing in caplog.text
+        assert json.loads(out.out)["status"] == "solved" and "; cost = " in plan.read_text()
+
+    with ReplayServer(replies) as server:  # size 1: the reference method's single pick
+        code = run(learn_argv(tmp_path / "single", server.base_url, domain, tasks, "--json",
+                              "--samples", "2", "--portfolio-size", "1"))
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and len(summary["portfolio"]) == 1 and summary["portfolio_solved"] == 2
+    assert "portfolio" not in read_provenance(tmp_path / "single" / "dk")
 
 
 def test_learn_without_any_useful_candidate_exits_12(tmp_path, blocksworld, training_tasks, monkeypatch):
