@@ -8,6 +8,7 @@ what the package does not (see planner.checks).
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,8 @@ from pddl.core import Domain, Problem
 from pddl.exceptions import PDDLError
 
 from planner.errors import PDDLInputError, UnsupportedFeatureError
+
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_NESTING = 100_000
@@ -511,4 +514,21 @@ def _parse(dsrc: SourceFile, psrc: SourceFile) -> ParsedTask:
     problem, init = parse_problem_source(psrc, domain)
     parsed = ParsedTask(domain, problem, dsrc, psrc, init)
     check_task(parsed)
+    _warn_on_domain_name_mismatch(parsed)
     return parsed
+
+
+_PROBLEM_DOMAIN = re.compile(r"\(\s*:domain\s+([^\s()]+)")
+
+
+def _warn_on_domain_name_mismatch(parsed: ParsedTask) -> None:
+    """Fast Downward's translator refuses a problem whose (:domain x) names
+    another domain; such pairs do occur in old benchmark sets and plan fine, so
+    we only warn, naming where, so a wrong file pairing is not silent."""
+    match = _PROBLEM_DOMAIN.search(parsed.problem_source.text)
+    wanted = str(parsed.domain.name).lower()
+    if match is None or match.group(1).lower() == wanted:
+        return
+    line, col = parsed.problem_source.position(match.start(1))
+    log.warning("planner: warning: %s:%d:%d: the problem is for domain '%s', but the domain file "
+                "defines '%s'", parsed.problem_path, line, col, match.group(1), wanted)

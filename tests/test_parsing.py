@@ -216,3 +216,14 @@ def test_object_annotations_keep_typed_list_groups_apart() -> None:
     action = next(iter(parsed.domain.actions))
     params = {str(p.name): set(map(str, p.type_tags)) for p in action.parameters}
     assert params["a"] <= {"object"} and params["l"] == {"location"}
+
+
+def test_a_problem_for_another_domain_is_parsed_with_a_located_warning(caplog):
+    domain = "(define (domain d) (:predicates (p)) (:action a :parameters () :precondition (p) :effect (not (p))))"
+    problem = "(define (problem x)\n  (:domain other)\n  (:init (p)) (:goal (not (p))))"
+    parsed = parse_strings(domain, problem)
+    assert parsed.problem.name == "x"
+    assert "<problem>:2:12: the problem is for domain 'other', but the domain file defines 'd'" in caplog.text
+    caplog.clear()
+    parse_strings(domain, problem.replace("other", "D"))  # names are case-insensitive
+    assert caplog.text == ""
