@@ -61,9 +61,13 @@ class _Scope:
         if arity is None:
             raise self.fail(f"undefined predicate '{atom.name}' in {where}", atom.name)
         if arity != len(atom.terms):
-            raise self.fail(
-                f"predicate '{atom.name}' takes {arity} argument(s), "
-                f"{len(atom.terms)} given in {where}", atom.name)
+            message = (f"predicate '{atom.name}' takes {arity} argument(s), "
+                       f"{len(atom.terms)} given in {where}")
+            terms = ["?" + t.name if isinstance(t, Variable) else str(t.name) for t in atom.terms]
+            found = self.src.find_atom(atom.name, terms, self.anchor)
+            if found is None:
+                raise self.fail(message, atom.name)
+            raise PDDLInputError(message, self.src.path, *found)
         for term in atom.terms:
             self.check_term(term, where)
 

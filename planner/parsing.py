@@ -75,6 +75,15 @@ class SourceFile:
         match = pattern.search(masked, start)
         return self.position(match.start()) if match else None
 
+    def find_atom(self, name: str, terms: list[str], start: int = 0) -> tuple[int, int] | None:
+        """Line and column of the first atom written '(name term ...)' exactly,
+        outside comments: an arity error points at the offending atom, not at
+        the first use of its predicate."""
+        pattern = re.compile(r"\(\s*" + re.escape(name.lower())
+                             + "".join(r"\s+" + re.escape(t.lower()) for t in terms) + r"\s*\)")
+        match = pattern.search(_mask_comments(self.text), start)
+        return self.position(match.start()) if match else None
+
     def error(self, message: str, token: str | None = None, start: int = 0,
               cls: type[PDDLInputError] = PDDLInputError) -> PDDLInputError:
         """An error located at the first occurrence of `token` (or at the file)."""
