@@ -86,7 +86,7 @@ def _ours(spec: str) -> Algorithm:
     from planner.solve import parse_search_spec
 
     parse_search_spec(search)
-    return Algorithm(spec, "ours", ("--search", search, "--heuristic", heuristic))
+    return Algorithm(spec, "ours", ("--search", search, "--heuristic", _absolute_heuristics(heuristic)))
 
 
 def _custom(spec: str) -> Algorithm:
@@ -94,7 +94,24 @@ def _custom(spec: str) -> Algorithm:
     kind, sep, args = rest.partition(":")
     if not name or kind not in KINDS or not sep:
         raise ArgumentError(f"custom algorithm must be NAME=KIND:ARGS with KIND in {KINDS}, got {spec!r}")
-    return Algorithm(name, kind, tuple(shlex.split(args)))
+    argv = shlex.split(args)
+    if kind == "ours":
+        argv = [_absolute_heuristics(a) if i and argv[i - 1] == "--heuristic" else a
+                for i, a in enumerate(argv)]
+    return Algorithm(name, kind, tuple(argv))
+
+
+def _absolute_heuristics(spec: str) -> str:
+    """Heuristic files given relative to where `planner bench` was started, made
+    absolute: each run executes in its own folder. Handles 'a.py:Class' and
+    comma-joined portfolios; names such as ff pass unchanged."""
+    parts = []
+    for part in spec.split(","):
+        path, sep, cls = part.rpartition(":") if ".py:" in part else (part, "", "")
+        if path.endswith(".py") and Path(path).is_file():
+            path = str(Path(path).resolve())
+        parts.append(path + sep + cls)
+    return ",".join(parts)
 
 
 def pyperplan_available() -> bool:

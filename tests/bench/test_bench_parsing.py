@@ -37,6 +37,20 @@ def test_custom_definitions_split_like_a_shell():
     assert (alg.name, alg.kind, alg.args) == ("bw", "ours", ("--search", "gbfs", "--heuristic", "h dir/x.py"))
 
 
+def test_relative_heuristic_files_become_absolute(tmp_path, monkeypatch):
+    """Runs execute in their own folders, so a heuristic file named relative to
+    where `planner bench` starts must be resolved there, portfolios included."""
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "a.py").write_text("")
+    (tmp_path / "h" / "b.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    alg = parse_algorithm("pf=ours:--search gbfs --heuristic h/a.py,ff,h/b.py:B")
+    a, b = tmp_path / "h" / "a.py", tmp_path / "h" / "b.py"
+    assert alg.args == ("--search", "gbfs", "--heuristic", f"{a},ff,{b}:B")
+    assert parse_algorithm("ours-gbfs-h/a.py").args[-1] == str(a)
+    assert parse_algorithm("x=ours:--heuristic missing.py").args == ("--heuristic", "missing.py")
+
+
 @pytest.mark.parametrize("spec", ["ours-nosuch-ff", "fd-nosuch", "x=nokind:a", "whatever"])
 def test_unknown_algorithms_are_refused(spec):
     with pytest.raises(ArgumentError):
