@@ -58,8 +58,9 @@ def register_learn(sub: argparse._SubParsersAction) -> None:
                    help="follow-up rounds showing failed candidates their error (default 1; 0 = off)")
     p.add_argument("--portfolio-size", type=int, default=3, metavar="K",
                    help="keep up to K heuristics that together solve the most training tasks "
-                        "(greedy cover), run in alternation by `planner plan` (default 3; "
-                        "1 = only the best, as the reference method)")
+                        "(greedy cover), run in alternation by `planner plan`, if that measured "
+                        "better on the training tasks than the best alone (default 3; 1 = only "
+                        "the best, as the reference method)")
     p.add_argument("--compile", action="store_true",
                    help="also compile the learned heuristic with Cython (used by `planner plan`)")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",

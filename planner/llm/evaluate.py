@@ -184,12 +184,65 @@ def _run(record: CandidateRecord, domain: str | Path, tasks: Sequence[str],
 
 
 def _solve_task(code: str, domain: str, class_name: str | None, time_limit: float,
-                memory_mb: int, search: str, task: str) -> dict[str, Any]:
+                memory_mb: int, search: str, task: str,
+                members: tuple[tuple[str, str | None], ...] = ()) -> dict[str, Any]:
     """One sandboxed training-task run; module-level so a Dask worker can run it."""
     result = solve_candidate(code, domain, task, class_name, time_limit=time_limit,
-                             memory_mb=memory_mb, search=search).as_dict()
+                             memory_mb=memory_mb, search=search, members=members).as_dict()
     result.pop("plan", None)  # plans are long; cost and length are kept
     return result
+
+
+def evaluate_portfolio(members: Sequence[CandidateRecord], domain: str | Path,
+                       tasks: Sequence[str | Path], settings: EvaluationSettings = EvaluationSettings(),
+                       results_path: str | Path | None = None,
+                       progress: Callable[[], None] | None = None) -> CandidateRecord:
+    """Run the members together, in alternation as `planner plan` will, on every
+    training task, and return the runs as a record (the first member's identity).
+
+    The greedy cover only says which tasks some member solves; alternating
+    open lists also costs each member part of its expansions, and a strong
+    heuristic slowed by a weak one can lose tasks it solved alone. So a
+    portfolio is kept only on this measurement (planner.llm.learn). The runs
+    are stored in results_path for this exact portfolio and settings, so a
+    rerun does not repeat them.
+    """
+    from planner.bench.executors import make_executor
+
+    first = members[0]
+    assert first.code is not None and all(m.code is not None for m in members)
+    tasks = sorted((str(Path(t)) for t in tasks), key=lambda t: (Path(t).stat().st_size, t))
+    identity = {"format": RESULTS_FORMAT, "settings": settings.identity(), "domain": str(domain),
+                "tasks": tasks, "members": [m.code_sha256 for m in members]}
+    record = CandidateRecord(first.sample_index, "portfolio:" + ",".join(m.key for m in members),
+                             {**first.provenance, "portfolio_of": [m.sample_index for m in members]},
+                             first.code, first.code_sha256, first.class_name, dict(first.static))
+    stored = _read_json(results_path)
+    if stored.get("identity") == identity:
+        record.runs = dict(stored.get("runs", {}))
+        return record
+    job = functools.partial(_solve_task, first.code, str(domain), first.class_name,
+                            settings.time_limit, settings.memory_mb, settings.search,
+                            members=tuple((m.code, m.class_name) for m in members[1:]))
+    with make_executor(settings.workers, settings.scheduler) as runs:
+        for task, result in runs.map_unordered(job, tasks):
+            record.runs[task] = result
+            if progress is not None:
+                progress()
+    record.runs = {task: record.runs[task] for task in tasks}
+    if results_path is not None:
+        atomic_write_json(Path(results_path), {"identity": identity, "runs": record.runs})
+    return record
+
+
+def _read_json(path: str | Path | None) -> dict[str, Any]:
+    if path is None or not Path(path).exists():
+        return {}
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class _ResultStore:

@@ -266,7 +266,7 @@ def prepare_solve(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "domain_text": domain_text, "problem_text": problem_text}
 
 
-def solve(cls: type, domain_text: str, problem_text: str, search: str = "gbfs",
+def solve(cls: type | list[type], domain_text: str, problem_text: str, search: str = "gbfs",
           time_limit: float = 60.0, memory_mb: float | None = None,
           use_preferred: bool | None = None) -> dict[str, Any]:
     """Run planner.solve (parse, ground, search, validate) with the candidate.
@@ -292,6 +292,8 @@ def solve(cls: type, domain_text: str, problem_text: str, search: str = "gbfs",
     data = {key: stats.get(key) for key in ("expansions", "evaluations", "generated", "search_time",
                                             "total_time", "ground_time", "initial_h", "peak_memory_kb")}
     data["status"] = result.status.value
+    if result.statistics.get("dropped_heuristics"):
+        data["dropped_heuristics"] = result.statistics["dropped_heuristics"]
     if result.solved:
         return {"outcome": "solved", "plan_cost": result.cost, "plan_length": len(result.plan),
                 "plan": list(result.plan), "validated_by": result.validated_by, **data}
@@ -310,10 +312,11 @@ def _is_value_error(cause: BaseException | None) -> bool:
 def _solve_run(prepared: dict[str, Any]) -> dict[str, Any]:
     try:
         cls = load_candidate(prepared["code"], prepared.get("class_name"))
+        members = [load_candidate(code, name) for code, name in prepared.get("members") or ()]
     except CandidateError as err:
         return {"outcome": "crash", "detail": str(err)}
     memory = prepared.get("memory_mb")
-    return solve(cls, prepared["domain_text"], prepared["problem_text"],
+    return solve([cls, *members] if members else cls, prepared["domain_text"], prepared["problem_text"],
                  prepared.get("search", "gbfs"), float(prepared.get("time_limit", 60)),
                  float(memory) if memory is not None else None, prepared.get("use_preferred"))
 

@@ -17,11 +17,11 @@ from typing import Any, Callable, Iterator, Sequence
 
 from tqdm import tqdm
 
-from planner.llm.evaluate import CandidateRecord, EvaluationSettings, evaluate
+from planner.llm.evaluate import CandidateRecord, EvaluationSettings, evaluate, evaluate_portfolio
 from planner.llm.prompt import build_prompt
 from planner.llm.repair import repair_messages, repair_template_sha256
 from planner.llm.sampler import Sampler
-from planner.llm.select import portfolio, score
+from planner.llm.select import portfolio, score, select_best
 from planner.llm.store import domain_fingerprint, write_heuristic
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,9 @@ class LearnSettings:
     repair_rounds: int = 1
     """Follow-up rounds for candidates with a concrete failure (0: the reference method)."""
     portfolio_size: int = 3
-    """Heuristics kept (greedy cover of the training tasks), run in alternation
-    by `planner plan`; 1 keeps only the best, as the reference method does."""
+    """At most this many heuristics kept (a greedy cover of the training tasks,
+    kept only where running them in alternation measured better than the best
+    alone); 1 keeps only the best, as the reference method does."""
 
 
 @dataclass
@@ -43,18 +44,21 @@ class LearnResult:
     records: list[CandidateRecord]
     output: Path | None
     portfolio: list[CandidateRecord] = field(default_factory=list)
-    """The heuristics written to output, best first (just the best when size 1)."""
+    """The heuristics written to output, best first (just the best when no
+    portfolio measured better on the training tasks)."""
+    portfolio_runs: CandidateRecord | None = None
+    """The chosen portfolio's own training runs (None: the best alone)."""
 
     def summary(self) -> dict[str, Any]:
         stages: dict[str, int] = {}
         for r in self.records:
             stages[r.stage] = stages.get(r.stage, 0) + 1
-        covered = set().union(*(r.solved for r in self.portfolio)) if self.portfolio else set()
+        measured = self.portfolio_runs or self.best
         return {"candidates": len(self.records), "stages": stages,
                 "best_sample": self.best.sample_index if self.best else None,
                 "best_solved": len(self.best.solved) if self.best else 0,
                 "portfolio": [r.sample_index for r in self.portfolio],
-                "portfolio_solved": len(covered),
+                "portfolio_solved": len(measured.solved) if measured else 0,
                 "output": str(self.output) if self.output else None}
 
 
@@ -80,7 +84,7 @@ def learn(
                   "template": prompt.template, "template_sha256": prompt.template_sha256,
                   "domain_fingerprint": fingerprint}
     limit = settings.evaluation.time_limit
-    tracker = _BestTracker(output, limit, on_improvement, settings.portfolio_size)
+    tracker = _BestTracker(output, limit, on_improvement)
     samples = sampler.sample(prompt.as_list())
     with _progress_bar(len(samples), "round 0", tracker) as add:
         records = evaluate(samples, provenance, domain, training_tasks, settings.evaluation,
@@ -108,7 +112,35 @@ def learn(
         responses.update({s.key: s.content or "" for s in repaired})
         records.extend(current)
     best = tracker.written[0] if tracker.written else None
-    return LearnResult(best, records, output if best is not None else None, list(tracker.written))
+    if best is None:
+        return LearnResult(None, records, None)
+    chosen, measured = _choose_portfolio(records, domain, training_tasks, settings, work)
+    if measured is not None:
+        _write(output, chosen, limit, on_improvement, measured)
+    return LearnResult(best, records, output, chosen, measured)
+
+
+def _choose_portfolio(records: Sequence[CandidateRecord], domain: str | Path,
+                      tasks: Sequence[str | Path], settings: LearnSettings, work: Path,
+                      ) -> tuple[list[CandidateRecord], CandidateRecord | None]:
+    """The greedy cover's prefixes, each run in alternation on the training
+    tasks; the largest gain over the best alone wins. Returns the members and
+    their measured record, or ([best], None) when no portfolio measured better
+    (alternation costs each member expansions, so a cover on paper is not enough)."""
+    limit = settings.evaluation.time_limit
+    cover = portfolio(records, limit, settings.portfolio_size)
+    chosen, measured, best_score = cover[:1], None, score(cover[0], limit)
+    for size in range(2, len(cover) + 1):
+        with tqdm(total=len(tasks), desc=f"evaluating a portfolio of {size}", unit="task",
+                  disable=None, file=sys.stderr) as bar:
+            record = evaluate_portfolio(cover[:size], domain, tasks, settings.evaluation,
+                                        work / f"portfolio-{size}.json", progress=lambda: bar.update(1))
+        s = score(record, limit)
+        log.info("portfolio of samples %s: solved %d (best alone %d)",
+                 [r.sample_index for r in cover[:size]], s.solved, best_score.solved)
+        if s > best_score:
+            chosen, measured, best_score = cover[:size], record, s
+    return chosen, measured
 
 
 @contextmanager
@@ -128,15 +160,12 @@ def _progress_bar(total: int, label: str, tracker: "_BestTracker"
 
 
 class _BestTracker:
-    """Rewrites the heuristic file the moment the selection changes (a better
-    best, or a portfolio covering more training tasks), so an interrupted
-    learner keeps its best result so far."""
+    """Writes the heuristic file the moment an evaluated candidate beats the
+    current best, so an interrupted learner keeps its best result so far."""
 
     def __init__(self, output: Path, limit: float,
-                 on_improvement: Callable[[Path, CandidateRecord], None] | None,
-                 portfolio_size: int = 1) -> None:
+                 on_improvement: Callable[[Path, CandidateRecord], None] | None) -> None:
         self.output, self.limit, self.on_improvement = output, limit, on_improvement
-        self.portfolio_size = portfolio_size
         self.seen: list[CandidateRecord] = []
         self.written: list[CandidateRecord] = []
         self._lock = threading.Lock()
@@ -144,37 +173,31 @@ class _BestTracker:
     def add(self, record: CandidateRecord) -> None:
         with self._lock:
             self.seen.append(record)
-            chosen = portfolio(self.seen, self.limit, self.portfolio_size)
-            if chosen and _improves(chosen, self.written, self.limit):
-                _write(self.output, chosen, self.limit, self.on_improvement)
-                self.written = chosen
-
-
-def _improves(chosen: Sequence[CandidateRecord], written: Sequence[CandidateRecord],
-              limit: float) -> bool:
-    """A better best, or as good a best with a portfolio covering more tasks."""
-    if not written:
-        return True
-    new, old = score(chosen[0], limit), score(written[0], limit)
-    if new != old:
-        return new > old
-    return len(set().union(*(r.solved for r in chosen))) > len(set().union(*(r.solved for r in written)))
+            best = select_best(self.seen, self.limit)
+            if best is not None and (not self.written
+                                     or score(best, self.limit) > score(self.written[0], self.limit)):
+                _write(self.output, [best], self.limit, self.on_improvement)
+                self.written = [best]
 
 
 def _write(output: Path, chosen: Sequence[CandidateRecord], limit: float,
-           on_improvement: Callable[[Path, CandidateRecord], None] | None) -> None:
+           on_improvement: Callable[[Path, CandidateRecord], None] | None,
+           measured: CandidateRecord | None = None) -> None:
+    """DK: the best's code, with the other members (if any) and the measured
+    portfolio scores in its provenance."""
     best = chosen[0]
     assert best.code is not None and best.class_name is not None
     s = score(best, limit)
-    covered = set().union(*(r.solved for r in chosen))
     provenance = {**best.provenance, "sample_index": best.sample_index, "response_key": best.key,
                   "code_sha256": best.code_sha256, "solved": s.solved, "agile": s.agile,
-                  "training_tasks": len(best.runs), "time_limit": limit,
-                  "portfolio_solved": len(covered)}
+                  "training_tasks": len(best.runs), "time_limit": limit}
+    if measured is not None:
+        m = score(measured, limit)
+        provenance.update(portfolio_solved=m.solved, portfolio_agile=m.agile)
     members = [_member(r, limit) for r in chosen[1:]]
     path = write_heuristic(output, best.code, best.class_name, provenance, members)
-    log.info("new selection (best sample %d solving %d; portfolio of %d solving %d) written to %s",
-             best.sample_index, s.solved, len(chosen), len(covered), path)
+    log.info("heuristic (best sample %d solving %d; %d member(s)) written to %s",
+             best.sample_index, s.solved, len(chosen), path)
     if on_improvement is not None:
         on_improvement(path, best)
 

@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import planner
 
@@ -230,13 +230,17 @@ def probe_candidate(code: str, domain: str | Path, problem: str | Path,
 def solve_candidate(code: str, domain: str | Path, problem: str | Path,
                     class_name: str | None = None, time_limit: float = 60.0,
                     memory_mb: int = 2048, search: str = "gbfs",
-                    use_preferred: bool | None = None) -> JobResult:
-    """planner.solve on the task with the candidate as heuristic. The search stops
-    itself at time_limit (outcome 'timeout' with statistics) and at 80% of memory_mb
-    resident (outcome 'memout'); the CPU and address-space limits are the backstop."""
+                    use_preferred: bool | None = None,
+                    members: Sequence[tuple[str, str | None]] = ()) -> JobResult:
+    """planner.solve on the task with the candidate as heuristic (and the
+    portfolio `members`, (code, class name) pairs, in alternation with it). The
+    search stops itself at time_limit (outcome 'timeout' with statistics) and at
+    80% of memory_mb resident (outcome 'memout'); the CPU and address-space
+    limits are the backstop."""
     payload = {"code": code, "class_name": class_name, "domain": str(Path(domain).resolve()),
                "problem": str(Path(problem).resolve()), "time_limit": time_limit,
-               "search": search, "use_preferred": use_preferred, "memory_mb": memory_mb * 0.8}
+               "search": search, "use_preferred": use_preferred, "memory_mb": memory_mb * 0.8,
+               "members": [list(m) for m in members]}
     cpu = int(math.ceil(time_limit * 1.2)) + 10
     return run_job("solve", payload, Limits(cpu_seconds=cpu, memory_mb=memory_mb,
                                             wall_seconds=cpu * 1.5 + 10))

@@ -55,3 +55,35 @@ def test_learn_repairs_failed_candidates_and_writes_the_best(tmp_path, blockswor
         again = learn(blocksworld / "domain.pddl", tasks, out, sampler, SETTINGS)
         assert server.requests == []
     assert [r.reason() for r in again.records] == [r.reason() for r in result.records]
+
+
+def _record(index: int, solved: list[str], tasks: list[str]):
+    from planner.llm.evaluate import CandidateRecord
+
+    runs = {t: ({"outcome": "solved", "total_time": 0.5, "expansions": 10} if t in solved
+                else {"outcome": "timeout"}) for t in tasks}
+    return CandidateRecord(index, f"key{index}", {}, code=f"# {index}", code_sha256=str(index),
+                           class_name="H", static={"ok": True}, probe={"outcome": "ok"}, runs=runs)
+
+
+def test_a_portfolio_is_kept_only_when_it_measures_better_than_the_best_alone(tmp_path, monkeypatch):
+    """The cover {0, 1} solves all three tasks on paper; what the alternation
+    really solves decides."""
+    from planner.llm import learn as learn_module
+
+    tasks = ["a", "b", "c"]
+    records = [_record(0, ["a", "b"], tasks), _record(1, ["c"], tasks), _record(2, [], tasks)]
+    measured_solved: list[str] = []
+
+    def fake_evaluate(members, domain, tasks_, settings, path, progress=None):
+        assert [m.sample_index for m in members] == [0, 1]
+        return _record(0, measured_solved, tasks)
+
+    monkeypatch.setattr(learn_module, "evaluate_portfolio", fake_evaluate)
+    settings = LearnSettings(EvaluationSettings(time_limit=10), portfolio_size=3)
+    measured_solved[:] = ["a"]  # alternation lost a task the best solves alone
+    chosen, measured = learn_module._choose_portfolio(records, "d.pddl", tasks, settings, tmp_path)
+    assert [r.sample_index for r in chosen] == [0] and measured is None
+    measured_solved[:] = ["a", "b", "c"]
+    chosen, measured = learn_module._choose_portfolio(records, "d.pddl", tasks, settings, tmp_path)
+    assert [r.sample_index for r in chosen] == [0, 1] and len(measured.solved) == 3
