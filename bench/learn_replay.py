@@ -1,7 +1,7 @@
 """`planner learn` on blocksworld against the replay server, with every recorded candidate.
 
 Reproduces the candidate table in the issue notes without a paid endpoint:
-the 16 recorded responses in tests/llm/data/responses (good, slow, and
+the recorded responses in tests/llm/data/responses (good, slow, partial and
 adversarial ones) are served by tests/llm/replay_server.py on 127.0.0.1, and
 the real pipeline (openai client, cache, static check, sandboxed probe and
 evaluation, selection) runs on five blocksworld training tasks.
