@@ -97,7 +97,10 @@ class Relation:
                 pos[pos == len(self._keys)] = 0
                 fresh = self._keys[pos] != keys
                 rows, keys = rows[fresh], keys[fresh]
-            self._keys = np.union1d(self._keys, keys) if len(self._keys) else keys
+            # the fresh keys are sorted, distinct and not in _keys: merging the two runs
+            # with timsort equals np.union1d, whose hashing unique took seconds here
+            self._keys = np.sort(np.concatenate([self._keys, keys]), kind="stable") \
+                if len(self._keys) else keys
             return rows
         fresh = []
         for row in map(tuple, rows.tolist()):

@@ -230,21 +230,32 @@ def _lit_str(lit: Literal) -> str:
     return atom if lit.positive else f"(not {atom})"
 
 
+KINDS = ("pre_pos", "pre_neg", "add", "del")
+CHUNK_OPS = 1 << 17
+"""Operators are turned into CSR rows this many at a time: the (operator, fact)
+pair keys of a chunk are sorted and compared only with each other, so the
+grounder never holds int64 pair arrays for the whole task (6M operators of a
+hard childsnack task needed over 2 GB that way)."""
+
+
 class _OperatorBuilder:
-    """Collects operators schema by schema as (operator, fact) pair arrays."""
+    """Turns each schema's reachable bindings into operators, chunk by chunk.
+
+    An operator is dropped when it changes nothing (every add is also a
+    precondition and it deletes nothing) or its pre_pos and pre_neg overlap;
+    both depend on the operator alone, so chunks are finished independently.
+    """
 
     def __init__(self, g: Grounder) -> None:
         self.g = g
+        self.width = max(len(g.facts), 1)  # pair key = local operator * width + fact
         self.name_blocks: list[tuple[str, np.ndarray]] = []
+        self.keep: list[np.ndarray] = []  # per chunk: global ids of the kept operators
         self.costs: list[np.ndarray] = []
-        self.pairs = {k: ([], []) for k in ("pre_pos", "pre_neg", "add", "del")}
+        self.lengths: dict[str, list[np.ndarray]] = {k: [] for k in KINDS}  # CSR pieces
+        self.facts: dict[str, list[np.ndarray]] = {k: [] for k in KINDS}
         self.cond: list[tuple[np.ndarray, list, list, list, list]] = []
         self.count = 0
-
-    def _pairs(self, kind: str, ops: np.ndarray, facts: np.ndarray) -> None:
-        keep = facts >= 0
-        self.pairs[kind][0].append(ops[keep])
-        self.pairs[kind][1].append(facts[keep])
 
     def add_schema(self, schema: Schema, act: Relation) -> None:
         g = self.g
@@ -253,28 +264,80 @@ class _OperatorBuilder:
             return
         rows = rows[np.lexsort(rows.T[::-1])] if rows.shape[1] else rows[:1]
         vars_index = {p.name: i for i, p in enumerate(schema.params)}
-        ops = self.count + np.arange(len(rows), dtype=np.int64)
-        for lit in schema.precondition:
-            if lit.predicate == EQUALITY or lit.predicate in g.static:
-                continue
-            ids = g.fact_ids(lit.predicate, g.rows_of(lit, vars_index, rows))
-            self._pairs("pre_pos" if lit.positive else "pre_neg", ops, ids)
-        for eff in schema.effects:
-            if not eff.variables and not eff.condition:
-                ids = g.fact_ids(eff.atom.predicate, g.rows_of(eff.atom, vars_index, rows))
-                self._pairs("add" if eff.atom.positive else "del", ops, ids)
-            else:
-                self._quantified_effect(schema, eff, rows, ops)
-        self.costs.append(self._costs(schema, rows))
+        plain = [e for e in schema.effects if not e.variables and not e.condition]
+        sparse_pairs, cond_ops = self._quantified_effects(schema, rows)
+        costs = self._costs(schema, rows)
+        for lo in range(0, len(rows), CHUNK_OPS):
+            hi = min(lo + CHUNK_OPS, len(rows))
+            keys = self._chunk_keys(schema, plain, vars_index, rows[lo:hi])
+            for kind, (s_ops, s_facts) in sparse_pairs.items():
+                a, b = np.searchsorted(s_ops, [lo, hi])
+                keys[kind].append((s_ops[a:b] - lo) * self.width + s_facts[a:b])
+            changes = cond_ops[(cond_ops >= lo) & (cond_ops < hi)] - lo
+            self._finish_chunk(keys, hi - lo, changes, costs[lo:hi], self.count + lo)
+            g._check_deadline()
         self.name_blocks.append((schema.name, rows[:, : schema.num_original_params]))
         self.count += len(rows)
 
-    def _quantified_effect(self, schema: Schema, eff, rows: np.ndarray, ops: np.ndarray) -> None:
+    def _quantified_effects(self, schema: Schema, rows: np.ndarray):
+        """The schema's quantified and conditional effects, instantiated over all
+        its operators at once: (kind -> unconditional (local operator, fact)
+        pairs sorted by operator, local operators owning conditional effects)."""
+        sparse: dict[str, tuple[list, list]] = {k: ([], []) for k in KINDS}
+        n_cond = len(self.cond)
+        ops = np.arange(len(rows), dtype=np.int64)
+        for eff in schema.effects:
+            if eff.variables or eff.condition:
+                self._quantified_effect(schema, eff, rows, ops, sparse)
+        cond_ops = _concat([c[0] for c in self.cond[n_cond:]], np.int64) - self.count
+        return {k: _by_operator(*v) for k, v in sparse.items()}, cond_ops
+
+    def _chunk_keys(self, schema: Schema, plain: list, vars_index: dict[str, int],
+                    rows: np.ndarray) -> dict[str, list[np.ndarray]]:
+        """Pair keys (local operator * width + fact) of the chunk's literals."""
+        g = self.g
+        keys: dict[str, list[np.ndarray]] = {k: [] for k in KINDS}
+        local = np.arange(len(rows), dtype=np.int64) * self.width
+        lits = [("pre_pos" if l.positive else "pre_neg", l) for l in schema.precondition
+                if l.predicate != EQUALITY and l.predicate not in g.static]
+        lits += [("add" if e.atom.positive else "del", e.atom) for e in plain]
+        for kind, lit in lits:
+            ids = g.fact_ids(lit.predicate, g.rows_of(lit, vars_index, rows))
+            keep = ids >= 0
+            keys[kind].append(local[keep] + ids[keep])
+        return keys
+
+    def _finish_chunk(self, keys: dict[str, list[np.ndarray]], n: int, changes: np.ndarray,
+                      costs: np.ndarray, base: int) -> None:
+        """Deduplicate the chunk's pairs, drop useless operators, keep CSR pieces."""
+        width = self.width
+        sets = {k: _unique(np.concatenate(v + [np.empty(0, np.int64)])) for k, v in keys.items()}
+        sets["del"] = sets["del"][~_in_sorted(sets["del"], sets["add"])]
+        contradictory = sets["pre_pos"][_in_sorted(sets["pre_pos"], sets["pre_neg"])] // width
+        real_adds = sets["add"][~_in_sorted(sets["add"], sets["pre_pos"])]
+        useful = np.zeros(n, dtype=bool)
+        useful[real_adds // width] = True
+        useful[sets["del"] // width] = True
+        useful[changes] = True  # operators with conditional effects change something
+        useful[contradictory] = False
+        keep = np.flatnonzero(useful)
+        for kind, key in sets.items():
+            ops = key // width
+            kept = useful[ops]
+            self.lengths[kind].append(np.bincount(ops[kept], minlength=n)[keep].astype(np.int32))
+            self.facts[kind].append((key[kept] % width).astype(np.int32))
+        self.keep.append(keep + base)
+        self.costs.append(costs[keep])
+
+    def _quantified_effect(self, schema: Schema, eff, rows: np.ndarray, ops: np.ndarray,
+                           sparse: dict[str, tuple[list, list]]) -> None:
+        """Instances of a quantified or conditional effect: unconditional ones go
+        to `sparse` as (schema-local operator, fact); the others to self.cond."""
         g = self.g
         params = schema.params + eff.variables
         vars_ = g._vars(params)
         op_col = len(params)
-        table_in = np.concatenate([rows, (ops - self.count).astype(np.int32)[:, None]], axis=1)
+        table_in = np.concatenate([rows, ops.astype(np.int32)[:, None]], axis=1)
         masks = vars_.masks + [np.ones(max(len(rows), 1), dtype=bool)]
         act_args = tuple(("v", i) for i in range(len(schema.params))) + (("v", op_col),)
         atoms, cons = g._body(eff.condition, vars_)
@@ -282,7 +345,7 @@ class _OperatorBuilder:
         table = datalog.evaluate(body, masks, cons, max(g.n, len(rows) + 1))
         if len(table) == 0:
             return
-        eff_ops = self.count + table[:, op_col].astype(np.int64)
+        local_ops = table[:, op_col].astype(np.int64)
         atom_ids = g.fact_ids(eff.atom.predicate, g.rows_of(eff.atom, vars_.index, table))
         keep = atom_ids >= 0
         cond_pos, cond_neg = [], []
@@ -293,11 +356,13 @@ class _OperatorBuilder:
             (cond_pos if lit.positive else cond_neg).append(ids)
         kind = "add" if eff.atom.positive else "del"
         if not cond_pos and not cond_neg:
-            self._pairs(kind, eff_ops[keep], atom_ids[keep])
+            sparse[kind][0].append(local_ops[keep])
+            sparse[kind][1].append(atom_ids[keep])
             return
         pos = np.stack(cond_pos, axis=1) if cond_pos else np.empty((len(table), 0), np.int64)
         neg = np.stack(cond_neg, axis=1) if cond_neg else np.empty((len(table), 0), np.int64)
-        self.cond.append((eff_ops[keep], pos[keep], neg[keep], atom_ids[keep], kind))
+        self.cond.append((self.count + local_ops[keep], pos[keep], neg[keep], atom_ids[keep],
+                          kind))
 
     def _costs(self, schema: Schema, rows: np.ndarray) -> np.ndarray:
         if isinstance(schema.cost, (int, float)):
@@ -316,39 +381,21 @@ class _OperatorBuilder:
             out[i] = int(values[key])
         return out
 
-    def _pair_arrays(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
-        """All (operator, fact) pairs collected for one list kind, as int64 arrays."""
-        ops_l, facts_l = self.pairs[kind]
-        ops = np.concatenate(ops_l) if ops_l else np.empty(0, np.int64)
-        facts = np.concatenate(facts_l) if facts_l else np.empty(0, np.int64)
-        return ops.astype(np.int64), facts.astype(np.int64)
-
     def finish(self, lifted: LiftedView, init, goal_pos, goal_neg) -> GroundTask:
         g = self.g
-        n_ops, n_facts = self.count, len(g.facts)
-        width = max(n_facts, 1)  # pair key = operator * width + fact
-        sets = {}
-        for kind in self.pairs:
-            ops, facts = self._pair_arrays(kind)
-            sets[kind] = _unique(ops * width + facts)
-        sets["del"] = np.setdiff1d(sets["del"], sets["add"], assume_unique=True)
-        contradictory = np.intersect1d(sets["pre_pos"], sets["pre_neg"]) // width
-        real_adds = np.setdiff1d(sets["add"], sets["pre_pos"], assume_unique=True)
-        useful = np.zeros(n_ops, dtype=bool)
-        useful[real_adds // width] = True
-        useful[sets["del"] // width] = True
-        for effect in self.cond:  # operators with conditional effects change something
-            useful[effect[0]] = True
-        useful[contradictory] = False
-        keep = np.flatnonzero(useful)
-        remap = np.full(n_ops, -1, dtype=np.int64)
-        remap[keep] = np.arange(len(keep))
-        csr = {k: _to_csr(v, n_facts, remap, len(keep)) for k, v in sets.items()}
-        costs = np.concatenate(self.costs)[keep] if self.costs else np.empty(0, np.int64)
-        conditional = self._conditional_csr(remap, len(keep)) if self.cond else None
+        n_ops = self.count
+        keep = _concat(self.keep, np.int64)
+        costs = _concat(self.costs, np.int64)
+        self.keep, self.costs = [], []
+        csr = {k: _join_rows(self.lengths.pop(k), self.facts.pop(k)) for k in KINDS}
+        conditional = None
+        if self.cond:
+            remap = np.full(n_ops, -1, dtype=np.int64)
+            remap[keep] = np.arange(len(keep))
+            conditional = self._conditional_csr(remap, len(keep))
+        names = OperatorNames(self.name_blocks, g.objects).select(keep)
         return GroundTask(
-            facts=g.facts, operators=OperatorNames(self.name_blocks, g.objects).select(keep),
-            cost=costs,
+            facts=g.facts, operators=names, cost=costs,
             pre_pos=csr["pre_pos"], pre_neg=csr["pre_neg"], add=csr["add"], delete=csr["del"],
             init=init, goal_pos=goal_pos.astype(np.int32), goal_neg=goal_neg.astype(np.int32),
             lifted=lifted, conditional=conditional,
@@ -379,23 +426,42 @@ class _OperatorBuilder:
             delete=CSR.from_rows([e[4] for e in entries]))
 
 
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
+
+
+def _by_operator(ops: list[np.ndarray], facts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs sorted by operator, so that a chunk's pairs are one slice."""
+    ops_a, facts_a = _concat(ops, np.int64), _concat(facts, np.int64)
+    order = np.argsort(ops_a, kind="stable")
+    return ops_a[order], facts_a[order]
+
+
 def _unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sort-based: numpy's hash-based unique was slower here)."""
-    values = np.sort(values)
+    """Sorted distinct values. Sort-based: numpy's hash-based unique was slower
+    here; and stable, since a chunk's keys are a few already sorted runs (one
+    per literal), which timsort merges in a fraction of a quicksort's time."""
+    values = np.sort(values, kind="stable")
     if len(values) == 0:
         return values
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
-def _to_csr(keys: np.ndarray, n_facts: int, remap: np.ndarray, n_ops: int) -> CSR:
-    width = max(n_facts, 1)
-    ops = remap[keys // width]
-    facts = keys % width
-    keep = ops >= 0
-    ops, facts = ops[keep], facts[keep]
-    ptr = np.zeros(n_ops + 1, dtype=np.int32)
-    np.cumsum(np.bincount(ops, minlength=n_ops), out=ptr[1:])
-    return CSR(ptr, facts.astype(np.int32))
+def _in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Boolean mask: which values occur in the sorted array `sorted_set`."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    pos = np.searchsorted(sorted_set, values)
+    pos[pos == len(sorted_set)] = 0
+    return sorted_set[pos] == values
+
+
+def _join_rows(counts: list[np.ndarray], facts: list[np.ndarray]) -> CSR:
+    """One int32 CSR from consecutive pieces (row lengths, row contents)."""
+    lengths = _concat(counts, np.int32)
+    ptr = np.zeros(len(lengths) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=ptr[1:])
+    return CSR(ptr, _concat(facts, np.int32))
 
 
 def ground(parsed: ParsedTask, time_limit: float | None = None,

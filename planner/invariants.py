@@ -584,26 +584,47 @@ def _fact_groups_csr(groups: Sequence[np.ndarray], n_facts: int) -> tuple[np.nda
     return ptr, gids[order]
 
 
+MUTEX_CHUNK_KEYS = 1 << 62
+"""Rows are checked for mutex pairs in chunks whose (row, group, fact) keys stay
+below this, so a chunk's keys fit in int64 and no whole-task pair table is built."""
+
+
 def _rows_with_mutex_pair(rows: CSR, groups: Sequence[np.ndarray], n_facts: int) -> np.ndarray:
     """Boolean per row: does it contain two (distinct) facts of one group?"""
     n_rows = len(rows)
+    bad = np.zeros(n_rows, dtype=bool)
     if not groups or n_rows == 0:
-        return np.zeros(n_rows, dtype=bool)
+        return bad
     ptr, gids = _fact_groups_csr(groups, n_facts)
-    row_of = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(rows.ptr))
-    facts = rows.idx.astype(np.int64)
+    step = int(max(1, min(1 << 16, MUTEX_CHUNK_KEYS // (len(groups) * max(n_facts, 1)))))
+    for lo in range(0, n_rows, step):
+        hi = min(lo + step, n_rows)
+        bad[lo:hi] = _chunk_mutex_rows(rows.ptr[lo:hi + 1], rows.idx, ptr, gids,
+                                       len(groups), n_facts)
+    return bad
+
+
+def _chunk_mutex_rows(row_ptr: np.ndarray, idx: np.ndarray, ptr: np.ndarray, gids: np.ndarray,
+                      n_groups: int, n_facts: int) -> np.ndarray:
+    """_rows_with_mutex_pair for the rows bounded by row_ptr (a slice of a CSR ptr)."""
+    n_rows = len(row_ptr) - 1
+    lengths = np.diff(row_ptr).astype(np.int64)
+    row_of = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+    facts = idx[int(row_ptr[0]):int(row_ptr[-1])].astype(np.int64)
     counts = ptr[facts + 1] - ptr[facts]
     start = np.repeat(ptr[facts], counts)
     offset = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     pair_group = gids[start + offset]
-    pair_row = np.repeat(row_of, counts)
-    pair_fact = np.repeat(facts, counts)
-    key = np.unique(np.stack([pair_row, pair_group, pair_fact], axis=1), axis=0)
-    rg = key[:, 0] * len(groups) + key[:, 1]
-    values, n = np.unique(rg, return_counts=True)
-    dup = values[n > 1]
+    key = (np.repeat(row_of, counts) * n_groups + pair_group) * max(n_facts, 1)
+    key += np.repeat(facts, counts)
     bad = np.zeros(n_rows, dtype=bool)
-    bad[dup // len(groups)] = True
+    if len(key) == 0:
+        return bad
+    key.sort(kind="stable")  # not np.unique: its hashing is ~10x slower on int64 keys
+    distinct = np.concatenate(([True], key[1:] != key[:-1]))  # distinct (row, group, fact)
+    rg = key[distinct] // max(n_facts, 1)
+    dup = rg[1:][rg[1:] == rg[:-1]]  # (row, group) with two distinct facts
+    bad[dup // n_groups] = True
     return bad
 
 
@@ -615,6 +636,16 @@ def _select(csr: CSR, keep: np.ndarray) -> CSR:
     starts = np.repeat(csr.ptr[keep].astype(np.int64), lengths)
     offset = np.arange(int(ptr[-1])) - np.repeat(ptr[:-1].astype(np.int64), lengths)
     return CSR(ptr, csr.idx[starts + offset].astype(np.int32))
+
+
+def _compact(csr: CSR, row_mask: np.ndarray) -> CSR:
+    """The rows of `csr` where row_mask holds, in order: _select for a sorted
+    `keep`, through one boolean mask over idx instead of int64 index arrays
+    (which cost 24 bytes per entry on tasks with tens of millions of them)."""
+    lengths = np.diff(csr.ptr)
+    ptr = np.zeros(int(row_mask.sum()) + 1, dtype=np.int32)
+    np.cumsum(lengths[row_mask], out=ptr[1:])
+    return CSR(ptr, csr.idx[np.repeat(row_mask, lengths)].astype(np.int32, copy=False))
 
 
 def _select_names(names, keep: np.ndarray):
@@ -639,10 +670,11 @@ def prune_operators(task: GroundTask, groups: Sequence[np.ndarray]) -> GroundTas
             ops=CSR(effects.ptr, np.arange(len(eff_ids), dtype=np.int32)),
             cond_pos=_select(cond.cond_pos, eff_ids), cond_neg=_select(cond.cond_neg, eff_ids),
             add=_select(cond.add, eff_ids), delete=_select(cond.delete, eff_ids))
+    good = ~bad
     return replace(
         task, operators=_select_names(task.operators, keep), cost=task.cost[keep],
-        pre_pos=_select(task.pre_pos, keep), pre_neg=_select(task.pre_neg, keep),
-        add=_select(task.add, keep), delete=_select(task.delete, keep), conditional=cond)
+        pre_pos=_compact(task.pre_pos, good), pre_neg=_compact(task.pre_neg, good),
+        add=_compact(task.add, good), delete=_compact(task.delete, good), conditional=cond)
 
 
 def goal_is_mutex(task: GroundTask, groups: Sequence[np.ndarray]) -> bool:

@@ -34,49 +34,92 @@ def _pairs(csr: CSR) -> tuple[np.ndarray, np.ndarray]:
     return rows, csr.idx.astype(np.int64)
 
 
-def _transpose(rows: np.ndarray, cols: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(cols, kind="stable")
-    ptr = np.zeros(n_cols + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cols, minlength=n_cols), out=ptr[1:])
-    return ptr, rows[order]
-
-
-def _effect_and_condition_pairs(task: GroundTask):
-    """(op, fact) pairs for 'op changes fact' and for 'op reads fact'."""
-    eff = [_pairs(task.add), _pairs(task.delete)]
-    cond = [_pairs(task.pre_pos), _pairs(task.pre_neg)]
+def _changers(task: GroundTask) -> list[tuple[np.ndarray, np.ndarray]]:
+    """fact -> operators that add or delete it, as CSRs (ptr, int32 operators):
+    one for adds, one for deletes, one for conditional effects. Transposing
+    them one at a time, by sorting fact * n_ops + op keys in place, keeps the
+    peak near 12 bytes per pair of the largest list."""
+    n_ops = task.num_operators
+    parts = [(np.diff(task.add.ptr), task.add.idx), (np.diff(task.delete.ptr), task.delete.idx)]
+    out = [_transpose(lengths, facts, n_ops, task.num_facts) for lengths, facts in parts]
     ce = task.conditional
     if ce is not None:
         effect_op = np.repeat(np.arange(len(ce.ops), dtype=np.int64), np.diff(ce.ops.ptr))
         owner = np.empty(len(ce.add), dtype=np.int64)
         owner[ce.ops.idx] = effect_op
-        for part, into in ((ce.add, eff), (ce.delete, eff), (ce.cond_pos, cond),
-                           (ce.cond_neg, cond)):
+        ops, facts = [], []
+        for part in (ce.add, ce.delete):
             e, f = _pairs(part)
-            into.append((owner[e], f))
-    join = lambda ps: (np.concatenate([p[0] for p in ps]),  # noqa: E731
-                       np.concatenate([p[1] for p in ps]))
-    return join(eff), join(cond)
+            ops.append(owner[e])
+            facts.append(f)
+        key = np.concatenate(facts) * max(n_ops, 1) + np.concatenate(ops)
+        out.append(_sorted_keys_csr(key, n_ops, task.num_facts))
+    return out
+
+
+def _transpose(lengths: np.ndarray, facts: np.ndarray, n_ops: int,
+               n_facts: int) -> tuple[np.ndarray, np.ndarray]:
+    """fact -> rows of a CSR given as (row lengths, facts)."""
+    key = facts.astype(np.int64)
+    key *= max(n_ops, 1)
+    key += np.repeat(np.arange(n_ops, dtype=np.int32), lengths)
+    return _sorted_keys_csr(key, n_ops, n_facts)
+
+
+def _sorted_keys_csr(key: np.ndarray, n_ops: int, n_facts: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR fact -> operators from fact * n_ops + op keys (sorted here, in place)."""
+    key.sort(kind="stable")  # timsort: faster than quicksort on these keys
+    ptr = np.searchsorted(key, np.arange(n_facts + 1, dtype=np.int64) * max(n_ops, 1))
+    key %= max(n_ops, 1)
+    return ptr, key.astype(np.int32)
+
+
+def _distinct(values: np.ndarray, n: int) -> np.ndarray:
+    """Sorted distinct values of ids below n (a mask beats sorting for many ids)."""
+    if len(values) * 16 >= n:
+        seen = np.zeros(n, dtype=bool)
+        seen[values] = True
+        return np.flatnonzero(seen)
+    values = np.sort(values).astype(np.int64)  # not np.unique: its hashing is slow on ints
+    if len(values) == 0:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def _reads(task: GroundTask, ops: np.ndarray) -> np.ndarray:
+    """Distinct facts that operators `ops` read: preconditions and effect conditions."""
+    parts = [_gather(task.pre_pos.ptr, task.pre_pos.idx, ops),
+             _gather(task.pre_neg.ptr, task.pre_neg.idx, ops)]
+    ce = task.conditional
+    if ce is not None:
+        effects = _gather(ce.ops.ptr, ce.ops.idx, ops)
+        parts += [_gather(ce.cond_pos.ptr, ce.cond_pos.idx, effects),
+                  _gather(ce.cond_neg.ptr, ce.cond_neg.idx, effects)]
+    return _distinct(np.concatenate(parts), task.num_facts)
+
+
+READ_CHUNK = 1 << 17
+"""Operators whose conditions are gathered at once: bounds the int64 offset
+arrays _gather builds."""
 
 
 def relevant(task: GroundTask) -> tuple[np.ndarray, np.ndarray]:
     """Boolean masks (relevant facts, relevant operators)."""
     n_facts, n_ops = task.num_facts, task.num_operators
-    (eff_ops, eff_facts), (cond_ops, cond_facts) = _effect_and_condition_pairs(task)
-    changers_ptr, changers = _transpose(eff_ops, eff_facts, n_facts)
-    order = np.argsort(cond_ops, kind="stable")
-    reads_ptr = np.zeros(n_ops + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cond_ops, minlength=n_ops), out=reads_ptr[1:])
-    reads = cond_facts[order]
+    changers = _changers(task)
     fact_ok = np.zeros(n_facts, dtype=bool)
     op_ok = np.zeros(n_ops, dtype=bool)
     frontier = np.unique(np.concatenate([task.goal_pos, task.goal_neg]).astype(np.int64))
     fact_ok[frontier] = True
     while len(frontier):
-        ops = np.unique(_gather(changers_ptr, changers, frontier))
+        ops = _distinct(np.concatenate([_gather(ptr, c, frontier) for ptr, c in changers]),
+                        n_ops)
         ops = ops[~op_ok[ops]]
         op_ok[ops] = True
-        facts = np.unique(_gather(reads_ptr, reads, ops))
+        facts = np.concatenate([_reads(task, ops[i:i + READ_CHUNK])
+                                for i in range(0, len(ops), READ_CHUNK)]
+                               + [np.empty(0, np.int64)])
+        facts = _distinct(facts, n_facts)
         frontier = facts[~fact_ok[facts]]
         fact_ok[frontier] = True
     return fact_ok, op_ok
@@ -92,6 +135,21 @@ def _restrict(csr: CSR, keep_rows: np.ndarray, fact_map: np.ndarray) -> CSR:
     ptr = np.zeros(len(keep_rows) + 1, dtype=np.int32)
     np.cumsum(np.bincount(new_rows[ok], minlength=len(keep_rows)), out=ptr[1:])
     return CSR(ptr, new_facts[ok].astype(np.int32))
+
+
+def _restrict_sorted(csr: CSR, row_mask: np.ndarray, fact_map: np.ndarray) -> CSR:
+    """_restrict for the rows where row_mask holds (in order), without int64
+    arrays per entry: one int32 renumbering, one mask and one int32 prefix sum."""
+    lengths = np.diff(csr.ptr)
+    new_facts = fact_map.astype(np.int32)[csr.idx]
+    ok = np.repeat(row_mask, lengths) & (new_facts >= 0)
+    new_facts = new_facts[ok]
+    kept = np.zeros(len(ok) + 1, dtype=np.int32 if len(ok) < 2**31 else np.int64)
+    np.cumsum(ok, dtype=kept.dtype, out=kept[1:])
+    del ok
+    ptr = np.zeros(int(row_mask.sum()) + 1, dtype=np.int32)
+    np.cumsum(kept[csr.ptr[1:][row_mask]] - kept[csr.ptr[:-1][row_mask]], out=ptr[1:])
+    return CSR(ptr, new_facts)
 
 
 def prune_irrelevant(task: GroundTask) -> GroundTask:
@@ -111,10 +169,10 @@ def prune_irrelevant(task: GroundTask) -> GroundTask:
         facts=tuple(task.facts[i] for i in keep_facts.tolist()),
         operators=operators,
         cost=task.cost[keep_ops],
-        pre_pos=_restrict(task.pre_pos, keep_ops, fact_map),
-        pre_neg=_restrict(task.pre_neg, keep_ops, fact_map),
-        add=_restrict(task.add, keep_ops, fact_map),
-        delete=_restrict(task.delete, keep_ops, fact_map),
+        pre_pos=_restrict_sorted(task.pre_pos, op_ok, fact_map),
+        pre_neg=_restrict_sorted(task.pre_neg, op_ok, fact_map),
+        add=_restrict_sorted(task.add, op_ok, fact_map),
+        delete=_restrict_sorted(task.delete, op_ok, fact_map),
         init=remap(task.init), goal_pos=remap(task.goal_pos), goal_neg=remap(task.goal_neg),
         conditional=_restrict_conditional(task.conditional, keep_ops, fact_map),
         mutex_groups=tuple(g for g in (remap(g) for g in task.mutex_groups) if len(g) > 1),
