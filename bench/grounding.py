@@ -23,9 +23,11 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -277,19 +279,26 @@ def main(argv: list[str] | None = None) -> None:
     args.out = args.out.resolve()  # runs happen with cwd=workdir
     workdir = args.out.parent
     workdir.mkdir(parents=True, exist_ok=True)
+    # A private folder for the runs' stdout/stderr and FD's output.sas, so two
+    # benchmarks writing beside each other cannot clobber each other's files.
+    rundir = Path(tempfile.mkdtemp(prefix=".grounding-runs-", dir=workdir))
     results = []
-    for domain in args.domains:
-        tasks = shared_tasks(domain, args.shared)
-        tasks += generated_tasks(domain, args.presets, args.seed, workdir / "tasks")
-        for task in tasks:
-            result = Result(task.label, task.size)
-            result.ours = run_ours(task, args.timeout, args.memory, workdir)
-            if not args.no_fd:
-                result.fd = run_fd(task, args.timeout, args.memory, workdir)
-            results.append(result)
-            print(markdown([result]).splitlines()[-1], flush=True)
-            args.out.write_text(markdown(results))
-            args.out.with_suffix(".json").write_text(json.dumps([asdict(r) for r in results], indent=1))
+    try:
+        for domain in args.domains:
+            tasks = shared_tasks(domain, args.shared)
+            tasks += generated_tasks(domain, args.presets, args.seed, workdir / "tasks")
+            for task in tasks:
+                result = Result(task.label, task.size)
+                result.ours = run_ours(task, args.timeout, args.memory, rundir)
+                if not args.no_fd:
+                    result.fd = run_fd(task, args.timeout, args.memory, rundir)
+                results.append(result)
+                print(markdown([result]).splitlines()[-1], flush=True)
+                args.out.write_text(markdown(results))
+                args.out.with_suffix(".json").write_text(json.dumps([asdict(r) for r in results],
+                                                                    indent=1))
+    finally:
+        shutil.rmtree(rundir, ignore_errors=True)
     print()
     print(markdown(results))
 
