@@ -126,50 +126,37 @@ def load_stored_heuristic(path: str | Path, class_name: str) -> type:
     """The class in a stored heuristic file, after the static safety check (the
     user directory may hold LLM-written code); its Cython-compiled form when
     `planner learn --compile` built one for exactly this source."""
-    from planner.errors import ArgumentError
-    from planner.llm.compile import extension_path, load_compiled
-    from planner.llm.errors import LLMError
-    from planner.llm.jobs import load_candidate
-    from planner.llm.static_check import check
-
-    result = check(Path(path).read_text(encoding="utf-8"))
-    if not result.ok:
-        raise ArgumentError(f"stored heuristic fails the safety check: {result.reason}", path=str(path))
-    compiled = extension_path(path, result.code)
-    if compiled.exists():  # named by the code's sha256: only ever the same source
-        try:
-            return load_compiled(compiled, class_name)
-        except (LLMError, ImportError, OSError) as err:
-            log.warning("ignoring compiled heuristic %s: %s", compiled, err)
-    return load_candidate(result.code, class_name)
+    return _load_checked(path, Path(path).read_text(encoding="utf-8"), class_name, "stored heuristic")
 
 
 def load_stored_portfolio(path: str | Path, class_name: str) -> list[type]:
     """The classes of a stored heuristic file: its own, then those of the
     portfolio members recorded in its provenance (planner.llm.store), each
     after the same safety check and in its compiled form when one was built."""
+    from planner.errors import ArgumentError
+
     classes = [load_stored_heuristic(path, class_name)]
     for member in (_provenance(Path(path)) or {}).get("portfolio") or []:
-        classes.append(_load_member(path, member))
+        code, name = member.get("code"), member.get("class_name")
+        if not isinstance(code, str) or not isinstance(name, str):
+            raise ArgumentError("portfolio member without code or class name", path=str(path))
+        what = f"portfolio member (sample {member.get('sample_index')})"
+        classes.append(_load_checked(path, code, name, what))
     return classes
 
 
-def _load_member(path: str | Path, member: dict) -> type:
+def _load_checked(path: str | Path, code: str, class_name: str, what: str) -> type:
     from planner.errors import ArgumentError
     from planner.llm.compile import extension_path, load_compiled
     from planner.llm.errors import LLMError
     from planner.llm.jobs import load_candidate
     from planner.llm.static_check import check
 
-    code, class_name = member.get("code"), member.get("class_name")
-    if not isinstance(code, str) or not isinstance(class_name, str):
-        raise ArgumentError("portfolio member without code or class name", path=str(path))
     result = check(code)
     if not result.ok:
-        raise ArgumentError(f"portfolio member (sample {member.get('sample_index')}) fails the "
-                            f"safety check: {result.reason}", path=str(path))
+        raise ArgumentError(f"{what} fails the safety check: {result.reason}", path=str(path))
     compiled = extension_path(path, result.code)
-    if compiled.exists():
+    if compiled.exists():  # named by the code's sha256: only ever the same source
         try:
             return load_compiled(compiled, class_name)
         except (LLMError, ImportError, OSError) as err:

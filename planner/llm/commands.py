@@ -96,10 +96,16 @@ def run_learn(args: argparse.Namespace) -> int:
     versions = [0]
 
     def numbered_copy(path: Path, record: Any) -> None:
+        from planner.llm.store import read_provenance
+
         versions[0] += 1
         _atomic_write_text(dk.parent / f"{dk.name}.{versions[0]}", path.read_text(encoding="utf-8"))
-        print(f"New best heuristic: sample {record.sample_index}, solved {len(record.solved)} "
-              f"of {len(record.runs)} training tasks -> {dk}.{versions[0]}", file=sys.stderr)
+        meta = read_provenance(path)
+        what = (f"New best heuristic: sample {record.sample_index}, solved {len(record.solved)}"
+                if not meta.get("portfolio") else
+                f"Portfolio of {1 + len(meta['portfolio'])} heuristics: solved "
+                f"{meta.get('portfolio_solved')}")
+        print(f"{what} of {len(record.runs)} training tasks -> {dk}.{versions[0]}", file=sys.stderr)
 
     with _stop_on_sigterm(dk):
         result = learn(args.domain, args.tasks, dk, sampler, settings, work, numbered_copy)
