@@ -236,6 +236,7 @@ def evaluate_portfolio(members: Sequence[CandidateRecord], domain: str | Path,
 
 
 def _read_json(path: str | Path | None) -> dict[str, Any]:
+    """A results file's object, or {} when absent or unreadable (then rebuilt)."""
     if path is None or not Path(path).exists():
         return {}
     try:
@@ -255,13 +256,9 @@ class _ResultStore:
                        "provenance": provenance, "domain": str(domain), "tasks": list(tasks)}
         self.records: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
-        if self.path is not None and self.path.exists():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = {}
-            if {k: data.get(k) for k in self.header} == self.header:
-                self.records = dict(data.get("records", {}))
+        data = _read_json(self.path)
+        if {k: data.get(k) for k in self.header} == self.header:
+            self.records = dict(data.get("records", {}))
 
     def get(self, record: CandidateRecord) -> CandidateRecord | None:
         stored = self.records.get(record.key)
