@@ -6,6 +6,12 @@ real without network access. Responses are served in request order from a
 list; a response may instead be a failure (HTTP status with a JSON error
 body) or carry a delay, to exercise retries, timeouts and interrupted runs.
 Every request body is recorded so tests can count what a run really asked.
+
+The sampler's endpoint check (a request with max_tokens 1, sent once before
+the first real request) is answered by `check` (default: a 200 "OK") and
+recorded in `checks`, apart from the scripted replies and `requests`, so a
+script lists only what the samples get. A `check` with an error status makes
+the server refuse the check as a real endpoint would.
 """
 from __future__ import annotations
 
@@ -66,9 +72,11 @@ def completion_body(reply: Reply, model: str, serial: int) -> dict[str, Any]:
 class ReplayServer:
     """Serve `replies` in order; when they run out, repeat the last one (or 500 if none)."""
 
-    def __init__(self, replies: list[Reply]) -> None:
+    def __init__(self, replies: list[Reply], check: Reply | None = None) -> None:
         self.replies = list(replies)
+        self.check = check if check is not None else Reply("OK", prompt_tokens=12, completion_tokens=1)
         self.requests: list[dict[str, Any]] = []
+        self.checks: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -90,6 +98,9 @@ class ReplayServer:
 
     def _next(self, body: dict[str, Any]) -> tuple[int, Reply]:
         with self._lock:
+            if body.get("max_tokens") == 1:
+                self.checks.append(body)
+                return -len(self.checks), self.check
             serial = len(self.requests)
             self.requests.append(body)
             if serial < len(self.replies):
@@ -109,12 +120,13 @@ class ReplayServer:
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if self.path.rstrip("/") != "/v1/chat/completions":
-                    return self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+                    return self._send(404, {"error": {"message": f"no route {self.path}",
+                                                      "type": "invalid_request_error"}})
                 serial, reply = server._next(body)
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.status != 200:
-                    error = {"error": {"message": f"scripted status {reply.status}",
+                    error = {"error": {"message": reply.content or f"scripted status {reply.status}",
                                        "type": "server_error", "code": reply.status}}
                     return self._send(reply.status, error, reply.headers)
                 self._send(200, completion_body(reply, body.get("model", "replay"), serial))
