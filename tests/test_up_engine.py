@@ -212,7 +212,7 @@ def test_solves_blocksworld_read_with_pddl_reader() -> None:
     problem = PDDLReader().parse_problem(str(ROOT / "domains/blocksworld/domain.pddl"),
                                          str(ROOT / "domains/blocksworld/examples/p01.pddl"))
     result = solve(problem, search="astar", heuristic="lmcut")
-    assert result.status == Status.SOLVED_SATISFICING
+    assert result.status == Status.SOLVED_OPTIMALLY
     assert_valid(problem, result.plan)
     assert result.metrics["algorithm"] == "astar" and result.metrics["heuristic"] == "lmcut"
 
@@ -245,7 +245,7 @@ def test_action_costs_reach_the_search() -> None:
     p.set_initial_value(cost(r.locs[0], r.locs[2]), 10)
     p.add_quality_metric(MinimizeActionCosts({r.drive: cost(*r.drive.parameters[1:])}))
     result = solve(p, search="astar", heuristic="lmcut")
-    assert result.status == Status.SOLVED_SATISFICING
+    assert result.status == Status.SOLVED_OPTIMALLY
     assert [str(o) for o in result.plan.actions[-1].actual_parameters] == ["Truck1", "Place-1", "Place-2"]
     assert result.metrics["plan_cost"] == "2"
     assert_valid(p, result.plan)
@@ -301,12 +301,41 @@ def test_timeout_is_honoured() -> None:
     assert result.plan is None
 
 
-def test_output_stream_gets_a_summary() -> None:
-    out = io.StringIO()
-    with PlannerEngine() as engine:
+class Recording(io.StringIO):
+    """An output_stream that notes what had been written when each flush came."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushed: list[str] = []
+
+    def flush(self) -> None:
+        self.flushed.append(self.getvalue())
+
+
+def test_output_stream_gets_the_phases_as_they_happen() -> None:
+    out = Recording()
+    with PlannerEngine(search="astar", heuristic="lmcut") as engine:
         result = engine.solve(Roads().problem(), output_stream=out)
-    assert result.status == Status.SOLVED_SATISFICING
-    assert out.getvalue().startswith("planner: solved")
+    lines = out.getvalue().splitlines()
+    assert result.status == Status.SOLVED_OPTIMALLY
+    assert re.fullmatch(r"planner: parsed domain roads-domain: 1 action schemas, 5 objects \[\d+\.\d+ s\]", lines[0])
+    assert re.fullmatch(r"planner: grounded: \d+ facts, \d+ operators \[\d+\.\d+ s\]", lines[1])
+    assert lines[2] == "planner: search started: astar with lmcut, initial h = 3"
+    assert re.fullmatch(r"planner: search finished: solved, cost 3, \d+ expansions, .*", lines[3])
+    assert lines[4].startswith("planner: solved, cost 3")
+    # streamed: each line was flushed on its own, before the next was written
+    assert [f.count("\n") for f in out.flushed] == [1, 2, 3, 4, 5]
+
+
+def test_streaming_leaves_the_callers_logging_alone(caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.WARNING)
+    before = (logging.getLogger("planner").level, logging.getLogger("planner").propagate)
+    with PlannerEngine() as engine:
+        engine.solve(Roads().problem(), output_stream=io.StringIO())
+    assert "parsed domain" not in caplog.text  # INFO lines went to the stream only
+    assert (logging.getLogger("planner").level, logging.getLogger("planner").propagate) == before
 
 
 def test_oneshot_planner_by_name_through_the_factory() -> None:
@@ -340,18 +369,52 @@ def test_up_ini_section_registers_the_engine(tmp_path: Path) -> None:
     assert env.factory.engine(ENGINE_NAME) is PlannerEngine
 
 
-def test_factory_selects_it_by_kind_when_preferred() -> None:
+def test_register_preferred_puts_it_before_fast_downward() -> None:
+    pytest.importorskip("up_fast_downward")
     env = Environment()
-    register(env)
-    env.factory.preference_list = [ENGINE_NAME]
+    assert env.factory.preference_list[0] == "fast-downward"  # UP's built-in order
     problem = PDDLReader(env).parse_problem(str(ROOT / "domains/blocksworld/domain.pddl"),
                                             str(ROOT / "domains/blocksworld/examples/p01.pddl"))
+    register(env)  # appended: Fast Downward still wins by kind
+    with env.factory.OneshotPlanner(problem_kind=problem.kind) as engine:
+        assert engine.name == "Fast Downward"
+    register(env, preferred=True)
+    order = env.factory.preference_list
+    assert order[0] == ENGINE_NAME and order.count(ENGINE_NAME) == 1
+    assert order.index("oversubscription[planner]") < order.index("oversubscription[fast-downward]")
     with env.factory.OneshotPlanner(problem_kind=problem.kind) as engine:
         assert engine.name == ENGINE_NAME
         assert engine.solve(problem).status == Status.SOLVED_SATISFICING
+    register(env, preferred=True)  # idempotent
+    assert env.factory.preference_list == order
+    with pytest.raises(UPValueError, match="True or False"):
+        register(env, preferred="yes")
 
 
-def test_optimality_is_not_claimed() -> None:
+def test_optimality_is_reported_for_astar_with_admissible_heuristics() -> None:
+    problem = logistics()
+    for heuristic in ("lmcut", "max", "blind"):
+        result = solve(problem, search="astar", heuristic=heuristic)
+        assert result.status == Status.SOLVED_OPTIMALLY, heuristic
+        assert_valid(problem, result.plan)
+    for search, heuristic in [("astar", "ff"), ("astar", "add"), ("astar", "goalcount"),
+                              ("astar", ["lmcut", "ff"]), ("wastar:1.5", "lmcut"), ("gbfs", "lmcut"),
+                              ("lazy-gbfs", "max")]:
+        result = solve(problem, search=search, heuristic=heuristic)
+        assert result.status == Status.SOLVED_SATISFICING, (search, heuristic)
+
+
+def test_optimality_is_not_claimed_for_python_heuristics(tmp_path: Path) -> None:
+    code = ("class Zero:\n    def __init__(self, task):\n        pass\n"
+            "    def __call__(self, state):\n        return 0\n")
+    (tmp_path / "zero.py").write_text(code)
+    result = solve(logistics(), search="astar", heuristic=f"{tmp_path / 'zero.py'}:Zero")
+    assert result.status == Status.SOLVED_SATISFICING  # admissible here, but nothing says so
+
+
+def test_optimality_is_not_promised_by_class() -> None:
+    """The default configuration is greedy, so the engine class cannot promise
+    optimality to UP's factory; a configured A* reports it per result."""
     assert PlannerEngine.satisfies(OptimalityGuarantee.SATISFICING)
     assert not PlannerEngine.satisfies(OptimalityGuarantee.SOLVED_OPTIMALLY)
 
