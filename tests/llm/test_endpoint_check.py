@@ -136,7 +136,7 @@ def test_offline_and_cached_runs_send_no_check(setup, capsys):
         assert "LLM endpoint" not in err
 
 
-def test_per_sample_api_error_is_on_the_sample_line_and_not_repaired(setup, capsys):
+def test_per_sample_api_error_is_on_the_sample_line_and_not_repaired(setup, tmp_path, capsys):
     replies = [Reply(recorded("good_blocksworld")), Reply("overloaded", status=500)]
     with ReplayServer(replies) as server:
         code, err, _ = learn(setup(server.base_url, "--max-retries", "0", "--repair-rounds", "1"), capsys)
@@ -145,6 +145,10 @@ def test_per_sample_api_error_is_on_the_sample_line_and_not_repaired(setup, caps
     line = next(line for line in err.splitlines() if line.startswith("sample   1 round 0:"))
     assert line == ("sample   1 round 0: API error: HTTP 500 InternalServerError (overloaded) "
                     "(after 1 attempt)")
+    from planner.bench.learning import summarize
+
+    summary = summarize(tmp_path / "dk.work" / "results-round0.json")  # the learning report's count
+    assert summary.failures["api-error"] == 1 and "no-code" not in summary.failures
 
 
 def test_closed_port_from_the_command_line(tmp_path, blocksworld, training_tasks):
