@@ -98,33 +98,39 @@ class _Fresh:
         return f"?{name}@{self.count}"
 
 
-def _types_of(tags) -> tuple[str, ...]:
-    return tuple(sorted(str(t) for t in tags)) if tags else ("object",)
+def _same(name: str) -> str:
+    return name
 
 
-def _term(term, subst: dict[str, str]) -> str:
+def _types_of(tags, o=_same) -> tuple[str, ...]:
+    return tuple(sorted(o(str(t)) for t in tags)) if tags else ("object",)
+
+
+def _term(term, subst: dict[str, str], o=_same) -> str:
+    """A term as the user wrote it (`o` spells escaped reserved names back)."""
     if isinstance(term, Variable):
         return subst.get(str(term.name), "?" + str(term.name))
     if isinstance(term, Constant):
-        return str(term.name)
+        return o(str(term.name))
     return str(term)
 
 
 class _Normalizer:
-    def __init__(self, objects_of_type) -> None:
+    def __init__(self, objects_of_type, original=_same) -> None:
         self.objects_of_type = objects_of_type
         self.fresh = _Fresh()
+        self.o = original
 
     def dnf(self, formula, positive: bool, subst: dict[str, str], where: str):
         """DNF of (formula if positive else not formula): a list of
         (literals, exists-params) conjunctions."""
         if isinstance(formula, Predicate):
-            lit = Literal(str(formula.name), tuple(_term(t, subst) for t in formula.terms),
-                          positive)
+            lit = Literal(self.o(str(formula.name)),
+                          tuple(_term(t, subst, self.o) for t in formula.terms), positive)
             return [((lit,), ())]
         if isinstance(formula, EqualTo):
-            lit = Literal(EQUALITY, (_term(formula.left, subst), _term(formula.right, subst)),
-                          positive)
+            lit = Literal(EQUALITY, (_term(formula.left, subst, self.o),
+                                     _term(formula.right, subst, self.o)), positive)
             return [((lit,), ())]
         if isinstance(formula, Not):
             return self.dnf(formula.argument, not positive, subst, where)
@@ -152,7 +158,7 @@ class _Normalizer:
         for v in sorted(formula.variables, key=lambda v: v.name):
             name = self.fresh(str(v.name))
             inner[str(v.name)] = name
-            params.append(Param(name, _types_of(v.type_tags)))
+            params.append(Param(name, _types_of(v.type_tags, self.o)))
         result = []
         for lits, extra in self.dnf(formula.condition, positive, inner, where):
             result.append((lits, tuple(params) + extra))
@@ -160,7 +166,7 @@ class _Normalizer:
 
     def _forall(self, formula, positive, subst, where):
         variables = sorted(formula.variables, key=lambda v: v.name)
-        domains = [self.objects_of_type(_types_of(v.type_tags)) for v in variables]
+        domains = [self.objects_of_type(_types_of(v.type_tags, self.o)) for v in variables]
         parts = []
         for combo in itertools.product(*domains):
             inner = dict(subst)
@@ -186,11 +192,13 @@ class _Normalizer:
                 out.extend(self.effects(op, subst, variables, condition, where))
             return out
         if isinstance(effect, Predicate):
-            atom = Literal(str(effect.name), tuple(_term(t, subst) for t in effect.terms), True)
+            atom = Literal(self.o(str(effect.name)),
+                           tuple(_term(t, subst, self.o) for t in effect.terms), True)
             return [Effect(variables, condition, atom)]
         if isinstance(effect, Not):
             inner = effect.argument
-            atom = Literal(str(inner.name), tuple(_term(t, subst) for t in inner.terms), False)
+            atom = Literal(self.o(str(inner.name)),
+                           tuple(_term(t, subst, self.o) for t in inner.terms), False)
             return [Effect(variables, condition, atom)]
         if isinstance(effect, Forall):
             inner = dict(subst)
@@ -198,7 +206,7 @@ class _Normalizer:
             for v in sorted(effect.variables, key=lambda v: v.name):
                 name = self.fresh(str(v.name))
                 inner[str(v.name)] = name
-                params.append(Param(name, _types_of(v.type_tags)))
+                params.append(Param(name, _types_of(v.type_tags, self.o)))
             return self.effects(effect.effect, inner, tuple(params), condition, where)
         if isinstance(effect, When):
             out = []
@@ -211,7 +219,7 @@ class _Normalizer:
         raise UnsupportedFeatureError(f"unsupported effect {type(effect).__name__} in {where}")
 
 
-def _cost_of(effect, subst, where) -> int | tuple[str, tuple[str, ...]] | None:
+def _cost_of(effect, subst, where, o=_same) -> int | tuple[str, tuple[str, ...]] | None:
     """The (increase (total-cost) X) of an effect, or None."""
     found = []
 
@@ -234,15 +242,19 @@ def _cost_of(effect, subst, where) -> int | tuple[str, tuple[str, ...]] | None:
     amount = found[0]
     if isinstance(amount, fn.NumericValue):
         return amount.value
-    return (str(amount.name), tuple(_term(t, subst) for t in amount.terms))
+    return (o(str(amount.name)), tuple(_term(t, subst, o) for t in amount.terms))
 
 
 def normalize(parsed: ParsedTask) -> NormalTask:
     domain, problem = parsed.domain, parsed.problem
+    o = parsed.escapes.original
+    type_parents = {o(str(t)): (None if p is None else o(str(p)))
+                    for t, p in domain.types.items() if str(t) not in parsed.dummy_types}
+    extra = {o(t): [o(p) for p in ps] for t, ps in parsed.extra_parents.items()}
     objects: dict[str, tuple[str, ...]] = {}
     for obj in list(domain.constants) + list(problem.objects):
-        objects[str(obj.name)] = _types_of(obj.type_tags)
-    type_parents = {str(t): (None if p is None else str(p)) for t, p in domain.types.items()}
+        objects[o(str(obj.name))] = _with_extra_parents(_types_of(obj.type_tags, o),
+                                                        type_parents, extra)
     subtypes = _type_closure(type_parents)
 
     def objects_of_type(types: tuple[str, ...]) -> list[str]:
@@ -251,27 +263,54 @@ def normalize(parsed: ParsedTask) -> NormalTask:
             wanted |= subtypes.get(t, {t})
         if "object" in types:
             return sorted(objects)
-        return sorted(o for o, ts in objects.items() if wanted & set(ts))
+        return sorted(ob for ob, ts in objects.items() if wanted & set(ts))
 
-    norm = _Normalizer(objects_of_type)
+    norm = _Normalizer(objects_of_type, o)
     has_metric = problem.metric is not None
     schemas = []
-    for action in sorted(domain.actions, key=lambda a: a.name):
+    for action in sorted(domain.actions, key=lambda a: o(str(a.name))):
         schemas.extend(_schemas_of(action, norm, has_metric))
-    init, functions = set(parsed.init.atoms), dict(parsed.init.functions)
-    predicates = {str(p.name): len(p.terms) for p in domain.predicates}
+    init = {tuple(o(w) for w in a) for a in parsed.init.atoms}
+    functions = {tuple(o(w) for w in h): v for h, v in parsed.init.functions.items()}
+    predicates = {o(str(p.name)): len(p.terms) for p in domain.predicates}
     goal, goal_schemas = _goal(problem, norm, has_metric)
     if goal_schemas:
         schemas.extend(goal_schemas)
         predicates[GOAL_REACHED] = 0
     fluents = {e.atom.predicate for s in schemas for e in s.effects}
     return NormalTask(
-        domain_name=str(domain.name), problem_name=str(problem.name), objects=objects,
+        domain_name=o(str(domain.name)), problem_name=o(str(problem.name)), objects=objects,
         type_parents=type_parents, predicates=predicates, schemas=schemas, init=init,
         functions=functions, goal=goal,
         uses_action_costs=has_metric,
         fluent_predicates=fluents,
     )
+
+
+def _with_extra_parents(types: tuple[str, ...], parents: dict[str, str | None],
+                        extra: dict[str, list[str]]) -> tuple[str, ...]:
+    """An object's declared types plus every extra parent of any of their
+    ancestors. Fast Downward makes a type listed under two parents in :types a
+    subtype of both (its translator takes the transitive closure of all
+    listings); `type_parents` keeps one parent per type, so the others are
+    added to the object's own types, which gives the same instances per type."""
+    if not extra:
+        return types
+    out = list(types)
+    todo = list(types)
+    seen: set[str] = set()
+    while todo:
+        t = todo.pop()
+        if t in seen or t is None:
+            continue
+        seen.add(t)
+        for p in extra.get(t, []):
+            if p not in out:
+                out.append(p)
+            todo.append(p)
+        if parents.get(t) is not None:
+            todo.append(parents[t])
+    return tuple(sorted(out))
 
 
 def _type_closure(parents: dict[str, str | None]) -> dict[str, set[str]]:
@@ -290,18 +329,20 @@ def _type_closure(parents: dict[str, str | None]) -> dict[str, set[str]]:
 
 
 def _schemas_of(action, norm: _Normalizer, has_metric: bool) -> list[Schema]:
-    where = f"action '{action.name}'"
-    params = tuple(Param("?" + str(p.name), _types_of(p.type_tags)) for p in action.parameters)
+    name = norm.o(str(action.name))
+    where = f"action '{name}'"
+    params = tuple(Param("?" + str(p.name), _types_of(p.type_tags, norm.o))
+                   for p in action.parameters)
     subst: dict[str, str] = {}
     pre_dnf = (norm.dnf(action.precondition, True, subst, where)
                if action.precondition is not None else [((), ())])
     effects = (tuple(norm.effects(action.effect, subst, (), (), where))
                if action.effect is not None else ())
-    cost = _cost_of(action.effect, subst, where) if action.effect is not None else None
+    cost = _cost_of(action.effect, subst, where, norm.o) if action.effect is not None else None
     if cost is None or not has_metric:
         cost = 1 if not has_metric else 0
     return [
-        Schema(str(action.name), params + extra, len(params), _dedupe(lits), effects, cost)
+        Schema(name, params + extra, len(params), _dedupe(lits), effects, cost)
         for lits, extra in pre_dnf
     ]
 

@@ -406,30 +406,49 @@ def _lower(name: object) -> str:
 class _Compiler:
     """Turns the pddl objects of one domain+problem pair into nodes."""
 
-    def __init__(self, domain: Domain, problem: Problem) -> None:
+    def __init__(self, domain: Domain, problem: Problem, original=None,
+                 extra_parents: Mapping[str, Sequence[str]] | None = None,
+                 dummy_types: frozenset[str] = frozenset()) -> None:
+        # names as the user wrote them: planner.parsing escapes reserved words
+        # (`object`, `oneof`, ...) before the `pddl` package sees them
+        self._original = original or (lambda name: name)
+        self.extra_parents = {self._n(t): [self._n(p) for p in ps]
+                              for t, ps in (extra_parents or {}).items()}
         if domain.derived_predicates:
             raise UnsupportedFeatureError("derived predicates (:derived) are not supported by the validator")
-        self.parents = {_lower(t): (_lower(p) if p is not None else None) for t, p in domain.types.items()}
-        self.predicates = {_lower(p.name): p.arity for p in domain.predicates}
-        self.functions = {_lower(f.name): f.arity for f in domain.functions}
+        self.parents = {self._n(t): (self._n(p) if p is not None else None)
+                        for t, p in domain.types.items() if str(t) not in dummy_types}
+        self.predicates = {self._n(p.name): p.arity for p in domain.predicates}
+        self.functions = {self._n(f.name): f.arity for f in domain.functions}
         self.declared_types: dict[str, str] = {}
         self.object_types: dict[str, frozenset[str]] = {}
         for obj in itertools.chain(domain.constants, problem.objects):
-            declared = _lower(obj.type_tag or "object")
-            self.declared_types[_lower(obj.name)] = declared
-            self.object_types[_lower(obj.name)] = self.ancestors(declared)
+            declared = self._n(obj.type_tag or "object")
+            self.declared_types[self._n(obj.name)] = declared
+            self.object_types[self._n(obj.name)] = self.ancestors(declared)
         by_type: dict[str, list[str]] = {}
         for obj in sorted(self.object_types):
             for t in self.object_types[obj]:
                 by_type.setdefault(t, []).append(obj)
         self.objects_of = {t: tuple(objs) for t, objs in by_type.items()}
 
+    def _n(self, name: object) -> str:
+        return self._original(str(name).lower())
+
     def ancestors(self, type_name: str) -> frozenset[str]:
+        """The type and all its ancestors; a type listed under several parents
+        in :types has all of them (as in Fast Downward)."""
         seen = {"object"}
-        current: str | None = type_name
-        while current is not None and current not in seen:
+        todo: list[str] = [type_name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
             seen.add(current)
-            current = self.parents.get(current)
+            parent = self.parents.get(current)
+            if parent is not None:
+                todo.append(parent)
+            todo.extend(self.extra_parents.get(current, ()))
         return frozenset(seen)
 
     def domain_of(self, tags: frozenset[str]) -> tuple[str, ...]:
@@ -440,7 +459,7 @@ class _Compiler:
     # terms and atoms -------------------------------------------------------
 
     def term(self, term: Term, scope: frozenset[str], where: str) -> _TermRef:
-        name = _lower(term.name)
+        name = self._n(term.name)
         if isinstance(term, Variable):
             if name not in scope:
                 raise PDDLInputError(f"undeclared variable ?{name} in {where}")
@@ -452,7 +471,7 @@ class _Compiler:
         raise UnsupportedFeatureError(f"unsupported term {term} in {where}")
 
     def atom(self, predicate: Predicate, scope: frozenset[str], where: str) -> _Atom:
-        name = _lower(predicate.name)
+        name = self._n(predicate.name)
         arity = self.predicates.get(name)
         if arity is None:
             raise PDDLInputError(f"undeclared predicate {name} in {where}")
@@ -464,9 +483,9 @@ class _Compiler:
         self, variables: Iterable[Variable], scope: frozenset[str]
     ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], frozenset[str]]:
         """Names, object domains and type labels of quantified variables, and the inner scope."""
-        ordered = sorted(variables, key=lambda v: _lower(v.name))
-        names = tuple(_lower(v.name) for v in ordered)
-        tags = [frozenset(_lower(t) for t in v.type_tags) for v in ordered]
+        ordered = sorted(variables, key=lambda v: self._n(v.name))
+        names = tuple(self._n(v.name) for v in ordered)
+        tags = [frozenset(self._n(t) for t in v.type_tags) for v in ordered]
         domains = tuple(self.domain_of(t) for t in tags)
         labels = tuple(_type_label(t) for t in tags)
         return names, domains, labels, scope | frozenset(names)
@@ -527,7 +546,7 @@ class _Compiler:
             eff.foralls.append((quantifier, self.effect(formula.effect, inner, where)))
         elif isinstance(formula, pfunctions.Increase):
             target, amount = formula.operands
-            if not (isinstance(target, pfunctions.NumericFunction) and _lower(target.name) == "total-cost"):
+            if not (isinstance(target, pfunctions.NumericFunction) and self._n(target.name) == "total-cost"):
                 raise UnsupportedFeatureError(f"numeric effect {formula} in {where}: only (increase (total-cost) ...) is supported")
             eff.costs.append(self.number(amount, scope, where))
         elif isinstance(formula, _NUMERIC_EFFECTS):
@@ -540,7 +559,7 @@ class _Compiler:
         if isinstance(expr, pfunctions.NumericValue):
             return _NumConst(float(expr.value))
         if isinstance(expr, pfunctions.NumericFunction):
-            name = _lower(expr.name)
+            name = self._n(expr.name)
             arity = self.functions.get(name)
             if arity is None:
                 raise PDDLInputError(f"undeclared function {name} in {where}")
@@ -557,10 +576,10 @@ class _Compiler:
     # whole task ------------------------------------------------------------
 
     def action(self, action: Action) -> _Action:
-        name = _lower(action.name)
+        name = self._n(action.name)
         where = f"action {name}"
-        params = tuple(_lower(p.name) for p in action.parameters)
-        types = tuple(frozenset(_lower(t) for t in p.type_tags) for p in action.parameters)
+        params = tuple(self._n(p.name) for p in action.parameters)
+        types = tuple(frozenset(self._n(t) for t in p.type_tags) for p in action.parameters)
         scope = frozenset(params)
         return _Action(
             name, params, types, self.condition(action.precondition, scope, where), self.effect(action.effect, scope, where)
@@ -569,8 +588,8 @@ class _Compiler:
     def ground_init(self, problem: Problem, init: InitialStateLike | None) -> tuple[set[Atom], dict[Atom, float]]:
         """The init atoms and function values: from `init` if given, else from problem.init."""
         if init is not None:
-            atoms = {tuple(_lower(x) for x in atom) for atom in init.atoms}
-            return atoms, {tuple(_lower(x) for x in key): float(v) for key, v in init.functions.items()}
+            atoms = {tuple(self._n(x) for x in atom) for atom in init.atoms}
+            return atoms, {tuple(self._n(x) for x in key): float(v) for key, v in init.functions.items()}
         atoms: set[Atom] = set()
         fluents: dict[Atom, float] = {}
         for fact in problem.init:
@@ -579,7 +598,7 @@ class _Compiler:
             elif isinstance(fact, pfunctions.EqualTo):
                 target, value = fact.operands
                 if isinstance(target, pfunctions.NumericFunction) and isinstance(value, pfunctions.NumericValue):
-                    key = (_lower(target.name), *(_lower(t.name) for t in target.terms))
+                    key = (self._n(target.name), *(self._n(t.name) for t in target.terms))
                     fluents[key] = float(value.value)
                 else:
                     raise UnsupportedFeatureError(f"unsupported numeric initial value {fact}")
@@ -640,8 +659,10 @@ class CompiledTask:
     unit_cost: bool
 
     @staticmethod
-    def build(domain: Domain, problem: Problem, init: InitialStateLike | None = None) -> "CompiledTask":
-        compiler = _Compiler(domain, problem)
+    def build(domain: Domain, problem: Problem, init: InitialStateLike | None = None,
+              original=None, extra_parents: Mapping[str, Sequence[str]] | None = None,
+              dummy_types: frozenset[str] = frozenset()) -> "CompiledTask":
+        compiler = _Compiler(domain, problem, original, extra_parents, dummy_types)
         unit_cost = not _uses_action_costs(problem)
         actions = {}
         for action in domain.actions:
@@ -656,7 +677,9 @@ class CompiledTask:
     @staticmethod
     def from_parsed(parsed: "ParsedTask") -> "CompiledTask":
         """Compile a task read by planner.parsing (whose initial state is in parsed.init)."""
-        return CompiledTask.build(parsed.domain, parsed.problem, getattr(parsed, "init", None))
+        return CompiledTask.build(parsed.domain, parsed.problem, getattr(parsed, "init", None),
+                                  parsed.escapes.original, parsed.extra_parents,
+                                  parsed.dummy_types)
 
     def _check_call(self, step: PlanStep) -> tuple[FailureKind, str] | tuple[_Action, Binding]:
         action = self.actions.get(step.name)
