@@ -37,8 +37,9 @@ class _Scope:
         self.functions = functions
         self.variables: list[set[str]] = [set()]
 
-    def fail(self, message: str, token: str, cls=PDDLInputError) -> PDDLInputError:
-        return self.src.error(message, token, self.anchor, cls)
+    def fail(self, message: str, token: str, cls=PDDLInputError,
+             role: str | None = None) -> PDDLInputError:
+        return self.src.error(message, token, self.anchor, cls, role)
 
     def bound(self, name: str) -> bool:
         return any(name in frame for frame in self.variables)
@@ -54,12 +55,14 @@ class _Scope:
                 raise self.fail(f"undeclared variable '?{term.name}' in {where}", "?" + term.name)
         elif isinstance(term, Constant):
             if term.name not in self.constants:
-                raise self.fail(f"undefined object or constant '{term.name}' in {where}", term.name)
+                raise self.fail(f"undefined object or constant '{term.name}' in {where}", term.name,
+                                role="arg")
 
     def check_atom(self, atom: Predicate, where: str) -> None:
         arity = self.predicates.get(atom.name)
         if arity is None:
-            raise self.fail(f"undefined predicate '{atom.name}' in {where}", atom.name)
+            raise self.fail(f"undefined predicate '{atom.name}' in {where}", atom.name,
+                            role="head")
         if arity != len(atom.terms):
             message = (f"predicate '{atom.name}' takes {arity} argument(s), "
                        f"{len(atom.terms)} given in {where}")
@@ -67,7 +70,7 @@ class _Scope:
             found = self.src.find_atom(atom.name, terms, self.anchor)
             if found is None:
                 raise self.fail(message, atom.name)
-            raise PDDLInputError(message, self.src.path, *found)
+            raise PDDLInputError(self.src.escapes.unescape_text(message), self.src.path, *found)
         for term in atom.terms:
             self.check_term(term, where)
 
@@ -115,6 +118,7 @@ def _check_object_type(obj: Constant, types: set[str], src: SourceFile) -> None:
 
 
 def _action_anchor(src: SourceFile, name: str) -> int:
+    name = src.escapes.original(name)
     match = re.search(r"\(\s*:action\s+" + re.escape(name) + r"(?![\w\-])", src.text)
     return match.start() if match else 0
 
@@ -155,8 +159,8 @@ def _check_action(action, src: SourceFile, predicates, types, constants, functio
     for var, offset in _written_parameters(src, anchor):
         if var in seen:
             line, col = src.position(offset)
-            raise PDDLInputError(f"parameter '?{var}' declared twice in action '{action.name}'",
-                                 src.path, line, col)
+            raise PDDLInputError(src.escapes.unescape_text(
+                f"parameter '?{var}' declared twice in action '{action.name}'"), src.path, line, col)
         seen.add(var)
     params = [p.name for p in action.parameters]
     for p in action.parameters:

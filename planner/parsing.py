@@ -8,6 +8,7 @@ what the package does not (see planner.checks).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field, replace
@@ -73,13 +74,25 @@ class SourceFile:
         column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         return line, column
 
-    def find_token(self, token: str, start: int = 0) -> tuple[int, int] | None:
-        """Line and column of the first whole-token occurrence of `token`, outside comments."""
+    def find_token(self, token: str, start: int = 0, role: str | None = None
+                   ) -> tuple[int, int] | None:
+        """Line and column of the first whole-token occurrence of `token`, outside
+        comments, from `start`; with role "head" only where it follows '(' (a
+        predicate or keyword), with role "arg" only where it does not (an
+        object), so an error names the offending token, not an earlier use of
+        the same word in another role."""
         token = self.escapes.original(token)
         pattern = re.compile(r"(?<![\w\-?:])" + re.escape(token.lower()) + r"(?![\w\-])")
         masked = _mask_comments(self.text)
-        match = pattern.search(masked, start)
-        return self.position(match.start()) if match else None
+        for match in pattern.finditer(masked, start):
+            if role is not None:
+                j = match.start() - 1
+                while j >= 0 and masked[j].isspace():
+                    j -= 1
+                if (j >= 0 and masked[j] == "(") != (role == "head"):
+                    continue
+            return self.position(match.start())
+        return None
 
     def find_atom(self, name: str, terms: list[str], start: int = 0) -> tuple[int, int] | None:
         """Line and column of the first atom written '(name term ...)' exactly,
@@ -93,9 +106,12 @@ class SourceFile:
         return self.position(match.start()) if match else None
 
     def error(self, message: str, token: str | None = None, start: int = 0,
-              cls: type[PDDLInputError] = PDDLInputError) -> PDDLInputError:
+              cls: type[PDDLInputError] = PDDLInputError, role: str | None = None
+              ) -> PDDLInputError:
         """An error located at the first occurrence of `token` (or at the file)."""
-        where = self.find_token(token, start) if token else None
+        where = self.find_token(token, start, role) if token else None
+        if where is None and token and role is not None:
+            where = self.find_token(token, start)
         line, column = where if where else (None, None)
         return cls(self.escapes.unescape_text(message), self.path, line, column)
 
@@ -539,8 +555,10 @@ def _escape_init(init: InitialState, escapes: Escapes) -> InitialState:
     def name(word: str) -> str:
         return escapes.escape(word) if word in RESERVED else word
 
-    if not any(w in RESERVED for a in init.atoms for w in a) and \
-            not any(w in RESERVED and w != "total-cost" for h in init.functions for w in h):
+    words = set(itertools.chain.from_iterable(init.atoms))
+    words.update(itertools.chain.from_iterable(init.functions))
+    words.discard("total-cost")
+    if not words & RESERVED:
         return init
     atoms = frozenset(tuple(name(w) for w in a) for a in init.atoms)
     functions = {(h[0] if h[0] == "total-cost" else name(h[0]),) + tuple(name(w) for w in h[1:]): v

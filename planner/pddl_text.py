@@ -329,9 +329,21 @@ def _sections(tree: list) -> list[Node]:
     return []
 
 
+_WORD_END = re.compile(r"[\s()]|$")
+
+
 def declared_names(masked: str) -> set[str]:
-    """Every word of a text (for choosing fresh names that clash with none)."""
-    return {w.lstrip("?") for w in re.findall(r"[^\s()]+", masked)}
+    """The words of a text that fresh names could clash with: every fresh
+    name starts with 'kw_', so only those (a regular expression over every
+    word of a 4.6 MB rovers problem cost 1.3 s; str.find costs milliseconds)."""
+    found: set[str] = set()
+    pos = masked.find("kw_")
+    while pos >= 0:
+        if pos == 0 or masked[pos - 1] in " \t\r\n()?":
+            end = _WORD_END.search(masked, pos).start()
+            found.add(masked[pos:end])
+        pos = masked.find("kw_", pos + 3)
+    return found
 
 
 def domain_predicates(masked: str) -> set[str]:
