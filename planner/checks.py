@@ -89,13 +89,19 @@ def check_task(parsed: ParsedTask) -> None:
     for c in domain.constants:
         _check_object_type(c, types, dsrc)
     _check_unique_action_names(dsrc)
+    derived = _check_derived(domain, dsrc, predicates, types, constants, functions)
     for action in sorted(domain.actions, key=lambda a: a.name):
-        _check_action(action, dsrc, predicates, types, constants, functions)
+        _check_action(action, dsrc, predicates, types, constants, functions, derived)
     objects = constants | {o.name for o in problem.objects}
     for o in problem.objects:
         _check_object_type(o, types, psrc)
     scope = _Scope(psrc, 0, predicates, types, objects, functions)
     _check_init(parsed, scope)
+    for atom in sorted(parsed.init.atoms):
+        if atom[0] in derived:
+            raise psrc.error(f"derived predicate '{atom[0]}' in the initial state (its atoms "
+                             "are derived by the :derived rules, never given)", atom[0],
+                             InitialState.offset_in(psrc, atom), role="head")
     if problem.goal is not None:
         _check_condition(problem.goal, scope, "the goal")
     _check_metric(problem, psrc)
@@ -152,7 +158,48 @@ def _written_parameters(src: SourceFile, anchor: int) -> list[tuple[str, int]]:
             for m in re.finditer(r"\?[^\s()]+", match.group(1))]
 
 
-def _check_action(action, src: SourceFile, predicates, types, constants, functions) -> None:
+_DERIVED_HEADER = re.compile(r"\(\s*:derived\s*\(\s*([^\s()]+)")
+
+
+def derived_anchor(src: SourceFile, name: str) -> int:
+    """Offset of the first (:derived (name ...) rule (0 if not found)."""
+    from planner.parsing import _mask_comments
+
+    name = src.escapes.original(name)
+    for match in _DERIVED_HEADER.finditer(_mask_comments(src.text)):
+        if match.group(1) == name:
+            return match.start()
+    return 0
+
+
+def _check_derived(domain, src: SourceFile, predicates, types, constants, functions) -> set[str]:
+    """Check each (:derived (p ?x ...) condition) rule; return the derived predicates."""
+    derived: set[str] = set()
+    rules = sorted(domain.derived_predicates, key=lambda d: str(d.predicate.name))
+    for rule in rules:
+        head = rule.predicate
+        anchor = derived_anchor(src, head.name)
+        scope = _Scope(src, anchor, predicates, types, constants, functions)
+        where = f"the derived predicate '{head.name}'"
+        names = []
+        for term in head.terms:
+            if not isinstance(term, Variable):
+                raise scope.fail(f"the head of {where} must list variables, not "
+                                 f"'{term.name}'", str(term.name))
+            if term.name in names:
+                raise scope.fail(f"variable '?{term.name}' appears twice in the head of {where}",
+                                 "?" + term.name)
+            names.append(term.name)
+            scope.check_types(term.type_tags, term.name)
+        scope.variables = [set(names)]
+        scope.check_atom(head, where)
+        _check_condition(rule.condition, scope, where)
+        derived.add(head.name)
+    return derived
+
+
+def _check_action(action, src: SourceFile, predicates, types, constants, functions,
+                  derived: set[str] = frozenset()) -> None:
     anchor = _action_anchor(src, action.name)
     scope = _Scope(src, anchor, predicates, types, constants, functions)
     seen: set[str] = set()
@@ -174,6 +221,27 @@ def _check_action(action, src: SourceFile, predicates, types, constants, functio
         _check_condition(action.precondition, scope, f"the precondition of {where}")
     if action.effect is not None:
         _check_effect(action.effect, scope, f"the effect of {where}")
+        for name in _effect_predicates(action.effect):
+            if name in derived:
+                raise scope.fail(f"derived predicate '{name}' in the effect of {where} (derived "
+                                 "atoms follow from the :derived rules; actions cannot change "
+                                 "them)", name, role="head")
+
+
+def _effect_predicates(effect) -> set[str]:
+    out: set[str] = set()
+    todo = [effect]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, And):
+            todo.extend(e.operands)
+        elif isinstance(e, Predicate):
+            out.add(e.name)
+        elif isinstance(e, Not) and isinstance(e.argument, Predicate):
+            out.add(e.argument.name)
+        elif isinstance(e, (When, Forall)):
+            todo.append(e.effect)
+    return out
 
 
 def _check_condition(formula, scope: _Scope, where: str) -> None:

@@ -11,7 +11,7 @@ triples, with conditions in DNF as well.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pddl.logic import functions as fn
 from pddl.logic.base import And, ExistsCondition, ForallCondition, Imply, Not, Or
@@ -72,6 +72,30 @@ class Schema:
     """A constant, or a function term (name, args) valued in the initial state."""
 
 
+@dataclass(frozen=True)
+class Axiom:
+    """One flat derivation rule: head(args) holds when the body conjunction
+    holds for some binding of the remaining parameters. A (:derived ...) rule
+    becomes one Axiom per disjunct of its condition's DNF."""
+
+    predicate: str
+    params: tuple[Param, ...]
+    """The head's variables first (num_head of them), then existential ones."""
+    num_head: int
+    body: tuple[Literal, ...]
+    stratum: int = 0
+    """Rules of stratum k may negate only derived predicates of strata < k."""
+
+    @property
+    def head(self) -> Literal:
+        return Literal(self.predicate, tuple(p.name for p in self.params[: self.num_head]))
+
+
+class StratificationError(UnsupportedFeatureError):
+    """Derived predicates that depend negatively on themselves (through a
+    cycle of rules) have no stratified meaning; Fast Downward refuses them too."""
+
+
 @dataclass
 class NormalTask:
     domain_name: str
@@ -85,6 +109,10 @@ class NormalTask:
     goal: tuple[Literal, ...]
     uses_action_costs: bool
     fluent_predicates: set[str] = field(default_factory=set)
+    axioms: list[Axiom] = field(default_factory=list)
+    """Stratified derivation rules (empty without :derived)."""
+    derived_predicates: dict[str, int] = field(default_factory=dict)
+    """Derived predicate -> its stratum."""
 
 
 class _Fresh:
@@ -278,13 +306,98 @@ def normalize(parsed: ParsedTask) -> NormalTask:
         schemas.extend(goal_schemas)
         predicates[GOAL_REACHED] = 0
     fluents = {e.atom.predicate for s in schemas for e in s.effects}
+    axioms, strata = _axioms(parsed, norm)
     return NormalTask(
         domain_name=o(str(domain.name)), problem_name=o(str(problem.name)), objects=objects,
         type_parents=type_parents, predicates=predicates, schemas=schemas, init=init,
         functions=functions, goal=goal,
         uses_action_costs=has_metric,
         fluent_predicates=fluents,
+        axioms=axioms,
+        derived_predicates=strata,
     )
+
+
+def _axioms(parsed: ParsedTask, norm: _Normalizer) -> tuple[list[Axiom], dict[str, int]]:
+    """Flat, stratified axioms of the domain's (:derived ...) rules."""
+    o = norm.o
+    rules = sorted(parsed.domain.derived_predicates, key=lambda d: o(str(d.predicate.name)))
+    if not rules:
+        return [], {}
+    declared = {o(str(p.name)): p for p in parsed.domain.predicates}
+    flat: list[Axiom] = []
+    for rule in rules:
+        name = o(str(rule.predicate.name))
+        where = f"the derived predicate '{name}'"
+        head_params = []
+        subst: dict[str, str] = {}
+        definition = declared.get(name)
+        for i, term in enumerate(rule.predicate.terms):
+            tags = term.type_tags
+            if not tags and definition is not None and i < len(definition.terms):
+                tags = definition.terms[i].type_tags
+            var = "?" + str(term.name)
+            subst[str(term.name)] = var
+            head_params.append(Param(var, _types_of(tags, o)))
+        for lits, extra in norm.dnf(rule.condition, True, subst, where):
+            flat.append(Axiom(name, tuple(head_params) + extra, len(head_params), _dedupe(lits)))
+    strata = stratify(flat, parsed)
+    return [replace(a, stratum=strata[a.predicate]) for a in flat], strata
+
+
+def _on_negative_cycle(edges: set[tuple[str, str, int]]) -> str:
+    """A predicate on a cycle of rules that passes through a negation."""
+    succ: dict[str, set[str]] = {}
+    for src, dst, _ in edges:
+        succ.setdefault(src, set()).add(dst)
+    for src, dst, weight in sorted(edges):
+        if weight == 0:
+            continue
+        seen, todo = {dst}, [dst]
+        while todo:
+            p = todo.pop()
+            if p == src:
+                return dst
+            for q in succ.get(p, ()):
+                if q not in seen:
+                    seen.add(q)
+                    todo.append(q)
+    raise AssertionError("no negative cycle")  # pragma: no cover - stratify found one
+
+
+def stratify(axioms: list[Axiom], parsed: ParsedTask | None = None) -> dict[str, int]:
+    """Stratum of each derived predicate: at least that of every derived
+    predicate its rules use positively, more than that of every one they
+    negate. Computed as longest paths (negative edges weigh 1) by relaxing
+    at most n times; still changing after that means a cycle through a
+    negation, which has no stratified meaning (a located error)."""
+    derived = sorted({a.predicate for a in axioms})
+    heads = set(derived)
+    edges: set[tuple[str, str, int]] = set()
+    for a in axioms:
+        for lit in a.body:
+            if lit.predicate in heads:
+                edges.add((lit.predicate, a.predicate, 0 if lit.positive else 1))
+    stratum = {p: 0 for p in derived}
+    for _ in range(len(derived) + 1):
+        changed = False
+        for src, dst, weight in sorted(edges):
+            if stratum[dst] < stratum[src] + weight:
+                stratum[dst] = stratum[src] + weight
+                changed = True
+        if not changed:
+            return stratum
+    bad = _on_negative_cycle(edges)
+    message = (f"the derived predicates cannot be stratified: '{bad}' depends negatively on "
+               "itself through its :derived rules")
+    if parsed is not None:
+        from planner.checks import derived_anchor
+
+        src = parsed.domain_source
+        anchor = derived_anchor(src, parsed.escapes.forward.get(bad, bad))
+        line, col = src.position(anchor)
+        raise StratificationError(message, src.path, line, col)
+    raise StratificationError(message)
 
 
 def _with_extra_parents(types: tuple[str, ...], parents: dict[str, str | None],

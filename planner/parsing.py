@@ -39,10 +39,12 @@ SUPPORTED_REQUIREMENTS = frozenset(
         "quantified-preconditions", "conditional-effects", "adl", "action-costs",
         # Accepted at parse time; planner.checks refuses numeric use beyond action costs.
         "numeric-fluents", "fluents",
+        # Grounded into axioms (planner.normalize, planner.grounding); the
+        # search core refuses tasks with axioms until it evaluates them.
+        "derived-predicates",
     }
 )
 UNSUPPORTED_REQUIREMENTS = {
-    "derived-predicates": "derived predicates (axioms)",
     "durative-actions": "durative actions",
     "duration-inequalities": "duration inequalities",
     "continuous-effects": "continuous effects",
@@ -238,9 +240,6 @@ def _check_requirements(src: SourceFile) -> str:
             if name not in SUPPORTED_REQUIREMENTS:
                 line, col = src.position(block.start(1) + block.group(1).index(":" + name))
                 raise PDDLInputError(f"unknown requirement :{name}", src.path, line, col)
-    if "(:derived" in masked.replace("( :", "(:"):
-        raise src.error("derived predicates (axioms) are not supported", ":derived",
-                        cls=UnsupportedFeatureError)
     return src.text
 
 
@@ -275,15 +274,12 @@ def _prepare(src: SourceFile, text: str, predicates: set[str], is_domain: bool,
     for flag, offset in sorted(analysis.used.items(), key=lambda kv: kv[1]):
         if flag in declared or (flag in _SILENT_FLAGS and cost_flags):
             continue
-        if flag == "derived-predicates":
-            continue  # refused or read elsewhere
         line, col = src.position(offset)
         log.warning("planner: warning: %s:%d:%d: requirement :%s is not declared but is "
                     "used here; reading the task as Fast Downward does", src.path, line, col, flag)
     flags = set(analysis.used) | set(analysis.declared)
     if cost_flags:
         flags |= {"action-costs", "numeric-fluents"}
-    flags -= {"derived-predicates"}
     rewrite = Rewrite(text, analysis.edits)
     return _Prepared(rewrite.text, rewrite, analysis, frozenset(flags))
 

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, Iterable, Sequence
 
 from planner import _core
-from planner.errors import ArgumentError
+from planner.errors import ArgumentError, AxiomsNotSupportedError
 from planner.exitcodes import ExitCode
 from planner.heuristic_api import HeuristicError, make_python_evaluator
 from planner.task import GroundTask, is_artificial
@@ -106,6 +106,18 @@ def make_evaluator(spec: Any, task: GroundTask) -> _core.Evaluator:
     return make_python_evaluator(spec, task)
 
 
+def refuse_axioms(task: GroundTask) -> None:
+    """Refuse a task with axioms: the compiled core does not yet recompute
+    derived facts after each operator (a per-state stratified fixpoint before
+    the goal test and heuristic evaluation), so it would plan with derived
+    facts frozen at their initial values."""
+    axioms = getattr(task, "axioms", None)
+    if axioms is not None and len(axioms):
+        raise AxiomsNotSupportedError(
+            f"derived predicates are not yet evaluated by the search core ({len(axioms)} "
+            "ground axioms; the task grounds, see `planner ground`)", *axioms.origin)
+
+
 def search(
     task: GroundTask,
     algorithm: str = "gbfs",
@@ -132,6 +144,7 @@ def search(
     """
     if algorithm not in ALGORITHMS:
         raise ArgumentError(f"unknown search {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
+    refuse_axioms(task)
     if tie_breaking not in ("fifo", "lifo"):
         raise ArgumentError("tie_breaking must be 'fifo' or 'lifo'")
     if not evaluators:
