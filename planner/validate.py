@@ -12,6 +12,9 @@ and executes the plan on a set of ground atoms:
   (and/or/not/imply/exists/forall/equality);
 * all effects (including `when` conditions and `forall`) are evaluated in
   the state *before* the step; deletes are applied before adds (adds win);
+* derived predicates (:derived) are recomputed in every state before it is
+  checked: stratified by the validator itself, each stratum a naive
+  fixpoint over all bindings of its rules' head variables;
 * the plan cost is the sum of `(increase (total-cost) ...)` when the problem
   minimises total-cost, else one per step (unit cost), as Fast Downward does.
 
@@ -414,8 +417,6 @@ class _Compiler:
         self._original = original or (lambda name: name)
         self.extra_parents = {self._n(t): [self._n(p) for p in ps]
                               for t, ps in (extra_parents or {}).items()}
-        if domain.derived_predicates:
-            raise UnsupportedFeatureError("derived predicates (:derived) are not supported by the validator")
         self.parents = {self._n(t): (self._n(p) if p is not None else None)
                         for t, p in domain.types.items() if str(t) not in dummy_types}
         self.predicates = {self._n(p.name): p.arity for p in domain.predicates}
@@ -609,6 +610,94 @@ class _Compiler:
         return atoms, fluents
 
 
+    def derivation(self, domain: Domain) -> "_Derivation":
+        """The domain's (:derived ...) rules, compiled and stratified here,
+        independently of planner.normalize."""
+        rules: list[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...], _Cond]] = []
+        uses: dict[str, set[tuple[str, bool]]] = {}
+        definitions = {self._n(p.name): p for p in domain.predicates}
+        for rule in sorted(domain.derived_predicates, key=lambda r: str(r.predicate)):
+            name = self._n(rule.predicate.name)
+            where = f"the derived predicate {name}"
+            params = tuple(self._n(t.name) for t in rule.predicate.terms)
+            definition = definitions.get(name)
+            domains = []
+            for i, term in enumerate(rule.predicate.terms):
+                tags = term.type_tags
+                if not tags and definition is not None and i < len(definition.terms):
+                    tags = definition.terms[i].type_tags
+                domains.append(self.domain_of(frozenset(self._n(t) for t in tags)))
+            cond = self.condition(rule.condition, frozenset(params), where)
+            rules.append((name, params, tuple(domains), cond))
+            uses.setdefault(name, set()).update(self._mentions(rule.condition, True))
+        return _Derivation(rules, _strata(uses))
+
+    def _mentions(self, formula: object, positive: bool) -> set[tuple[str, bool]]:
+        """(predicate, occurs positively) for every atom of a condition."""
+        out: set[tuple[str, bool]] = set()
+        todo = [(formula, positive)]
+        while todo:
+            f, pos = todo.pop()
+            if isinstance(f, Predicate):
+                out.add((self._n(f.name), pos))
+            elif isinstance(f, logic.Not):
+                todo.append((f.argument, not pos))
+            elif isinstance(f, logic.Imply):
+                a, b = f.operands[0], f.operands[-1]
+                todo += [(a, not pos), (b, pos)]
+            elif isinstance(f, (logic.And, logic.Or)):
+                todo += [(op, pos) for op in f.operands]
+            elif isinstance(f, (logic.ExistsCondition, logic.ForallCondition)):
+                todo.append((f.condition, pos))
+        return out
+
+
+def _strata(uses: dict[str, set[tuple[str, bool]]]) -> dict[str, int]:
+    """Stratum per derived predicate (>= those it uses, > those it negates)."""
+    stratum = {p: 0 for p in uses}
+    for _ in range(len(uses) + 1):
+        changed = False
+        for head, body in sorted(uses.items()):
+            for pred, positive in sorted(body):
+                if pred in stratum:
+                    need = stratum[pred] + (0 if positive else 1)
+                    if stratum[head] < need:
+                        stratum[head] = need
+                        changed = True
+        if not changed:
+            return stratum
+    raise PDDLInputError("the derived predicates cannot be stratified (a derived predicate "
+                         "depends negatively on itself)")
+
+
+class _Derivation:
+    """Derived atoms of a state: naive fixpoint per stratum, over all bindings
+    of each rule's head variables (a reference, not a fast evaluator)."""
+
+    def __init__(self, rules, strata: dict[str, int]) -> None:
+        self.layers: list[list] = []
+        for level in sorted(set(strata.values())):
+            self.layers.append([r for r in rules if strata[r[0]] == level])
+        self.derived = frozenset(strata)
+
+    def __bool__(self) -> bool:
+        return bool(self.layers)
+
+    def closure(self, basic: State) -> State:
+        state = {a for a in basic if a[0] not in self.derived}
+        for layer in self.layers:
+            changed = True
+            while changed:
+                changed = False
+                for name, params, domains, cond in layer:
+                    for values in itertools.product(*domains):
+                        atom = (name, *values)
+                        if atom not in state and cond.holds(state, dict(zip(params, values))):
+                            state.add(atom)
+                            changed = True
+        return state
+
+
 _NUMERIC_EFFECTS = (pfunctions.Decrease, pfunctions.Assign, pfunctions.ScaleUp, pfunctions.ScaleDown)
 
 
@@ -657,6 +746,11 @@ class CompiledTask:
     fluents: dict[Atom, float]
     goal: _Cond
     unit_cost: bool
+    derivation: _Derivation | None = None
+    """The (:derived ...) rules; derived atoms are recomputed in every state."""
+
+    def derive(self, state: State) -> State:
+        return self.derivation.closure(state) if self.derivation else state
 
     @staticmethod
     def build(domain: Domain, problem: Problem, init: InitialStateLike | None = None,
@@ -671,7 +765,8 @@ class CompiledTask:
         atoms, fluents = compiler.ground_init(problem, init)
         goal = compiler.condition(problem.goal, frozenset(), "the goal")
         return CompiledTask(
-            actions, compiler.object_types, compiler.declared_types, frozenset(atoms), fluents, goal, unit_cost
+            actions, compiler.object_types, compiler.declared_types, frozenset(atoms), fluents, goal, unit_cost,
+            compiler.derivation(domain),
         )
 
     @staticmethod
@@ -715,17 +810,19 @@ class CompiledTask:
             if isinstance(checked[0], FailureKind):
                 return fail(checked[0], [str(checked[1])])
             action, binding = checked  # type: ignore[misc]
-            if not action.precondition.holds(state, binding):
-                return fail(FailureKind.PRECONDITION, action.precondition.failures(state, binding))
+            full = self.derive(state)
+            if not action.precondition.holds(full, binding):
+                return fail(FailureKind.PRECONDITION, action.precondition.failures(full, binding))
             adds: State = set()
             dels: State = set()
             try:
-                step_cost = action.effect.collect(state, binding, self.fluents, adds, dels)
+                step_cost = action.effect.collect(full, binding, self.fluents, adds, dels)
             except _UndefinedFluent as undefined:
                 return fail(FailureKind.UNDEFINED_COST, [f"{undefined.text} has no value in the initial state"])
             state -= dels
             state |= adds
             cost += 1 if self.unit_cost else step_cost
+        state = self.derive(state)
         final = frozenset(state)
         if not self.goal.holds(state, {}):
             return ValidationReport(
