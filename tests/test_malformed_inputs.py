@@ -115,7 +115,7 @@ CASES = [
     Case("derived-predicate-changed-by-an-action",
          swap(DOMAIN, "  (:action drive",
               "  (:derived (visited ?p - place) (road ?p ?p))\n  (:action drive"),
-         line=10, message="derived predicate 'visited' in the effect of action 'drive'"),
+         line=11, message="derived predicate 'visited' in the effect of action 'drive'"),
     Case("durative-actions", swap(DOMAIN, ":equality)", ":equality :durative-actions)"),
          line=3, message="unsupported requirement :durative-actions", unsupported=True),
     Case("numeric-fluent-in-precondition", NUMERIC_DOMAIN, line=10,
