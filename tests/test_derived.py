@@ -235,3 +235,102 @@ def test_missing_derived_predicates_flag_warns_once(caplog):
     assert len(found) == 1
     line = domain[: domain.index("(:derived")].count("\n") + 1
     assert f"d:{line}:4: requirement :derived-predicates is not declared" in found[0]
+
+
+# --- conditions too large for DNF ------------------------------------------
+
+def grid_task(n: int) -> tuple[str, str]:
+    """A grid goal `forall c: locked(c) -> not visited(c)`, locked static."""
+    domain = """(define (domain grid) (:requirements :adl)
+  (:types cell)
+  (:predicates (at ?c - cell) (adj ?a ?b - cell) (visited ?c - cell) (locked ?c - cell)
+               (done))
+  (:action move :parameters (?a ?b - cell)
+    :precondition (and (at ?a) (adj ?a ?b) (not (locked ?b)))
+    :effect (and (not (at ?a)) (at ?b) (visited ?b)))
+  (:action finish :parameters ()
+    :precondition (forall (?c - cell) (imply (locked ?c) (not (visited ?c))))
+    :effect (done)))"""
+    cells = [f"c{i}-{j}" for i in range(n) for j in range(n)]
+    adj = []
+    for i in range(n):
+        for j in range(n):
+            for di, dj in ((0, 1), (1, 0), (0, -1), (-1, 0)):
+                if 0 <= i + di < n and 0 <= j + dj < n:
+                    adj.append(f"(adj c{i}-{j} c{i + di}-{j + dj})")
+    locked = [f"(locked c{i}-{i})" for i in range(1, n)]
+    problem = (f"(define (problem grid-{n}) (:domain grid) (:objects {' '.join(cells)} - cell)\n"
+               f"  (:init (at c0-0) {' '.join(adj)} {' '.join(locked)})\n"
+               f"  (:goal (and (done) (at c0-{n - 1}) (forall (?c - cell) "
+               f"(imply (locked ?c) (not (visited ?c)))))))")
+    return domain, problem
+
+
+def test_forall_over_a_static_implication_is_simplified_not_refused(tmp_path):
+    domain, problem = grid_task(4)  # 2^16 disjuncts unsimplified; refused before
+    parsed = parse_strings(domain, problem)
+    task = ground(parsed)
+    assert task.axioms is None
+    result = search(task, "astar", evaluators=("blind",))
+    assert result.plan is not None
+    report = validate_parsed(parsed, steps_of(task, list(result.plan)))
+    assert report.valid, report.describe()
+    fd_ops, fd_atoms, _ = fd_translation(domain, problem, tmp_path)
+    assert {o for o in task.operators if not is_artificial(o)} == fd_ops
+    assert {atom_str(f) for f in task.facts if not f[0].startswith("__")} == fd_atoms
+
+
+def balls_task(n: int) -> tuple[str, str]:
+    """Goal: every ball in one of two rooms (a fluent disjunction per ball)."""
+    domain = """(define (domain balls) (:requirements :adl)
+  (:types ball room)
+  (:predicates (at ?b - ball ?r - room) (hand ?b - ball))
+  (:action pick :parameters (?b - ball ?r - room)
+    :precondition (at ?b ?r) :effect (and (hand ?b) (not (at ?b ?r))))
+  (:action drop :parameters (?b - ball ?r - room)
+    :precondition (hand ?b) :effect (and (at ?b ?r) (not (hand ?b)))))"""
+    balls = " ".join(f"b{i}" for i in range(n))
+    problem = (f"(define (problem balls-{n}) (:domain balls)\n"
+               f"  (:objects {balls} - ball r0 r1 r2 - room)\n"
+               f"  (:init {' '.join(f'(at b{i} r0)' for i in range(n))})\n"
+               f"  (:goal (forall (?b - ball) (or (at ?b r1) (at ?b r2)))))")
+    return domain, problem
+
+
+def test_a_large_fluent_forall_becomes_derived_predicates(tmp_path):
+    domain, problem = balls_task(13)  # 2^13 > 4096 disjuncts: refused before
+    parsed = parse_strings(domain, problem)
+    task = ground(parsed)
+    assert task.axioms is not None and len(task.axioms) > 0
+    assert any(f[0].startswith("__derived-") for f in task.facts)
+    fd_ops, fd_atoms, _ = fd_translation(domain, problem, tmp_path)
+    assert {o for o in task.operators if not is_artificial(o)} == fd_ops
+    assert {atom_str(f) for f in task.facts if not f[0].startswith("__")} == fd_atoms
+    with pytest.raises(AxiomsNotSupportedError):
+        search(task, "gbfs", evaluators=("goalcount",))
+
+
+def test_compiled_derived_predicates_give_valid_plans(monkeypatch):
+    import planner.normalize as normalize_module
+
+    monkeypatch.setattr(normalize_module, "MAX_DNF_TERMS", 4)
+    domain, problem = balls_task(3)
+    parsed = parse_strings(domain, problem)
+    task = ground(parsed)
+    assert task.axioms is not None
+    plan = bfs_plan(task)
+    assert plan is not None and len(steps_of(task, plan)) == 6
+    report = validate_parsed(parsed, steps_of(task, plan))
+    assert report.valid, report.describe()
+    # an existential and a universal precondition, compiled
+    domain2 = domain.replace(":precondition (hand ?b) :effect",
+                             ":precondition (and (hand ?b) (or (exists (?c - ball) (hand ?c)) "
+                             "(forall (?c - ball) (or (hand ?c) (exists (?r - room) "
+                             "(at ?c ?r)))))) :effect")
+    parsed = parse_strings(domain2, problem)
+    task = ground(parsed)
+    assert task.axioms is not None and len(task.axioms) > 0
+    plan = bfs_plan(task)
+    assert plan is not None
+    report = validate_parsed(parsed, steps_of(task, plan))
+    assert report.valid, report.describe()
