@@ -510,9 +510,12 @@ def _original_position(src: SourceFile, prepared: _Prepared, line: int,
 def _from_pddl_error(exc: BaseException, src: SourceFile) -> PDDLInputError:
     message = src.escapes.unescape_text(str(exc).strip() or type(exc).__name__)
     names = re.findall(r"'([\w\-?]+)'", message)
+    # an undefined constant is a term, never the name after '(' of the same
+    # spelling (a predicate or keyword): point at the term
+    role = "arg" if message.startswith("Constant ") else None
     where = None
     for name in names:
-        where = src.find_token(name)
+        where = src.find_token(name, 0, role) or (src.find_token(name) if role else None)
         if where:
             break
     line, column = where if where else (None, None)
@@ -552,8 +555,8 @@ def _escape_init(init: InitialState, escapes: Escapes) -> InitialState:
         return escapes.escape(word) if word in RESERVED else word
 
     words = set(itertools.chain.from_iterable(init.atoms))
-    words.update(itertools.chain.from_iterable(init.functions))
-    words.discard("total-cost")
+    words.update(itertools.chain.from_iterable(h[1:] for h in init.functions))
+    words.update(h[0] for h in init.functions if h[0] != "total-cost")
     if not words & RESERVED:
         return init
     atoms = frozenset(tuple(name(w) for w in a) for a in init.atoms)

@@ -339,3 +339,69 @@ def test_an_undefined_object_is_located_at_its_use_not_at_a_predicate_of_that_na
         parse_strings(KEYWORD_DOMAIN, problem, "d", "p")
     assert "undefined object or constant 'assign'" in str(err.value)
     assert str(err.value).startswith("p:" + position(problem, "assign)") + ":")
+
+
+# --- renaming to reserved words round-trips --------------------------------
+
+_RENAMABLE = {
+    # role: names of the lenient task that can take any other name
+    "object": ["b1", "b2", "r1", "r2", "left"],
+    "predicate": ["lit", "carry", "free"],
+    "action": ["pick", "switch-on"],
+    "variable": ["?b", "?r", "?o"],
+    "type": ["ball", "gripper"],
+}
+_TARGETS = sorted(RESERVED - {"object"}) + ["object"]
+
+
+def _rename(text: str, mapping: dict[str, str]) -> str:
+    def sub(m: re.Match) -> str:
+        return mapping.get(m.group(0), m.group(0))
+    return re.sub(r"\??[A-Za-z][\w\-]*", sub, text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_renaming_names_to_reserved_words_round_trips(data):
+    """Any legal renaming (objects, predicates, actions, variables, types to
+    reserved words) grounds to the same task with the names mapped."""
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for role, names in _RENAMABLE.items():
+        for name in names:
+            if not data.draw(st.booleans(), label=f"rename {name}"):
+                continue
+            choices = [t for t in _TARGETS if t not in used and
+                       not (role == "type" and t == "object") and
+                       not (role == "action" and t in ("and", "not", "or", "when", "forall",
+                                                       "exists", "imply", "either"))]
+            if role in ("predicate",):
+                # a predicate spelled like a connective reads as the connective in FD too
+                choices = [t for t in choices if t not in ("and", "or", "not", "imply", "exists",
+                                                           "forall", "when", "either", "increase",
+                                                           "decrease", "assign", "scale-up",
+                                                           "scale-down", "define")]
+            if not choices:
+                continue
+            target = data.draw(st.sampled_from(choices), label=f"{name} ->")
+            used.add(target)
+            mapping[name] = ("?" + target) if name.startswith("?") else target
+    domain = _rename(LENIENT_DOMAIN, mapping)
+    problem = _rename(LENIENT_PROBLEM, mapping)
+    base = ground(parse_strings(LENIENT_DOMAIN, LENIENT_PROBLEM))
+    renamed = ground(parse_strings(domain, problem))
+    plain = {k: v for k, v in mapping.items() if not k.startswith("?")}
+
+    def rename_name(text: str) -> str:
+        return "(" + " ".join(plain.get(w, w) for w in text[1:-1].split()) + ")"
+    assert {rename_name(o) for o in base.operators} == set(renamed.operators)
+    assert {tuple(plain.get(w, w) for w in f) for f in base.facts} == set(renamed.facts)
+
+
+def test_an_undefined_constant_in_an_action_points_at_the_term():
+    domain = KEYWORD_DOMAIN.replace("(total-cost ?forall) (not (either ?forall))",
+                                    "(total-cost ?forall) (not (either oneof))")
+    with pytest.raises(PDDLInputError) as err:
+        parse_strings(domain, KEYWORD_PROBLEM, "d", "p")
+    assert "'oneof'" in str(err.value) and "kw_" not in str(err.value)
+    assert str(err.value).startswith("d:" + position(domain, "oneof))") + ":")
