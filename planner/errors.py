@@ -65,14 +65,3 @@ class GroundingLimitError(PlannerError):
 
     exit_code = ExitCode.TRANSLATE_OUT_OF_TIME
 
-
-class AxiomsNotSupportedError(PlannerError):
-    """The grounded task has axioms (from :derived rules or compiled
-    conditions) and the compiled search core does not evaluate them yet.
-
-    Exit code 34 (Fast Downward's "search: unsupported feature"): the task is
-    read and grounded correctly, the search refuses instead of planning with
-    derived facts frozen at their initial values, which would give wrong plans.
-    """
-
-    exit_code = ExitCode.SEARCH_UNSUPPORTED
