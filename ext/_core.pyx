@@ -3,6 +3,7 @@
 # from the .pxi parts below so that they share cdef classes directly.
 
 include "evaluator.pxi"
+include "axioms.pxi"
 include "registry.pxi"
 include "successor.pxi"
 include "openlist.pxi"

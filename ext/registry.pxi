@@ -49,6 +49,7 @@ cdef class CompiledTask:
     cdef vector[int32_t] ce_pos_ptr, ce_pos, ce_neg_ptr, ce_neg
     cdef vector[int32_t] ce_add_ptr, ce_add, ce_del_ptr, ce_del
     cdef readonly object task
+    cdef readonly AxiomEvaluator axioms  # None without derived facts (see axioms.pxi)
 
     def __init__(self, task):
         self.task = task
@@ -73,6 +74,8 @@ cdef class CompiledTask:
             _fill_csr(ce.cond_neg, n_eff, self.ce_neg_ptr, self.ce_neg)
             _fill_csr(ce.add, n_eff, self.ce_add_ptr, self.ce_add)
             _fill_csr(ce.delete, n_eff, self.ce_del_ptr, self.ce_del)
+        axioms = getattr(task, "axioms", None)
+        self.axioms = AxiomEvaluator(axioms, self.num_facts) if axioms is not None and len(axioms) else None
         self._check_ids(task)
 
     def _check_ids(self, task):
@@ -133,6 +136,8 @@ cdef class CompiledTask:
                         child[self.ce_add[i]] = 1
         for i in range(self.add_ptr[op], self.add_ptr[op + 1]):
             child[self.add[i]] = 1
+        if self.axioms is not None:
+            self.axioms.evaluate(child)
 
     cdef inline bint is_goal(self, const uint8_t* s) noexcept:
         cdef int32_t f

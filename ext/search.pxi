@@ -321,6 +321,8 @@ cdef class SearchEngine:
                 continue
             reg.status[sid] = ST_CLOSED
             self.packer.unpack(reg.state(sid), self.s_buf.data())
+            if t.axioms is not None:
+                t.axioms.evaluate(self.s_buf.data())
             if t.is_goal(self.s_buf.data()):
                 self.goal_state = sid
                 return STATUS_SOLVED
@@ -437,6 +439,8 @@ cdef class SearchEngine:
                 o = e.b
                 if t.has_conditional and parent != last_parent:
                     self.packer.unpack(reg.state(parent), self.par_buf.data())
+                    if t.axioms is not None:
+                        t.axioms.evaluate(self.par_buf.data())
                     last_parent = parent
                 memcpy(self.p_buf.data(), reg.state(parent), nw * sizeof(uint32_t))
                 self.packer.apply_packed(t, self.par_buf.data(), self.p_buf.data(), o)
@@ -447,4 +451,6 @@ cdef class SearchEngine:
                     if not (self.reopen and st != ST_DEAD and g < reg.info(sid).g):
                         continue
                 self.packer.unpack(self.p_buf.data(), self.s_buf.data())
+                if t.axioms is not None:
+                    t.axioms.evaluate(self.s_buf.data())
                 break

@@ -118,6 +118,60 @@ class ConditionalEffects:
 
 
 @dataclass(frozen=True)
+class Axioms:
+    """Ground derivation rules (from :derived), in stratum order.
+
+    Derived facts are ordinary fact ids, listed in `derived`; no operator
+    adds or deletes them. In every state they are recomputed from the other
+    facts: all start false; then, stratum by stratum (`stratum` is
+    non-decreasing), rule a makes head[a] true whenever all of
+    body_pos.row(a) are true and all of body_neg.row(a) false, until nothing
+    changes. Rules of a stratum negate only facts derived in lower strata
+    (or basic facts), so this fixpoint is the stratified semantics of PDDL
+    derived predicates and of Fast Downward's axioms.
+    """
+
+    head: np.ndarray
+    """int32 fact id per rule."""
+    body_pos: CSR
+    body_neg: CSR
+    stratum: np.ndarray
+    """int32 per rule, non-decreasing."""
+    derived: np.ndarray
+    """Sorted int32 ids of the derived facts."""
+    origin: tuple[str | None, int | None, int | None] = (None, None, None)
+    """File, line and column of the first (:derived ...) rule, for messages."""
+
+    def __len__(self) -> int:
+        return len(self.head)
+
+    def evaluate(self, state: frozenset[int] | set[int]) -> frozenset[int]:
+        """Reference (slow) evaluation: `state` without its derived facts,
+        plus the derived facts its basic facts imply."""
+        derived = set(int(f) for f in self.derived)
+        current = set(int(f) for f in state) - derived
+        n = len(self.head)
+        start = 0
+        while start < n:
+            end = start
+            while end < n and self.stratum[end] == self.stratum[start]:
+                end += 1
+            changed = True
+            while changed:
+                changed = False
+                for a in range(start, end):
+                    h = int(self.head[a])
+                    if h in current:
+                        continue
+                    if all(int(f) in current for f in self.body_pos.row(a)) and not any(
+                            int(f) in current for f in self.body_neg.row(a)):
+                        current.add(h)
+                        changed = True
+            start = end
+        return frozenset(current)
+
+
+@dataclass(frozen=True)
 class LiftedView:
     """What the task looks like before grounding, for domain-aware heuristics."""
 
@@ -168,6 +222,10 @@ class GroundTask:
     """True when the domain has a total-cost metric (plans report general cost)."""
     mutex_groups: tuple[np.ndarray, ...] = ()
     """Sets of facts of which at most one is true in any reachable state."""
+    axioms: Axioms | None = None
+    """Derivation rules for the derived facts (None without :derived). With
+    axioms, `init` and the states `apply` returns include the derived facts
+    true in them; operators never add or delete derived facts."""
 
     @property
     def num_facts(self) -> int:
@@ -207,7 +265,10 @@ class GroundTask:
                 ):
                     adds.update(int(f) for f in ce.add.row(e))
                     dels.update(int(f) for f in ce.delete.row(e))
-        return frozenset((state - dels) | adds)
+        successor = frozenset((state - dels) | adds)
+        if self.axioms is not None:
+            return self.axioms.evaluate(successor)
+        return successor
 
     def is_goal(self, state: frozenset[int] | set[int]) -> bool:
         return all(int(f) in state for f in self.goal_pos) and not any(

@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         facts=task.num_facts, operators=task.num_operators,
         mutex_groups=len(task.mutex_groups),
         conditional_effects=0 if task.conditional is None else len(task.conditional.add),
+        axioms=0 if task.axioms is None else len(task.axioms),
         unit_cost=task.is_unit_cost,
     )
     _report(stats, args.json)
@@ -55,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
             print("fact", name)
         for name, cost in zip(task.operators, task.cost):
             print("operator", name, int(cost))
+        if task.axioms is not None:
+            ax, names = task.axioms, task.fact_names
+            for a in range(len(ax)):
+                body = [names[f] for f in ax.body_pos.row(a)]
+                body += [f"(not {names[f]})" for f in ax.body_neg.row(a)]
+                print("axiom", names[ax.head[a]], ":-", " ".join(body), f"; stratum {ax.stratum[a]}")
     return 0
 
 

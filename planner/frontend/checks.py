@@ -37,8 +37,9 @@ class _Scope:
         self.functions = functions
         self.variables: list[set[str]] = [set()]
 
-    def fail(self, message: str, token: str, cls=PDDLInputError) -> PDDLInputError:
-        return self.src.error(message, token, self.anchor, cls)
+    def fail(self, message: str, token: str, cls=PDDLInputError,
+             role: str | None = None) -> PDDLInputError:
+        return self.src.error(message, token, self.anchor, cls, role)
 
     def bound(self, name: str) -> bool:
         return any(name in frame for frame in self.variables)
@@ -54,12 +55,14 @@ class _Scope:
                 raise self.fail(f"undeclared variable '?{term.name}' in {where}", "?" + term.name)
         elif isinstance(term, Constant):
             if term.name not in self.constants:
-                raise self.fail(f"undefined object or constant '{term.name}' in {where}", term.name)
+                raise self.fail(f"undefined object or constant '{term.name}' in {where}", term.name,
+                                role="arg")
 
     def check_atom(self, atom: Predicate, where: str) -> None:
         arity = self.predicates.get(atom.name)
         if arity is None:
-            raise self.fail(f"undefined predicate '{atom.name}' in {where}", atom.name)
+            raise self.fail(f"undefined predicate '{atom.name}' in {where}", atom.name,
+                            role="head")
         if arity != len(atom.terms):
             message = (f"predicate '{atom.name}' takes {arity} argument(s), "
                        f"{len(atom.terms)} given in {where}")
@@ -67,7 +70,7 @@ class _Scope:
             found = self.src.find_atom(atom.name, terms, self.anchor)
             if found is None:
                 raise self.fail(message, atom.name)
-            raise PDDLInputError(message, self.src.path, *found)
+            raise PDDLInputError(self.src.escapes.unescape_text(message), self.src.path, *found)
         for term in atom.terms:
             self.check_term(term, where)
 
@@ -86,13 +89,19 @@ def check_task(parsed: ParsedTask) -> None:
     for c in domain.constants:
         _check_object_type(c, types, dsrc)
     _check_unique_action_names(dsrc)
+    derived = _check_derived(domain, dsrc, predicates, types, constants, functions)
     for action in sorted(domain.actions, key=lambda a: a.name):
-        _check_action(action, dsrc, predicates, types, constants, functions)
+        _check_action(action, dsrc, predicates, types, constants, functions, derived)
     objects = constants | {o.name for o in problem.objects}
     for o in problem.objects:
         _check_object_type(o, types, psrc)
     scope = _Scope(psrc, 0, predicates, types, objects, functions)
     _check_init(parsed, scope)
+    for atom in sorted(parsed.init.atoms):
+        if atom[0] in derived:
+            raise psrc.error(f"derived predicate '{atom[0]}' in the initial state (its atoms "
+                             "are derived by the :derived rules, never given)", atom[0],
+                             InitialState.offset_in(psrc, atom), role="head")
     if problem.goal is not None:
         _check_condition(problem.goal, scope, "the goal")
     _check_metric(problem, psrc)
@@ -115,6 +124,7 @@ def _check_object_type(obj: Constant, types: set[str], src: SourceFile) -> None:
 
 
 def _action_anchor(src: SourceFile, name: str) -> int:
+    name = src.escapes.original(name)
     match = re.search(r"\(\s*:action\s+" + re.escape(name) + r"(?![\w\-])", src.text)
     return match.start() if match else 0
 
@@ -146,15 +156,54 @@ def _written_parameters(src: SourceFile, anchor: int) -> list[tuple[str, int]]:
             for m in re.finditer(r"\?[^\s()]+", match.group(1))]
 
 
-def _check_action(action, src: SourceFile, predicates, types, constants, functions) -> None:
+_DERIVED_HEADER = re.compile(r"\(\s*:derived\s*\(\s*([^\s()]+)")
+
+
+def derived_anchor(src: SourceFile, name: str) -> int:
+    """Offset of the first (:derived (name ...) rule (0 if not found)."""
+    name = src.escapes.original(name)
+    for match in _DERIVED_HEADER.finditer(mask_comments(src.text)):
+        if match.group(1) == name:
+            return match.start()
+    return 0
+
+
+def _check_derived(domain, src: SourceFile, predicates, types, constants, functions) -> set[str]:
+    """Check each (:derived (p ?x ...) condition) rule; return the derived predicates."""
+    derived: set[str] = set()
+    rules = sorted(domain.derived_predicates, key=lambda d: str(d.predicate.name))
+    for rule in rules:
+        head = rule.predicate
+        anchor = derived_anchor(src, head.name)
+        scope = _Scope(src, anchor, predicates, types, constants, functions)
+        where = f"the derived predicate '{head.name}'"
+        names = []
+        for term in head.terms:
+            if not isinstance(term, Variable):
+                raise scope.fail(f"the head of {where} must list variables, not "
+                                 f"'{term.name}'", str(term.name))
+            if term.name in names:
+                raise scope.fail(f"variable '?{term.name}' appears twice in the head of {where}",
+                                 "?" + term.name)
+            names.append(term.name)
+            scope.check_types(term.type_tags, term.name)
+        scope.variables = [set(names)]
+        scope.check_atom(head, where)
+        _check_condition(rule.condition, scope, where)
+        derived.add(head.name)
+    return derived
+
+
+def _check_action(action, src: SourceFile, predicates, types, constants, functions,
+                  derived: set[str] = frozenset()) -> None:
     anchor = _action_anchor(src, action.name)
     scope = _Scope(src, anchor, predicates, types, constants, functions)
     seen: set[str] = set()
     for var, offset in _written_parameters(src, anchor):
         if var in seen:
             line, col = src.position(offset)
-            raise PDDLInputError(f"parameter '?{var}' declared twice in action '{action.name}'",
-                                 src.path, line, col)
+            raise PDDLInputError(src.escapes.unescape_text(
+                f"parameter '?{var}' declared twice in action '{action.name}'"), src.path, line, col)
         seen.add(var)
     params = [p.name for p in action.parameters]
     for p in action.parameters:
@@ -168,6 +217,27 @@ def _check_action(action, src: SourceFile, predicates, types, constants, functio
         _check_condition(action.precondition, scope, f"the precondition of {where}")
     if action.effect is not None:
         _check_effect(action.effect, scope, f"the effect of {where}")
+        for name in _effect_predicates(action.effect):
+            if name in derived:
+                raise scope.fail(f"derived predicate '{name}' in the effect of {where} (derived "
+                                 "atoms follow from the :derived rules; actions cannot change "
+                                 "them)", name, role="head")
+
+
+def _effect_predicates(effect) -> set[str]:
+    out: set[str] = set()
+    todo = [effect]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, And):
+            todo.extend(e.operands)
+        elif isinstance(e, Predicate):
+            out.add(e.name)
+        elif isinstance(e, Not) and isinstance(e.argument, Predicate):
+            out.add(e.argument.name)
+        elif isinstance(e, (When, Forall)):
+            todo.append(e.effect)
+    return out
 
 
 def _check_condition(formula, scope: _Scope, where: str) -> None:

@@ -21,10 +21,10 @@ from planner.frontend import relevance
 from planner.frontend.datalog import Arg, BodyAtom, Constraint, Relation, Rule
 from planner.errors import PDDLInputError, PlannerError
 from planner.exitcodes import ExitCode
+from planner.frontend.inputs import parse_files
 from planner.frontend.normalize import EQUALITY, Literal, NormalTask, Param, Schema, normalize
 from planner.frontend.parsing import ParsedTask
-from planner.frontend.inputs import parse_files
-from planner.task import CSR, ConditionalEffects, GroundTask, LiftedView, OperatorNames
+from planner.task import CSR, Axioms, ConditionalEffects, GroundTask, LiftedView, OperatorNames
 
 
 class UnsolvableTaskError(PlannerError):
@@ -53,7 +53,8 @@ class Grounder:
         for pred in sorted(task.predicates):
             self.relations[pred] = Relation(pred, task.predicates[pred], self.n)
         self._load_init()
-        self.static = {p for p in task.predicates if p not in task.fluent_predicates}
+        self.static = {p for p in task.predicates
+                       if p not in task.fluent_predicates and p not in task.derived_predicates}
 
     # -- types and objects ---------------------------------------------------
     def _build_type_masks(self) -> dict[str, np.ndarray]:
@@ -123,7 +124,24 @@ class Grounder:
             for eff in schema.effects:
                 if eff.atom.positive:
                     rules.append(self._effect_rule(schema, act, eff))
-        return rules, list(self.relations.values()) + self.action_rel
+        # Axioms are relaxed operators of cost zero, as in Fast Downward: an
+        # instance is reachable when its positive body is; negated derived
+        # atoms count as reachable (their negation is ignored, like every
+        # negative fluent literal).
+        self.axiom_rel: list[Relation] = []
+        for k, axiom in enumerate(self.task.axioms):
+            vars_ = self._vars(axiom.params)
+            atoms, cons = self._body(axiom.body, vars_)
+            inst = Relation(f"{axiom.predicate}#axiom{k}", len(axiom.params), self.n,
+                            dedupe=False)
+            self.axiom_rel.append(inst)
+            rules.append(Rule(inst, tuple(("v", i) for i in range(len(axiom.params))), atoms,
+                              vars_.masks, cons))
+            inst_atom = BodyAtom(inst, tuple(("v", i) for i in range(len(axiom.params))))
+            rules.append(Rule(self.relations[axiom.predicate],
+                              tuple(("v", i) for i in range(axiom.num_head)), [inst_atom],
+                              vars_.masks, []))
+        return rules, list(self.relations.values()) + self.action_rel + self.axiom_rel
 
     def _effect_rule(self, schema: Schema, act: Relation, eff) -> Rule:
         vars_ = self._vars(schema.params + eff.variables)
@@ -143,7 +161,52 @@ class Grounder:
             builder.add_schema(schema, self.action_rel[k])
             self._check_deadline()
         goal_pos, goal_neg = self._goal()
-        return builder.finish(self._lifted(), self._init_ids(), goal_pos, goal_neg)
+        task = builder.finish(self._lifted(), self._init_ids(), goal_pos, goal_neg)
+        if self.task.axioms:
+            axioms = self._ground_axioms()
+            task = replace(task, axioms=axioms, init=np.array(
+                sorted(axioms.evaluate(frozenset(task.init.tolist()))), dtype=np.int32))
+        return task
+
+    def _ground_axioms(self) -> Axioms:
+        """Each reachable axiom instance as (head, positive body, negative body)
+        over fact ids; static literals are already true in every instance (the
+        join checked them) and unreachable negated facts are always false."""
+        rules: dict[tuple, int] = {}
+        for k, axiom in enumerate(self.task.axioms):
+            rows = self.axiom_rel[k].version("all")
+            if len(rows) == 0:
+                continue
+            rows = rows[np.lexsort(rows.T[::-1])] if rows.shape[1] else rows[:1]
+            vars_index = {p.name: i for i, p in enumerate(axiom.params)}
+            head = self.fact_ids(axiom.predicate, self.rows_of(axiom.head, vars_index, rows))
+            pos_cols, neg_cols = [], []
+            for lit in axiom.body:
+                if lit.predicate == EQUALITY or lit.predicate in self.static:
+                    continue
+                ids = self.fact_ids(lit.predicate, self.rows_of(lit, vars_index, rows))
+                (pos_cols if lit.positive else neg_cols).append(ids)
+            pos = np.stack(pos_cols, axis=1) if pos_cols else np.empty((len(rows), 0), np.int64)
+            neg = np.stack(neg_cols, axis=1) if neg_cols else np.empty((len(rows), 0), np.int64)
+            for i in range(len(rows)):
+                p = tuple(sorted(set(pos[i].tolist())))
+                n = tuple(sorted(set(x for x in neg[i].tolist() if x >= 0)))
+                if set(p) & set(n) or int(head[i]) in p:
+                    continue  # never fires, or derives what it already needs
+                key = (axiom.stratum, int(head[i]), p, n)
+                rules.setdefault(key, len(rules))
+            self._check_deadline()
+        ordered = _undominated(sorted(rules))
+        derived = sorted({self.fact_offset[p] + i for p in self.task.derived_predicates
+                          if p in self.fact_offset
+                          for i in range(len(self.relations[p].sorted_rows()))})
+        return Axioms(
+            head=np.array([r[1] for r in ordered], dtype=np.int32),
+            body_pos=CSR.from_rows([r[2] for r in ordered]),
+            body_neg=CSR.from_rows([r[3] for r in ordered]),
+            stratum=np.array([r[0] for r in ordered], dtype=np.int32),
+            derived=np.array(derived, dtype=np.int32),
+            origin=self.axiom_origin)
 
     def _init_ids(self) -> np.ndarray:
         ids = [self.fact_ids(a[0], np.array([[self.obj_id[o] for o in a[1:]]],
@@ -156,9 +219,12 @@ class Grounder:
             raise datalog.GroundingLimitError("grounding ran out of time",
                                               exit_code=ExitCode.TRANSLATE_OUT_OF_TIME)
 
+    axiom_origin: tuple[str | None, int | None, int | None] = (None, None, None)
+
     def _number_facts(self) -> None:
-        """Facts: fluent predicates by name, each block in key order."""
-        self.fluents = sorted(p for p in self.task.fluent_predicates if p in self.relations)
+        """Facts: fluent and derived predicates by name, each block in key order."""
+        self.fluents = sorted(p for p in set(self.task.fluent_predicates)
+                              | set(self.task.derived_predicates) if p in self.relations)
         self.fact_offset: dict[str, int] = {}
         facts = []
         names = np.array(self.objects, dtype=object)
@@ -226,6 +292,37 @@ class Grounder:
             predicates=dict(t.predicates), static_predicates=frozenset(self.static),
             static_atoms=static_atoms, init_atoms=frozenset(t.init), goal_pos=goal_pos,
             goal_neg=goal_neg, functions=dict(t.functions))
+
+
+DOMINANCE_GROUP_LIMIT = 256
+"""Rules per head compared pairwise for dominance; larger groups only drop
+rules dominated by an empty-bodied one (keeps the check near-linear)."""
+
+
+def _undominated(rules: list[tuple]) -> list[tuple]:
+    """Drop a ground axiom when another with the same head and stratum needs a
+    subset of its body: it never derives anything new. Fast Downward's
+    translator simplifies the same way, and relevance then drops the facts
+    only the dropped rule read (reachable(x) :- at(x) static makes the
+    rule through an edge into x, and that edge's state, irrelevant)."""
+    by_head: dict[tuple[int, int], list[tuple]] = {}
+    for rule in rules:
+        by_head.setdefault((rule[0], rule[1]), []).append(rule)
+    kept: list[tuple] = []
+    for group in by_head.values():
+        if any(not r[2] and not r[3] for r in group):
+            kept.append(next(r for r in group if not r[2] and not r[3]))
+            continue
+        if len(group) > DOMINANCE_GROUP_LIMIT:
+            kept.extend(group)
+            continue
+        chosen: list[tuple[set, set, tuple]] = []
+        for r in sorted(group, key=lambda r: (len(r[2]) + len(r[3]), r)):
+            pos, neg = set(r[2]), set(r[3])
+            if not any(p <= pos and n <= neg for p, n, _ in chosen):
+                chosen.append((pos, neg, r))
+        kept.extend(r for _, _, r in chosen)
+    return sorted(kept)
 
 
 def _lit_str(lit: Literal) -> str:
@@ -477,7 +574,15 @@ def ground(parsed: ParsedTask, time_limit: float | None = None,
     deadline = time.monotonic() + time_limit if time_limit else None
     try:
         normal = normalize(parsed)
-        task = Grounder(normal, deadline).ground()
+        grounder = Grounder(normal, deadline)
+        if normal.axioms:
+            from planner.frontend.checks import derived_anchor
+
+            src = parsed.domain_source
+            first = min(derived_anchor(src, parsed.escapes.forward.get(p, p))
+                        for p in normal.derived_predicates)
+            grounder.axiom_origin = (src.path, *src.position(first))
+        task = grounder.ground()
         task = _with_mutex_groups(normal, task, deadline)
         if prune_irrelevant:
             task = relevance.prune_irrelevant(task)

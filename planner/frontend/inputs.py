@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from planner.frontend.checks import check_task
-from planner.frontend.parsing import (ParsedTask, SourceFile, parse_domain_source, parse_problem_source,
-                                      read_source, source_from_bytes)
+from planner.frontend.parsing import (ParsedTask, SourceFile, mask_comments, parse_domain_source,
+                                      parse_problem_source, read_source, source_from_bytes)
+from planner.frontend.pddl_text import Analysis, Escapes, declared_names
 
 log = logging.getLogger("planner.frontend.parsing")
 
@@ -36,9 +38,15 @@ def parse_strings(domain_text: str, problem_text: str,
 
 
 def _parse(dsrc: SourceFile, psrc: SourceFile) -> ParsedTask:
+    # one set of escapes for both files, fresh against every word of either
+    escapes = Escapes(declared_names(mask_comments(dsrc.text))
+                      | declared_names(mask_comments(psrc.text)))
+    dsrc, psrc = replace(dsrc, escapes=escapes), replace(psrc, escapes=escapes)
     domain = parse_domain_source(dsrc)
+    analysis: Analysis = domain._planner_analysis  # type: ignore[attr-defined]
     problem, init = parse_problem_source(psrc, domain)
-    parsed = ParsedTask(domain, problem, dsrc, psrc, init)
+    parsed = ParsedTask(domain, problem, dsrc, psrc, init, dict(analysis.extra_parents),
+                        frozenset(analysis.dummy_types))
     check_task(parsed)
     _warn_on_domain_name_mismatch(parsed)
     return parsed

@@ -8,9 +8,10 @@ what the package does not (see planner.frontend.checks).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pddl.core import Domain, Problem
 from pddl.exceptions import PDDLError
 
 from planner.errors import PDDLInputError, UnsupportedFeatureError
+from planner.frontend.pddl_text import Analysis, Escapes, Rewrite, analyse, domain_predicates, extend
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +38,12 @@ SUPPORTED_REQUIREMENTS = frozenset(
         "quantified-preconditions", "conditional-effects", "adl", "action-costs",
         # Accepted at parse time; planner.frontend.checks refuses numeric use beyond action costs.
         "numeric-fluents", "fluents",
+        # Grounded into axioms (planner.frontend.normalize, planner.frontend.grounding); the
+        # search core refuses tasks with axioms until it evaluates them.
+        "derived-predicates",
     }
 )
 UNSUPPORTED_REQUIREMENTS = {
-    "derived-predicates": "derived predicates (axioms)",
     "durative-actions": "durative actions",
     "duration-inequalities": "duration inequalities",
     "continuous-effects": "continuous effects",
@@ -61,6 +65,9 @@ class SourceFile:
 
     path: str
     text: str
+    escapes: Escapes = field(default_factory=lambda: Escapes(set()), compare=False, repr=False)
+    """Reserved names escaped for the `pddl` package (shared by a domain and its
+    problem); names and messages from the parser are spelled back through it."""
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -68,28 +75,46 @@ class SourceFile:
         column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         return line, column
 
-    def find_token(self, token: str, start: int = 0) -> tuple[int, int] | None:
-        """Line and column of the first whole-token occurrence of `token`, outside comments."""
+    def find_token(self, token: str, start: int = 0, role: str | None = None
+                   ) -> tuple[int, int] | None:
+        """Line and column of the first whole-token occurrence of `token`, outside
+        comments, from `start`; with role "head" only where it follows '(' (a
+        predicate or keyword), with role "arg" only where it does not (an
+        object), so an error names the offending token, not an earlier use of
+        the same word in another role."""
+        token = self.escapes.original(token)
         pattern = re.compile(r"(?<![\w\-?:])" + re.escape(token.lower()) + r"(?![\w\-])")
         masked = mask_comments(self.text)
-        match = pattern.search(masked, start)
-        return self.position(match.start()) if match else None
+        for match in pattern.finditer(masked, start):
+            if role is not None:
+                j = match.start() - 1
+                while j >= 0 and masked[j].isspace():
+                    j -= 1
+                if (j >= 0 and masked[j] == "(") != (role == "head"):
+                    continue
+            return self.position(match.start())
+        return None
 
     def find_atom(self, name: str, terms: list[str], start: int = 0) -> tuple[int, int] | None:
         """Line and column of the first atom written '(name term ...)' exactly,
         outside comments: an arity error points at the offending atom, not at
         the first use of its predicate."""
+        name = self.escapes.original(name)
+        terms = [self.escapes.original(t) for t in terms]
         pattern = re.compile(r"\(\s*" + re.escape(name.lower())
                              + "".join(r"\s+" + re.escape(t.lower()) for t in terms) + r"\s*\)")
         match = pattern.search(mask_comments(self.text), start)
         return self.position(match.start()) if match else None
 
     def error(self, message: str, token: str | None = None, start: int = 0,
-              cls: type[PDDLInputError] = PDDLInputError) -> PDDLInputError:
+              cls: type[PDDLInputError] = PDDLInputError, role: str | None = None
+              ) -> PDDLInputError:
         """An error located at the first occurrence of `token` (or at the file)."""
-        where = self.find_token(token, start) if token else None
+        where = self.find_token(token, start, role) if token else None
+        if where is None and token and role is not None:
+            where = self.find_token(token, start)
         line, column = where if where else (None, None)
-        return cls(message, self.path, line, column)
+        return cls(self.escapes.unescape_text(message), self.path, line, column)
 
 
 @lru_cache(maxsize=4)
@@ -134,6 +159,15 @@ class ParsedTask:
     domain_source: SourceFile
     problem_source: SourceFile
     init: InitialState
+    extra_parents: dict[str, list[str]] = field(default_factory=dict)
+    """Type -> the parents it is listed under after its first (Fast Downward
+    makes it a subtype of every one; escaped names, as in `domain`)."""
+    dummy_types: frozenset[str] = frozenset()
+    """Types the parser saw that stand for those later listings; not real types."""
+
+    @property
+    def escapes(self) -> Escapes:
+        return self.domain_source.escapes
 
     @property
     def domain_path(self) -> str:
@@ -186,15 +220,11 @@ def _check_nesting(src: SourceFile) -> None:
 
 
 def _check_requirements(src: SourceFile) -> str:
-    """Refuse unsupported requirements by name and location; return the text to parse.
-
-    The `pddl` package refuses cost functions such as (road-length ?a ?b)
-    under :action-costs alone, which IPC domains use; we let it parse them
-    as numeric fluents and check their use ourselves.
-    """
+    """Refuse unsupported and unknown requirements by name and location; return
+    the text to parse. Flags a file uses without declaring are handled by
+    `_prepare` (added to the parser's set, with a warning)."""
     _check_nesting(src)
     masked = mask_comments(src.text)
-    text = src.text
     for block in _REQUIREMENTS_BLOCK.finditer(masked):
         names = re.findall(r":([\w\-]+)", block.group(1))
         for name in names:
@@ -209,13 +239,48 @@ def _check_requirements(src: SourceFile) -> str:
             if name not in SUPPORTED_REQUIREMENTS:
                 line, col = src.position(block.start(1) + block.group(1).index(":" + name))
                 raise PDDLInputError(f"unknown requirement :{name}", src.path, line, col)
-        if "action-costs" in names and "numeric-fluents" not in names and "fluents" not in names:
-            end = block.end(1)
-            text = text[:end] + " :numeric-fluents" + text[end:]
-    if "(:derived" in masked.replace("( :", "(:"):
-        raise src.error("derived predicates (axioms) are not supported", ":derived",
-                        cls=UnsupportedFeatureError)
-    return text
+    return src.text
+
+
+_SILENT_FLAGS = {"numeric-fluents"}
+"""Flags added without a warning when :action-costs is declared or used: IPC
+domains declare only :action-costs and read costs from functions such as
+(road-length ?a ?b), which the `pddl` package counts as numeric fluents."""
+
+
+@dataclass
+class _Prepared:
+    """A file's text as handed to the `pddl` package, and what was changed."""
+
+    text: str
+    rewrite: Rewrite
+    analysis: Analysis
+    flags: frozenset[str]
+    """Every requirement flag the parser must accept for this file."""
+
+
+def _prepare(src: SourceFile, text: str, predicates: set[str], is_domain: bool,
+             declared_elsewhere: set[str] = frozenset()) -> _Prepared:
+    """Escape reserved names, hide later parent listings of a type, and find
+    the requirement flags the file uses without declaring them.
+
+    Fast Downward's translator reads a task whatever its :requirements say;
+    so do we, with one warning per missing flag at the first token needing it.
+    """
+    analysis = analyse(mask_comments(text), src.escapes, predicates, is_domain)
+    declared = extend(analysis.declared | set(declared_elsewhere))
+    cost_flags = "action-costs" in declared or "action-costs" in analysis.used
+    for flag, offset in sorted(analysis.used.items(), key=lambda kv: kv[1]):
+        if flag in declared or (flag in _SILENT_FLAGS and cost_flags):
+            continue
+        line, col = src.position(offset)
+        log.warning("planner: warning: %s:%d:%d: requirement :%s is not declared but is "
+                    "used here; reading the task as Fast Downward does", src.path, line, col, flag)
+    flags = set(analysis.used) | set(analysis.declared)
+    if cost_flags:
+        flags |= {"action-costs", "numeric-fluents"}
+    rewrite = Rewrite(text, analysis.edits)
+    return _Prepared(rewrite.text, rewrite, analysis, frozenset(flags))
 
 
 def _lark_cache_file(start: str) -> str | bool:
@@ -288,10 +353,44 @@ def _let_pddl_know_the_root_type() -> None:
 
 def _domain_transformer_cls():
     from pddl.parser.domain import DomainTransformer
+    from pddl.requirements import Requirements, _extend_domain_requirements
 
     class _DomainTransformer(DomainTransformer):
         """pddl 0.5.1 crashes on an action without :precondition or :effect
-        (the missing optional parts arrive as None); skip them."""
+        (the missing optional parts arrive as None); skip them. The flags a
+        file uses without declaring them (see `_prepare`) are added to the
+        requirements it checks, so it reads what Fast Downward reads."""
+
+        def __init__(self, extra_requirements=frozenset()) -> None:
+            super().__init__()
+            self._extra = {Requirements(f) for f in extra_requirements}
+            self._requirements = set(self._extra)
+            self._extended_requirements = _extend_domain_requirements(self._requirements)
+
+        def requirements(self, args):
+            super().requirements(args)
+            self._requirements |= self._extra
+            self._extended_requirements = _extend_domain_requirements(self._requirements)
+            return dict(requirements=self._requirements)
+
+        def domain(self, args):
+            from pddl.action import Action
+            from pddl.core import Domain
+            from pddl.logic.predicates import DerivedPredicate
+
+            args = [arg for arg in args if arg is not None]
+            kwargs = {"requirements": self._requirements}
+            actions, derived = [], []
+            for arg in args[2:-1]:
+                if isinstance(arg, Action):
+                    actions.append(arg)
+                elif isinstance(arg, DerivedPredicate):
+                    derived.append(arg)
+                else:
+                    kwargs.update(arg)
+            kwargs.update(actions=actions, derived_predicates=derived)
+            self._types = None
+            return Domain(**kwargs)
 
         def action_def(self, args):
             from pddl.action import Action
@@ -362,20 +461,23 @@ def _pretty_terminal(name: str) -> str:
     return "'" + name.lower().replace("_", "-") + "'" if name.isupper() else name
 
 
-def _run_parser(parser: "_ReusableParser", src: SourceFile, text: str, **reset):
+def _run_parser(parser: "_ReusableParser", src: SourceFile, prepared: _Prepared, **reset):
     import sys
 
     limit = getattr(sys, "tracebacklimit", None)
     try:
-        return parser.parse(text, **reset)
+        return parser.parse(prepared.text, **reset)
     except lark.exceptions.UnexpectedInput as exc:
         line = getattr(exc, "line", None)
         column = getattr(exc, "column", None)
         if line is not None and line < 0:
             line = column = None
         if isinstance(exc, lark.exceptions.UnexpectedEOF) or line is None:
-            line = src.text.count("\n") + 1
-        raise PDDLInputError(_describe_lark_error(exc), src.path, line, column) from None
+            line, column = src.text.count("\n") + 1, None
+        elif column is not None:
+            line, column = _original_position(src, prepared, line, column)
+        message = src.escapes.unescape_text(_describe_lark_error(exc))
+        raise PDDLInputError(message, src.path, line, column) from None
     except lark.exceptions.VisitError as exc:
         raise _from_pddl_error(exc.orig_exc, src) from None
     except (PDDLError, lark.exceptions.LarkError) as exc:
@@ -394,12 +496,25 @@ def _run_parser(parser: "_ReusableParser", src: SourceFile, text: str, **reset):
             del sys.tracebacklimit
 
 
+def _original_position(src: SourceFile, prepared: _Prepared, line: int,
+                       column: int) -> tuple[int, int]:
+    """(line, column) in the user's file of a position in the rewritten text."""
+    text = prepared.text
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    return src.position(prepared.rewrite.original_offset(start + column - 1))
+
+
 def _from_pddl_error(exc: BaseException, src: SourceFile) -> PDDLInputError:
-    message = str(exc).strip() or type(exc).__name__
+    message = src.escapes.unescape_text(str(exc).strip() or type(exc).__name__)
     names = re.findall(r"'([\w\-?]+)'", message)
+    # an undefined constant is a term, never the name after '(' of the same
+    # spelling (a predicate or keyword): point at the term
+    role = "arg" if message.startswith("Constant ") else None
     where = None
     for name in names:
-        where = src.find_token(name)
+        where = src.find_token(name, 0, role) or (src.find_token(name) if role else None)
         if where:
             break
     line, column = where if where else (None, None)
@@ -409,15 +524,44 @@ def _from_pddl_error(exc: BaseException, src: SourceFile) -> PDDLInputError:
 
 def parse_domain_source(src: SourceFile) -> Domain:
     text = _check_requirements(src)
-    return _run_parser(_domain_parser(), src, text)
+    prepared = _prepare(src, text, domain_predicates(mask_comments(text)), True)
+    domain = _run_parser(_domain_parser(), src, prepared, extra_requirements=prepared.flags)
+    # what `_prepare` found (extra type parents), for `_parse`
+    domain._planner_analysis = prepared.analysis  # type: ignore[attr-defined]
+    return domain
 
 
 def parse_problem_source(src: SourceFile, domain: Domain | None = None
                          ) -> tuple[Problem, InitialState]:
+    from pddl.requirements import Requirements
+
     text = _check_requirements(src)
     text, init = _split_init(src, text)
-    reqs = domain.requirements if domain is not None else frozenset()
-    return _run_parser(_problem_parser(), src, text, domain_requirements=reqs), init
+    domain_flags = {str(r.value) for r in domain.requirements} if domain is not None else set()
+    predicates = ({src.escapes.original(str(p.name)) for p in domain.predicates}
+                  if domain is not None else set())
+    prepared = _prepare(src, text, predicates, False, domain_flags)
+    reqs = {Requirements(f) for f in prepared.flags | domain_flags}
+    problem = _run_parser(_problem_parser(), src, prepared, domain_requirements=reqs)
+    return problem, _escape_init(init, src.escapes)
+
+
+def _escape_init(init: InitialState, escapes: Escapes) -> InitialState:
+    """The initial state in the names the parser saw (reserved words escaped)."""
+    from planner.frontend.pddl_text import RESERVED
+
+    def name(word: str) -> str:
+        return escapes.escape(word) if word in RESERVED else word
+
+    words = set(itertools.chain.from_iterable(init.atoms))
+    words.update(itertools.chain.from_iterable(h[1:] for h in init.functions))
+    words.update(h[0] for h in init.functions if h[0] != "total-cost")
+    if not words & RESERVED:
+        return init
+    atoms = frozenset(tuple(name(w) for w in a) for a in init.atoms)
+    functions = {(h[0] if h[0] == "total-cost" else name(h[0]),) + tuple(name(w) for w in h[1:]): v
+                 for h, v in init.functions.items()}
+    return InitialState(atoms, functions)
 
 
 _INIT_START = re.compile(r"\(\s*:init\b")

@@ -152,10 +152,53 @@ def _restrict_sorted(csr: CSR, row_mask: np.ndarray, fact_map: np.ndarray) -> CS
     return CSR(ptr, new_facts)
 
 
+def _concat_csr(a: CSR, b: CSR) -> CSR:
+    return CSR(np.concatenate([a.ptr[:-1], b.ptr + a.ptr[-1]]).astype(np.int32),
+               np.concatenate([a.idx, b.idx]).astype(np.int32))
+
+
+def _relevant_with_axioms(task: GroundTask) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """relevant() with each axiom as one more operator (body as precondition,
+    head as its add): a derived fact that matters makes its rules and their
+    bodies matter. Returns (facts, operators, axioms) masks."""
+    ax = task.axioms
+    n_ops = task.num_operators
+    n_ax = len(ax)
+    empty = CSR(np.zeros(n_ax + 1, dtype=np.int32), np.empty(0, dtype=np.int32))
+    heads = CSR(np.arange(n_ax + 1, dtype=np.int32), ax.head.astype(np.int32))
+    conditional = task.conditional
+    if conditional is not None:
+        conditional = replace(conditional, ops=_concat_csr(conditional.ops, empty))
+    augmented = replace(
+        task, operators=tuple(range(n_ops + n_ax)),
+        pre_pos=_concat_csr(task.pre_pos, ax.body_pos),
+        pre_neg=_concat_csr(task.pre_neg, ax.body_neg),
+        add=_concat_csr(task.add, heads), delete=_concat_csr(task.delete, empty),
+        conditional=conditional, axioms=None)
+    fact_ok, ok = relevant(augmented)
+    return fact_ok, ok[:n_ops], ok[n_ops:]
+
+
+def _restrict_axioms(task: GroundTask, keep: np.ndarray, fact_map: np.ndarray):
+    ax = task.axioms
+    if ax is None:
+        return None
+    rows = np.flatnonzero(keep)
+    derived = fact_map[ax.derived]
+    return replace(
+        ax, head=fact_map[ax.head[rows]].astype(np.int32),
+        body_pos=_restrict(ax.body_pos, rows, fact_map),
+        body_neg=_restrict(ax.body_neg, rows, fact_map),
+        stratum=ax.stratum[rows], derived=np.sort(derived[derived >= 0]).astype(np.int32))
+
+
 def prune_irrelevant(task: GroundTask) -> GroundTask:
     """The task without irrelevant operators and facts (numbering kept in order)."""
-    fact_ok, op_ok = relevant(task)
-    if fact_ok.all() and op_ok.all():
+    if task.axioms is not None:
+        fact_ok, op_ok, ax_ok = _relevant_with_axioms(task)
+    else:
+        (fact_ok, op_ok), ax_ok = relevant(task), None
+    if fact_ok.all() and op_ok.all() and (ax_ok is None or ax_ok.all()):
         return task
     keep_facts = np.flatnonzero(fact_ok)
     keep_ops = np.flatnonzero(op_ok)
@@ -176,6 +219,7 @@ def prune_irrelevant(task: GroundTask) -> GroundTask:
         init=remap(task.init), goal_pos=remap(task.goal_pos), goal_neg=remap(task.goal_neg),
         conditional=_restrict_conditional(task.conditional, keep_ops, fact_map),
         mutex_groups=tuple(g for g in (remap(g) for g in task.mutex_groups) if len(g) > 1),
+        axioms=_restrict_axioms(task, ax_ok, fact_map) if ax_ok is not None else None,
     )
 
 

@@ -12,6 +12,9 @@ and executes the plan on a set of ground atoms:
   (and/or/not/imply/exists/forall/equality);
 * all effects (including `when` conditions and `forall`) are evaluated in
   the state *before* the step; deletes are applied before adds (adds win);
+* derived predicates (:derived) are recomputed in every state before it is
+  checked: stratified by the validator itself, each stratum a naive
+  fixpoint over all bindings of its rules' head variables;
 * the plan cost is the sum of `(increase (total-cost) ...)` when the problem
   minimises total-cost, else one per step (unit cost), as Fast Downward does.
 
@@ -406,30 +409,47 @@ def _lower(name: object) -> str:
 class _Compiler:
     """Turns the pddl objects of one domain+problem pair into nodes."""
 
-    def __init__(self, domain: Domain, problem: Problem) -> None:
-        if domain.derived_predicates:
-            raise UnsupportedFeatureError("derived predicates (:derived) are not supported by the validator")
-        self.parents = {_lower(t): (_lower(p) if p is not None else None) for t, p in domain.types.items()}
-        self.predicates = {_lower(p.name): p.arity for p in domain.predicates}
-        self.functions = {_lower(f.name): f.arity for f in domain.functions}
+    def __init__(self, domain: Domain, problem: Problem, original=None,
+                 extra_parents: Mapping[str, Sequence[str]] | None = None,
+                 dummy_types: frozenset[str] = frozenset()) -> None:
+        # names as the user wrote them: planner.frontend.parsing escapes reserved words
+        # (`object`, `oneof`, ...) before the `pddl` package sees them
+        self._original = original or (lambda name: name)
+        self.extra_parents = {self._n(t): [self._n(p) for p in ps]
+                              for t, ps in (extra_parents or {}).items()}
+        self.parents = {self._n(t): (self._n(p) if p is not None else None)
+                        for t, p in domain.types.items() if str(t) not in dummy_types}
+        self.predicates = {self._n(p.name): p.arity for p in domain.predicates}
+        self.functions = {self._n(f.name): f.arity for f in domain.functions}
         self.declared_types: dict[str, str] = {}
         self.object_types: dict[str, frozenset[str]] = {}
         for obj in itertools.chain(domain.constants, problem.objects):
-            declared = _lower(obj.type_tag or "object")
-            self.declared_types[_lower(obj.name)] = declared
-            self.object_types[_lower(obj.name)] = self.ancestors(declared)
+            declared = self._n(obj.type_tag or "object")
+            self.declared_types[self._n(obj.name)] = declared
+            self.object_types[self._n(obj.name)] = self.ancestors(declared)
         by_type: dict[str, list[str]] = {}
         for obj in sorted(self.object_types):
             for t in self.object_types[obj]:
                 by_type.setdefault(t, []).append(obj)
         self.objects_of = {t: tuple(objs) for t, objs in by_type.items()}
 
+    def _n(self, name: object) -> str:
+        return self._original(str(name).lower())
+
     def ancestors(self, type_name: str) -> frozenset[str]:
+        """The type and all its ancestors; a type listed under several parents
+        in :types has all of them (as in Fast Downward)."""
         seen = {"object"}
-        current: str | None = type_name
-        while current is not None and current not in seen:
+        todo: list[str] = [type_name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
             seen.add(current)
-            current = self.parents.get(current)
+            parent = self.parents.get(current)
+            if parent is not None:
+                todo.append(parent)
+            todo.extend(self.extra_parents.get(current, ()))
         return frozenset(seen)
 
     def domain_of(self, tags: frozenset[str]) -> tuple[str, ...]:
@@ -440,7 +460,7 @@ class _Compiler:
     # terms and atoms -------------------------------------------------------
 
     def term(self, term: Term, scope: frozenset[str], where: str) -> _TermRef:
-        name = _lower(term.name)
+        name = self._n(term.name)
         if isinstance(term, Variable):
             if name not in scope:
                 raise PDDLInputError(f"undeclared variable ?{name} in {where}")
@@ -452,7 +472,7 @@ class _Compiler:
         raise UnsupportedFeatureError(f"unsupported term {term} in {where}")
 
     def atom(self, predicate: Predicate, scope: frozenset[str], where: str) -> _Atom:
-        name = _lower(predicate.name)
+        name = self._n(predicate.name)
         arity = self.predicates.get(name)
         if arity is None:
             raise PDDLInputError(f"undeclared predicate {name} in {where}")
@@ -464,9 +484,9 @@ class _Compiler:
         self, variables: Iterable[Variable], scope: frozenset[str]
     ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], frozenset[str]]:
         """Names, object domains and type labels of quantified variables, and the inner scope."""
-        ordered = sorted(variables, key=lambda v: _lower(v.name))
-        names = tuple(_lower(v.name) for v in ordered)
-        tags = [frozenset(_lower(t) for t in v.type_tags) for v in ordered]
+        ordered = sorted(variables, key=lambda v: self._n(v.name))
+        names = tuple(self._n(v.name) for v in ordered)
+        tags = [frozenset(self._n(t) for t in v.type_tags) for v in ordered]
         domains = tuple(self.domain_of(t) for t in tags)
         labels = tuple(_type_label(t) for t in tags)
         return names, domains, labels, scope | frozenset(names)
@@ -527,7 +547,7 @@ class _Compiler:
             eff.foralls.append((quantifier, self.effect(formula.effect, inner, where)))
         elif isinstance(formula, pfunctions.Increase):
             target, amount = formula.operands
-            if not (isinstance(target, pfunctions.NumericFunction) and _lower(target.name) == "total-cost"):
+            if not (isinstance(target, pfunctions.NumericFunction) and self._n(target.name) == "total-cost"):
                 raise UnsupportedFeatureError(f"numeric effect {formula} in {where}: only (increase (total-cost) ...) is supported")
             eff.costs.append(self.number(amount, scope, where))
         elif isinstance(formula, _NUMERIC_EFFECTS):
@@ -540,7 +560,7 @@ class _Compiler:
         if isinstance(expr, pfunctions.NumericValue):
             return _NumConst(float(expr.value))
         if isinstance(expr, pfunctions.NumericFunction):
-            name = _lower(expr.name)
+            name = self._n(expr.name)
             arity = self.functions.get(name)
             if arity is None:
                 raise PDDLInputError(f"undeclared function {name} in {where}")
@@ -557,10 +577,10 @@ class _Compiler:
     # whole task ------------------------------------------------------------
 
     def action(self, action: Action) -> _Action:
-        name = _lower(action.name)
+        name = self._n(action.name)
         where = f"action {name}"
-        params = tuple(_lower(p.name) for p in action.parameters)
-        types = tuple(frozenset(_lower(t) for t in p.type_tags) for p in action.parameters)
+        params = tuple(self._n(p.name) for p in action.parameters)
+        types = tuple(frozenset(self._n(t) for t in p.type_tags) for p in action.parameters)
         scope = frozenset(params)
         return _Action(
             name, params, types, self.condition(action.precondition, scope, where), self.effect(action.effect, scope, where)
@@ -569,8 +589,8 @@ class _Compiler:
     def ground_init(self, problem: Problem, init: InitialStateLike | None) -> tuple[set[Atom], dict[Atom, float]]:
         """The init atoms and function values: from `init` if given, else from problem.init."""
         if init is not None:
-            atoms = {tuple(_lower(x) for x in atom) for atom in init.atoms}
-            return atoms, {tuple(_lower(x) for x in key): float(v) for key, v in init.functions.items()}
+            atoms = {tuple(self._n(x) for x in atom) for atom in init.atoms}
+            return atoms, {tuple(self._n(x) for x in key): float(v) for key, v in init.functions.items()}
         atoms: set[Atom] = set()
         fluents: dict[Atom, float] = {}
         for fact in problem.init:
@@ -579,7 +599,7 @@ class _Compiler:
             elif isinstance(fact, pfunctions.EqualTo):
                 target, value = fact.operands
                 if isinstance(target, pfunctions.NumericFunction) and isinstance(value, pfunctions.NumericValue):
-                    key = (_lower(target.name), *(_lower(t.name) for t in target.terms))
+                    key = (self._n(target.name), *(self._n(t.name) for t in target.terms))
                     fluents[key] = float(value.value)
                 else:
                     raise UnsupportedFeatureError(f"unsupported numeric initial value {fact}")
@@ -588,6 +608,94 @@ class _Compiler:
             else:
                 raise UnsupportedFeatureError(f"unsupported initial-state element {fact}")
         return atoms, fluents
+
+
+    def derivation(self, domain: Domain) -> "_Derivation":
+        """The domain's (:derived ...) rules, compiled and stratified here,
+        independently of planner.frontend.normalize."""
+        rules: list[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...], _Cond]] = []
+        uses: dict[str, set[tuple[str, bool]]] = {}
+        definitions = {self._n(p.name): p for p in domain.predicates}
+        for rule in sorted(domain.derived_predicates, key=lambda r: str(r.predicate)):
+            name = self._n(rule.predicate.name)
+            where = f"the derived predicate {name}"
+            params = tuple(self._n(t.name) for t in rule.predicate.terms)
+            definition = definitions.get(name)
+            domains = []
+            for i, term in enumerate(rule.predicate.terms):
+                tags = term.type_tags
+                if not tags and definition is not None and i < len(definition.terms):
+                    tags = definition.terms[i].type_tags
+                domains.append(self.domain_of(frozenset(self._n(t) for t in tags)))
+            cond = self.condition(rule.condition, frozenset(params), where)
+            rules.append((name, params, tuple(domains), cond))
+            uses.setdefault(name, set()).update(self._mentions(rule.condition, True))
+        return _Derivation(rules, _strata(uses))
+
+    def _mentions(self, formula: object, positive: bool) -> set[tuple[str, bool]]:
+        """(predicate, occurs positively) for every atom of a condition."""
+        out: set[tuple[str, bool]] = set()
+        todo = [(formula, positive)]
+        while todo:
+            f, pos = todo.pop()
+            if isinstance(f, Predicate):
+                out.add((self._n(f.name), pos))
+            elif isinstance(f, logic.Not):
+                todo.append((f.argument, not pos))
+            elif isinstance(f, logic.Imply):
+                a, b = f.operands[0], f.operands[-1]
+                todo += [(a, not pos), (b, pos)]
+            elif isinstance(f, (logic.And, logic.Or)):
+                todo += [(op, pos) for op in f.operands]
+            elif isinstance(f, (logic.ExistsCondition, logic.ForallCondition)):
+                todo.append((f.condition, pos))
+        return out
+
+
+def _strata(uses: dict[str, set[tuple[str, bool]]]) -> dict[str, int]:
+    """Stratum per derived predicate (>= those it uses, > those it negates)."""
+    stratum = {p: 0 for p in uses}
+    for _ in range(len(uses) + 1):
+        changed = False
+        for head, body in sorted(uses.items()):
+            for pred, positive in sorted(body):
+                if pred in stratum:
+                    need = stratum[pred] + (0 if positive else 1)
+                    if stratum[head] < need:
+                        stratum[head] = need
+                        changed = True
+        if not changed:
+            return stratum
+    raise PDDLInputError("the derived predicates cannot be stratified (a derived predicate "
+                         "depends negatively on itself)")
+
+
+class _Derivation:
+    """Derived atoms of a state: naive fixpoint per stratum, over all bindings
+    of each rule's head variables (a reference, not a fast evaluator)."""
+
+    def __init__(self, rules, strata: dict[str, int]) -> None:
+        self.layers: list[list] = []
+        for level in sorted(set(strata.values())):
+            self.layers.append([r for r in rules if strata[r[0]] == level])
+        self.derived = frozenset(strata)
+
+    def __bool__(self) -> bool:
+        return bool(self.layers)
+
+    def closure(self, basic: State) -> State:
+        state = {a for a in basic if a[0] not in self.derived}
+        for layer in self.layers:
+            changed = True
+            while changed:
+                changed = False
+                for name, params, domains, cond in layer:
+                    for values in itertools.product(*domains):
+                        atom = (name, *values)
+                        if atom not in state and cond.holds(state, dict(zip(params, values))):
+                            state.add(atom)
+                            changed = True
+        return state
 
 
 _NUMERIC_EFFECTS = (pfunctions.Decrease, pfunctions.Assign, pfunctions.ScaleUp, pfunctions.ScaleDown)
@@ -638,10 +746,17 @@ class CompiledTask:
     fluents: dict[Atom, float]
     goal: _Cond
     unit_cost: bool
+    derivation: _Derivation | None = None
+    """The (:derived ...) rules; derived atoms are recomputed in every state."""
+
+    def derive(self, state: State) -> State:
+        return self.derivation.closure(state) if self.derivation else state
 
     @staticmethod
-    def build(domain: Domain, problem: Problem, init: InitialStateLike | None = None) -> "CompiledTask":
-        compiler = _Compiler(domain, problem)
+    def build(domain: Domain, problem: Problem, init: InitialStateLike | None = None,
+              original=None, extra_parents: Mapping[str, Sequence[str]] | None = None,
+              dummy_types: frozenset[str] = frozenset()) -> "CompiledTask":
+        compiler = _Compiler(domain, problem, original, extra_parents, dummy_types)
         unit_cost = not _uses_action_costs(problem)
         actions = {}
         for action in domain.actions:
@@ -650,13 +765,16 @@ class CompiledTask:
         atoms, fluents = compiler.ground_init(problem, init)
         goal = compiler.condition(problem.goal, frozenset(), "the goal")
         return CompiledTask(
-            actions, compiler.object_types, compiler.declared_types, frozenset(atoms), fluents, goal, unit_cost
+            actions, compiler.object_types, compiler.declared_types, frozenset(atoms), fluents, goal, unit_cost,
+            compiler.derivation(domain),
         )
 
     @staticmethod
     def from_parsed(parsed: "ParsedTask") -> "CompiledTask":
         """Compile a task read by planner.frontend.parsing (whose initial state is in parsed.init)."""
-        return CompiledTask.build(parsed.domain, parsed.problem, getattr(parsed, "init", None))
+        return CompiledTask.build(parsed.domain, parsed.problem, getattr(parsed, "init", None),
+                                  parsed.escapes.original, parsed.extra_parents,
+                                  parsed.dummy_types)
 
     def _check_call(self, step: PlanStep) -> tuple[FailureKind, str] | tuple[_Action, Binding]:
         action = self.actions.get(step.name)
@@ -692,17 +810,19 @@ class CompiledTask:
             if isinstance(checked[0], FailureKind):
                 return fail(checked[0], [str(checked[1])])
             action, binding = checked  # type: ignore[misc]
-            if not action.precondition.holds(state, binding):
-                return fail(FailureKind.PRECONDITION, action.precondition.failures(state, binding))
+            full = self.derive(state)
+            if not action.precondition.holds(full, binding):
+                return fail(FailureKind.PRECONDITION, action.precondition.failures(full, binding))
             adds: State = set()
             dels: State = set()
             try:
-                step_cost = action.effect.collect(state, binding, self.fluents, adds, dels)
+                step_cost = action.effect.collect(full, binding, self.fluents, adds, dels)
             except _UndefinedFluent as undefined:
                 return fail(FailureKind.UNDEFINED_COST, [f"{undefined.text} has no value in the initial state"])
             state -= dels
             state |= adds
             cost += 1 if self.unit_cost else step_cost
+        state = self.derive(state)
         final = frozenset(state)
         if not self.goal.holds(state, {}):
             return ValidationReport(

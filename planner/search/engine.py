@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterable, Sequence
 
+import numpy as np
+
 from planner import _core
 from planner.errors import ArgumentError
 from planner.exitcodes import ExitCode
@@ -98,8 +100,67 @@ def make_evaluator(spec: Any, task: GroundTask) -> _core.Evaluator:
         cls = getattr(_core, cls_name, None)
         if cls is None:
             raise ArgumentError(f"heuristic {spec!r} is not available in this build")
-        return cls(task)
+        # axioms are zero-cost relaxed operators to the compiled heuristics
+        return cls(relaxed_view(task))
     return make_python_evaluator(spec, task)
+
+
+class _PaddedNames(Sequence[str]):
+    """Operator names followed by placeholders for axioms seen as operators."""
+
+    def __init__(self, names: Sequence[str], extra: int) -> None:
+        self._names, self._extra = names, extra
+
+    def __len__(self) -> int:
+        return len(self._names) + self._extra
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        return self._names[i] if i < len(self._names) else f"(__axiom {i - len(self._names)})"
+
+
+def relaxed_view(task: GroundTask) -> GroundTask:
+    """The task as the compiled relaxation heuristics see it: each axiom one
+    more operator of cost zero (body as precondition, head as its add), as in
+    Fast Downward. Operator ids below task.num_operators are unchanged; the
+    search ignores preferred operators beyond them."""
+    from dataclasses import replace
+
+    from planner.frontend.relevance import _concat_csr
+    from planner.task import CSR
+
+    ax = task.axioms
+    if ax is None or len(ax) == 0:
+        return task
+    # A violated negative goal costs its cheapest deleter to the relaxation
+    # heuristics; no operator deletes a derived fact, but any plan from a
+    # state where it holds applies some operator first: one pseudo-operator
+    # per such goal, of the cheapest real cost, deleting it and adding nothing,
+    # keeps them goal-aware and admissible (a forall goal compiles to one).
+    derived_neg = np.intersect1d(task.goal_neg, ax.derived).astype(np.int32)
+    cheapest = int(task.cost.min()) if task.num_operators else 0
+    n_ax, n_del = len(ax), len(derived_neg)
+    n_new = n_ax + n_del
+    empty = CSR(np.zeros(n_new + 1, dtype=np.int32), np.empty(0, dtype=np.int32))
+    heads = CSR(np.concatenate([np.arange(n_ax + 1, dtype=np.int32),
+                                np.full(n_del, n_ax, dtype=np.int32)]), ax.head.astype(np.int32))
+    deletes = CSR(np.concatenate([np.zeros(n_ax, dtype=np.int32),
+                                  np.arange(n_del + 1, dtype=np.int32)]), derived_neg)
+    no_pre = CSR(np.zeros(n_del + 1, dtype=np.int32), np.empty(0, dtype=np.int32))
+    conditional = task.conditional
+    if conditional is not None:
+        conditional = replace(conditional, ops=_concat_csr(conditional.ops, empty))
+    return replace(
+        task, operators=_PaddedNames(task.operators, n_new),
+        cost=np.concatenate([task.cost, np.zeros(n_ax, dtype=np.int64),
+                             np.full(n_del, cheapest, dtype=np.int64)]),
+        pre_pos=_concat_csr(_concat_csr(task.pre_pos, ax.body_pos), no_pre),
+        pre_neg=_concat_csr(_concat_csr(task.pre_neg, ax.body_neg), no_pre),
+        add=_concat_csr(task.add, heads), delete=_concat_csr(task.delete, deletes),
+        conditional=conditional, axioms=None)
 
 
 def search(

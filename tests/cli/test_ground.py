@@ -28,7 +28,7 @@ PROBLEM = """(define (problem p1)
   (:goal (and (at t1 b) (visited a))))
 """
 KEYS = {"parse_time", "ground_time", "status", "facts", "operators", "mutex_groups",
-        "conditional_effects", "unit_cost"}
+        "conditional_effects", "axioms", "unit_cost"}
 
 
 @pytest.fixture

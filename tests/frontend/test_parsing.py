@@ -220,7 +220,8 @@ def test_object_annotations_keep_typed_list_groups_apart() -> None:
 
 
 def test_a_problem_for_another_domain_is_parsed_with_a_located_warning(caplog):
-    domain = "(define (domain d) (:predicates (p)) (:action a :parameters () :precondition (p) :effect (not (p))))"
+    domain = ("(define (domain d) (:requirements :negative-preconditions) (:predicates (p)) "
+              "(:action a :parameters () :precondition (p) :effect (not (p))))")
     problem = "(define (problem x)\n  (:domain other)\n  (:init (p)) (:goal (not (p))))"
     parsed = parse_strings(domain, problem)
     assert parsed.problem.name == "x"

@@ -151,7 +151,7 @@ def test_every_domain_ships_a_heuristic_that_auto_uses(domain: str, monkeypatch:
     """`--heuristic auto` on a shared test task runs the heuristic stored in
     heuristics/<domain>/ (the per-user store is switched off so a locally
     learned one cannot stand in for it)."""
-    from planner.solve import solve
+    from planner.search.solve import solve
 
     monkeypatch.setattr(heuristic_store, "user_heuristics_dir", lambda: None)
     domain_file = BENCH / domain / "domain.pddl"

@@ -22,15 +22,16 @@ from pathlib import Path
 import pytest
 
 from planner import _core
-from planner.grounding import ground_files
-from planner.heuristic_api import TaskView
-from planner.heuristic_store import find_stored_heuristic, load_stored_portfolio
+from planner.frontend.grounding import ground_files
+from planner.heuristics.api import TaskView
+from planner.heuristics.loader import load_stored_portfolio
+from planner.heuristics.store import find_stored_heuristic
 from planner.llm.extract import extract
 from planner.llm.jobs import load_candidate
 from planner.llm.replay import load_pool
-from planner.llm.static_check import check
+from planner.heuristics.static_check import check
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BENCH = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
 
 # (domain, generator arguments): small enough to enumerate in seconds and with
