@@ -174,6 +174,8 @@ def solve(
     memory_limit: float | None = None,
     preferred: bool | None = None,
     validate: bool = True,
+    subroutines: Any = "off",
+    subroutine_share: float | None = None,
 ) -> SolveResult:
     """Solve a PDDL task.
 
@@ -186,6 +188,12 @@ def solve(
     memory, checked during search. preferred: use the heuristic's preferred
     operators (default: yes for greedy and weighted searches when the
     heuristic provides them, never for A*).
+    subroutines: 'off' (default), 'auto' (the stored library for this domain,
+    search and heuristic, planner.subroutines.library), a library file, or
+    Subroutine objects. With any, a fast path first searches the task plus
+    the subroutines' instances under `subroutine_share` (default 0.5) of the
+    time left; its plan is expanded to primitive steps and validated, and on
+    failure the plain search runs from the initial state in the rest.
     """
     algorithm, weight = parse_search_spec(search)
     start = time.perf_counter()
@@ -202,15 +210,40 @@ def solve(
         return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
     grounded_at = time.perf_counter()
     members, stored_file = resolve_auto(heuristic, domain)
-    evaluators = resolve_heuristics(members, task)
-    result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
-                                                    deadline, memory_limit)
-    searched_at = time.perf_counter()
-    validated_by = None
-    if result.solved and validate:
-        validated_by = validate_result(parsed, task, result)
+    from planner.subroutines.library import record_usage, resolve_subroutines
+
+    subs, library_file = resolve_subroutines(subroutines, domain, search, heuristic)
+    fast = None
+    if subs:
+        fast = _fast_path(parsed, task, subs, members, algorithm, weight, preferred, deadline,
+                          memory_limit, validate, subroutine_share)
+        if library_file is not None:
+            record_usage(library_file, subs, fast.info)
+    if fast is not None and fast.result is not None:
+        result, validated_by = fast.result, fast.validated_by
+        evaluators, dropped = fast.info.pop("evaluators"), fast.info.pop("dropped_heuristics")
+        searched_at = time.perf_counter()
+    else:
+        evaluators = resolve_heuristics(members, task)
+        result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
+                                                        deadline, memory_limit)
+        searched_at = time.perf_counter()
+        validated_by = None
+        if result.solved and validate:
+            validated_by = validate_result(parsed, task, result)
     stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
     stats.update(_search_stats(result))
+    if fast is not None:
+        fast.info.pop("evaluators", None)
+        fast.info.pop("dropped_heuristics", None)
+        stats["subroutines"] = fast.info
+        if fast.result is None:
+            # Totals cover both paths: the fast path's work is part of the run's cost.
+            stats["search_time"] += fast.info.get("fast_time", 0.0)
+            for key in ("evaluations", "expansions", "generated"):
+                stats[key] += fast.info.get(f"fast_{key}", 0)
+    elif subroutines not in (None, False, "off"):
+        stats["subroutines"] = {"path": "none", "subroutines": []}
     stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
     stats["heuristic"] = ", ".join(e.name for e in evaluators)
     stats["dropped_heuristics"] = dropped
@@ -220,6 +253,36 @@ def solve(
     plan = tuple(plan_names(task, result.plan)) if result.plan is not None else None
     return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
                        stats, validated_by, task)
+
+
+def _fast_path(parsed: ParsedTask, task: GroundTask, subs: list, members: list[Any], algorithm: str,
+               weight: float, preferred: bool | None, deadline: float, memory_limit: float | None,
+               validate: bool, share: float | None):
+    """Search the task augmented with the subroutines' instances
+    (planner.subroutines.fastpath); the evaluators are built on the augmented
+    task, so heuristics see the macro operators as ordinary operators."""
+    from planner.subroutines.fastpath import DEFAULT_SHARE, run_fast_path
+
+    chosen: dict[str, Any] = {}
+
+    def run(augmented: GroundTask, fast_deadline: float) -> SearchResult:
+        # A HeuristicError (a PlannerError) here ends the fast path, not the run.
+        evaluators = resolve_heuristics(members, augmented)
+        result, used, dropped = _search_portfolio(augmented, algorithm, weight, evaluators, preferred,
+                                                  fast_deadline, memory_limit)
+        chosen.update(evaluators=used, dropped_heuristics=dropped)
+        return result
+
+    def check(result: SearchResult) -> str:
+        # Even with validate=False a macro plan is replayed: its expansion is ours.
+        if validate:
+            return validate_result(parsed, task, result)
+        replay_on_task(task, result.plan)
+        return "ground-replay"
+
+    outcome = run_fast_path(task, subs, run, check, deadline, DEFAULT_SHARE if share is None else share)
+    outcome.info.update(chosen)
+    return outcome
 
 
 def _remaining(deadline: float) -> float | None:

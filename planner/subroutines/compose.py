@@ -71,19 +71,38 @@ class Composite:
         return bool(self.add or self.delete)
 
 
-def _step_effect(task: GroundTask, op: int, pre_pos: set[int], pre_neg: set[int],
+OpSets = tuple[frozenset[int], frozenset[int], frozenset[int], frozenset[int], bool]
+
+
+def operator_sets(task: GroundTask, op: int, cache: dict[int, OpSets] | None = None) -> OpSets:
+    """(pre_pos, pre_neg, add, delete, has conditional effects) of one
+    operator as sets; `cache` keeps them across calls (grounding a subroutine
+    composes the same operators thousands of times: converting rows once made
+    augmenting blocksworld p30 about 3x faster)."""
+    if cache is not None and op in cache:
+        return cache[op]
+    ce = task.conditional
+    sets = (frozenset(task.pre_pos.row(op).tolist()), frozenset(task.pre_neg.row(op).tolist()),
+            frozenset(task.add.row(op).tolist()), frozenset(task.delete.row(op).tolist()),
+            ce is not None and len(ce.ops.row(op)) > 0)
+    if cache is not None:
+        cache[op] = sets
+    return sets
+
+
+def _step_effect(task: GroundTask, op: int, sets: OpSets, pre_pos: set[int], pre_neg: set[int],
                  add: set[int], delete: set[int]) -> tuple[set[int], set[int]]:
     """The add and delete lists of `op` applied after the composite so far
     (pre_pos, pre_neg, add, delete), conditional effects folded in; raises
     CompositionError when a condition depends on the macro's start state."""
-    adds = {int(f) for f in task.add.row(op)}
-    dels = {int(f) for f in task.delete.row(op)}
-    ce = task.conditional
-    if ce is not None:
-        for e in ce.ops.row(op):
+    adds = set(sets[2])
+    dels = set(sets[3])
+    if sets[4]:
+        ce = task.conditional
+        assert ce is not None
+        for e in ce.ops.row(op).tolist():
             fires = True
-            for f in ce.cond_pos.row(e):
-                f = int(f)
+            for f in ce.cond_pos.row(e).tolist():
                 if f in add or (f in pre_pos and f not in delete):
                     continue  # known true
                 if f in delete or f in pre_neg:
@@ -92,8 +111,7 @@ def _step_effect(task: GroundTask, op: int, pre_pos: set[int], pre_neg: set[int]
                 raise CompositionError(f"conditional effect of step {task.operators[op]} depends "
                                        f"on the start state")
             if fires:
-                for f in ce.cond_neg.row(e):
-                    f = int(f)
+                for f in ce.cond_neg.row(e).tolist():
                     if f in delete or (f in pre_neg and f not in add):
                         continue  # known false
                     if f in add or f in pre_pos:
@@ -102,16 +120,16 @@ def _step_effect(task: GroundTask, op: int, pre_pos: set[int], pre_neg: set[int]
                     raise CompositionError(f"conditional effect of step {task.operators[op]} "
                                            f"depends on the start state")
             if fires:
-                adds.update(int(f) for f in ce.add.row(e))
-                dels.update(int(f) for f in ce.delete.row(e))
+                adds.update(ce.add.row(e).tolist())
+                dels.update(ce.delete.row(e).tolist())
     dels -= adds
     return adds, dels
 
 
-def compose(task: GroundTask, steps: Sequence[int]) -> Composite:
+def compose(task: GroundTask, steps: Sequence[int], cache: dict[int, OpSets] | None = None) -> Composite:
     """The composite of ground operators `steps` (applied in order) of `task`.
     Raises CompositionError when no state admits the whole sequence or a
-    conditional effect cannot be decided."""
+    conditional effect cannot be decided. `cache`: see operator_sets."""
     if not steps:
         raise CompositionError("empty window")
     pre_pos: set[int] = set()
@@ -121,19 +139,22 @@ def compose(task: GroundTask, steps: Sequence[int]) -> Composite:
     cost = 0
     for op in steps:
         op = int(op)
-        p2 = {int(f) for f in task.pre_pos.row(op)}
-        n2 = {int(f) for f in task.pre_neg.row(op)}
-        if p2 & delete:
+        sets = operator_sets(task, op, cache)
+        p2, n2 = sets[0], sets[1]
+        if not p2.isdisjoint(delete):
             raise CompositionError(f"step {task.operators[op]} needs a fact an earlier step deleted")
-        if n2 & add:
+        if not n2.isdisjoint(add):
             raise CompositionError(f"step {task.operators[op]} needs false a fact an earlier step added")
         pre_pos |= p2 - add
         pre_neg |= n2 - delete
-        if pre_pos & pre_neg:
+        if not pre_pos.isdisjoint(pre_neg):
             raise CompositionError("the composed precondition is contradictory")
         # The step's own conditional effects are decided on the state it is
         # applied to, i.e. with its precondition already known.
-        a2, d2 = _step_effect(task, op, pre_pos | (p2 & add), pre_neg | (n2 & delete), add, delete)
+        if sets[4]:
+            a2, d2 = _step_effect(task, op, sets, pre_pos | (p2 & add), pre_neg | (n2 & delete), add, delete)
+        else:
+            a2, d2 = set(sets[2]), sets[3] - sets[2]
         add = a2 | (add - d2)
         delete = (delete | d2) - add
         cost += int(task.cost[op])

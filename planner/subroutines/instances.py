@@ -191,6 +191,7 @@ def augment(task: GroundTask, subroutines: Sequence[Subroutine], *,
         by_schema.setdefault(schema, []).append(o)
     instances: list[Instance] = []
     composites = []
+    cache: dict = {}
     counts: list[int] = []
     dropped: dict[str, str] = {}
     for k, sub in enumerate(subroutines):
@@ -206,15 +207,16 @@ def augment(task: GroundTask, subroutines: Sequence[Subroutine], *,
             counts.append(0)
             continue
         made = 0
+        sub_name = sub.name
         for steps, objects in bindings:
             try:
-                comp = compose(task, steps)
+                comp = compose(task, steps, cache)
             except CompositionError:
                 continue
             if not comp.has_effect:
                 continue
             composites.append(comp)
-            instances.append(Instance(k, steps, "(" + " ".join([sub.name, *objects]) + ")"))
+            instances.append(Instance(k, steps, "(" + " ".join([sub_name, *objects]) + ")"))
             made += 1
         counts.append(made)
         if not made:
