@@ -69,16 +69,22 @@ def _geomean(xs: Sequence[float]) -> float:
 
 
 def judge(base: Sequence[Run], cand: Sequence[Run]) -> GateVerdict:
-    """The gate's rules on paired runs of the same held-out tasks."""
+    """The gate's rules on paired runs of the same held-out tasks. Time and
+    evaluations are compared over the tasks solved by either run, an unsolved
+    run counting with the time and evaluations it spent until the limit (a
+    lower bound, so a subroutine that solves what the plain search cannot is
+    credited, and one that loses a task is charged); plan length over tasks
+    both solve."""
     cov = (sum(r.solved for r in cand), sum(r.solved for r in base))
-    both = [(b, c) for b, c in zip(base, cand) if b.solved and c.solved]
+    either = [(b, c) for b, c in zip(base, cand) if b.solved or c.solved]
+    both = [(b, c) for b, c in either if b.solved and c.solved]
     if cov[0] < cov[1]:
         return GateVerdict(False, f"coverage drops from {cov[1]} to {cov[0]}", coverage=cov)
-    if not both:
-        return GateVerdict(False, "no held-out task solved by both", coverage=cov)
-    t = _geomean([max(c.time, MIN_TIME) / max(b.time, MIN_TIME) for b, c in both])
-    e = _geomean([max(c.evaluations, 1) / max(b.evaluations, 1) for b, c in both])
-    grow = sum(c.length for _, c in both) / max(sum(b.length for b, _ in both), 1)
+    if not either:
+        return GateVerdict(False, "no held-out task solved with or without it", coverage=cov)
+    t = _geomean([max(c.time, MIN_TIME) / max(b.time, MIN_TIME) for b, c in either])
+    e = _geomean([max(c.evaluations, 1) / max(b.evaluations, 1) for b, c in either])
+    grow = (sum(c.length for _, c in both) / max(sum(b.length for b, _ in both), 1)) if both else 1.0
     verdict = GateVerdict(True, "pays", t, e, grow, cov)
     if t >= 1.0:
         verdict.passed, verdict.reason = False, f"time does not fall (geometric mean ratio {t:.3f})"
