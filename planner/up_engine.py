@@ -81,10 +81,12 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
     """OneshotPlanner "planner". Params (via `OneshotPlanner(params=...)`):
     search ('lazy-gbfs', 'gbfs', 'astar', 'wastar:W', ...), heuristic ('ff',
     'lmcut', ..., 'PATH.py[:Class]' or a Python heuristic), memory_limit (MiB),
-    preferred (bool or None for the planner's default)."""
+    preferred (bool or None for the planner's default), subroutines ('off',
+    'auto' or a library file, as `planner solve --subroutines`)."""
 
     def __init__(self, search: str = DEFAULT_SEARCH, heuristic: Any = DEFAULT_HEURISTIC,
-                 memory_limit: Optional[float] = None, preferred: Optional[bool] = None) -> None:
+                 memory_limit: Optional[float] = None, preferred: Optional[bool] = None,
+                 subroutines: Any = "off") -> None:
         Engine.__init__(self)
         OneshotPlannerMixin.__init__(self)
         _check_options(search, heuristic)
@@ -92,6 +94,7 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
         self._heuristic = heuristic
         self._memory_limit = memory_limit
         self._preferred = preferred
+        self._subroutines = subroutines
 
     @property
     def name(self) -> str:
@@ -142,7 +145,8 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
         try:
             result = solve(written.domain, written.problem, search=self._search,
                            heuristic=self._heuristic, time_limit=timeout,
-                           memory_limit=self._memory_limit, preferred=self._preferred)
+                           memory_limit=self._memory_limit, preferred=self._preferred,
+                           subroutines=self._subroutines)
         except UnsupportedFeatureError as exc:
             return self._failure(PlanGenerationResultStatus.UNSUPPORTED_PROBLEM, exc)
         except GroundingLimitError as exc:

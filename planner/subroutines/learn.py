@@ -47,6 +47,8 @@ class Run:
     evaluations: int
     length: int
     fast: bool = False
+    no_instances: str | None = None
+    """Why the fast path had no macro operator on this task (caps), if so."""
 
 
 @dataclass
@@ -76,6 +78,9 @@ def judge(base: Sequence[Run], cand: Sequence[Run]) -> GateVerdict:
     credited, and one that loses a task is charged); plan length over tasks
     both solve."""
     cov = (sum(r.solved for r in cand), sum(r.solved for r in base))
+    if cand and all(c.no_instances for c in cand):
+        return GateVerdict(False, f"no macro operator on any held-out task ({cand[0].no_instances})",
+                           coverage=cov)
     either = [(b, c) for b, c in zip(base, cand) if b.solved or c.solved]
     both = [(b, c) for b, c in either if b.solved and c.solved]
     if cov[0] < cov[1]:
@@ -113,8 +118,12 @@ def _run(domain: Path, problem: Path, search: str, heuristic: Any, time_limit: f
     r = solve(domain, problem, search=search, heuristic=heuristic, time_limit=time_limit,
               subroutines=subroutines, subroutine_share=1.0)
     elapsed = time.perf_counter() - start
-    fast = (r.statistics.get("subroutines") or {}).get("path") == "fast"
-    return Run(r.solved, elapsed, int(r.statistics.get("evaluations", 0)), len(r.plan or ()), fast)
+    info = r.statistics.get("subroutines") or {}
+    none = None
+    if info and not info.get("instances"):
+        none = "; ".join(sorted(set((info.get("dropped") or {}).values()))) or "no instance"
+    return Run(r.solved, elapsed, int(r.statistics.get("evaluations", 0)), len(r.plan or ()),
+               info.get("path") == "fast", none)
 
 
 def training_plans(domain: Path, problems: Sequence[Path], search: str, heuristic: Any,
