@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mine", nargs="*", type=Path, default=None, help="training tasks to mine")
     p.add_argument("--heldout", nargs="*", type=Path, default=None, help="training tasks for the gate")
     p.add_argument("--search", default="lazy-gbfs")
-    p.add_argument("--heuristic", default="ff")
+    p.add_argument("--heuristic", default="auto",
+                   help="as planner solve --heuristic; the library is keyed by it (default auto, solve's default)")
     p.add_argument("--time-limit", type=float, default=20.0, help="seconds per solve (default 20)")
     p.add_argument("--output", type=Path, default=None, help="library file (default: the per-user cache)")
     s = sub.add_parser("show", help="print a library")
