@@ -54,7 +54,7 @@ def generate(domain: str, preset: str, seed: int) -> Path:
 
 
 def run(domain_file: Path, problem: Path, heuristic: str, time_limit: float, subroutines) -> dict:
-    from planner.solve import solve
+    from planner.subroutines.solve import solve
 
     start = time.perf_counter()
     try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 from planner.errors import PlannerError
-from planner.search import SearchResult
+from planner.search.engine import SearchResult
 from planner.subroutines.instances import AugmentedTask, augment
 from planner.subroutines.lifted import Subroutine
 from planner.task import GroundTask

@@ -115,7 +115,7 @@ class LearnReport:
 
 def _run(domain: Path, problem: Path, search: str, heuristic: Any, time_limit: float,
          subroutines: Any, share: float | None = None) -> Run:
-    from planner.solve import solve
+    from planner.subroutines.solve import solve
 
     start = time.perf_counter()
     r = solve(domain, problem, search=search, heuristic=heuristic, time_limit=time_limit,
@@ -132,7 +132,7 @@ def _run(domain: Path, problem: Path, search: str, heuristic: Any, time_limit: f
 def training_plans(domain: Path, problems: Sequence[Path], search: str, heuristic: Any,
                    time_limit: float) -> list[TrainingPlan]:
     """Our own validated plans (planner.solve validates before returning)."""
-    from planner.solve import solve
+    from planner.subroutines.solve import solve
 
     plans = []
     for problem in problems:
@@ -154,7 +154,7 @@ def learn_library(domain: str | Path, mining_problems: Sequence[str | Path],
     """Mine, gate and (by default) write the library for `domain` under
     (search, heuristic); output defaults to the per-user library path that
     `subroutines='auto'` reads."""
-    from planner.solve import parse_inputs
+    from planner.search.solve import parse_inputs
 
     say = progress or (lambda msg: log.info("%s", msg))
     start = time.perf_counter()

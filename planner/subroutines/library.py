@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from planner.atomic import atomic_write_text
+from planner.util.atomic import atomic_write_text
 from planner.errors import ArgumentError
+from planner.heuristics.format import domain_fingerprint  # the canonical one heuristics are stored by
 from planner.subroutines.lifted import Subroutine
 
 log = logging.getLogger(__name__)
@@ -43,16 +44,6 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 RETIRE_AFTER = 10
 MAX_PER_DOMAIN = 5
-
-
-def domain_fingerprint(domain_text: str) -> str:
-    """sha256 of the domain with comments dropped, lowercased and whitespace
-    collapsed: the same canonical form as planner.llm.store.domain_fingerprint
-    (a test checks they agree); repeated here because subroutines sit below
-    the LLM layer."""
-    without_comments = "\n".join(line.split(";", 1)[0] for line in domain_text.splitlines())
-    canonical = " ".join(re.sub(r"([()])", r" \1 ", without_comments.lower()).split())
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def config_key(search: str, heuristic: Any) -> dict[str, str]:

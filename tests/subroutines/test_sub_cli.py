@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_planner
+from tests.fixtures import run_planner
 from planner.exitcodes import ExitCode
 from planner.subroutines.library import Library, config_key, domain_fingerprint, library_path
 from planner.subroutines.lifted import Subroutine

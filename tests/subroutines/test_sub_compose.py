@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from planner.subroutines.compose import (
     CompositionError, causally_linked, compose, run_steps, undoes_itself)
-from random_tasks import OpSpec, build_task, random_tasks
+from tests.random_tasks import OpSpec, build_task, random_tasks
 
 
 def all_states(n: int):

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.solve import parse_inputs, solve
+from planner.search.solve import parse_inputs
+from planner.subroutines.solve import solve
 from planner.subroutines.compose import compose, run_steps
 from planner.subroutines.instances import augment, ground_instances, operator_signatures
 from planner.subroutines.learn import training_plans

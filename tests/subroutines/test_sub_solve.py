@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.search import search
-from planner.solve import solve
+from planner.search.engine import search
+from planner.subroutines.solve import solve
 from planner.subroutines.compose import compose
 from planner.subroutines.fastpath import run_fast_path
 from planner.subroutines.instances import AugmentedTask, Instance, _extend
 from planner.subroutines.lifted import Subroutine
-from random_tasks import is_valid_plan, optimal_cost, random_tasks
+from tests.random_tasks import is_valid_plan, optimal_cost, random_tasks
 
 BENCH = Path(__file__).resolve().parents[2] / "../shared/benchmarks/ipc2023-learning"
 PICK_STACK = Subroutine((("pickup", (0,)), ("stack", (0, 1))), ("object", "object"))

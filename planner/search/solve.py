@@ -1,0 +1,407 @@
+"""`planner.search.solve`: PDDL in, validated plan out.
+
+Parses, grounds, searches and validates in one call, with one time budget
+for the whole run, and reports where the time went. Domain and problem may
+be file paths or PDDL text.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from planner.errors import ArgumentError, HeuristicError, PlannerError
+from planner.exitcodes import ExitCode
+from planner.heuristics.api import make_python_evaluator
+from planner.heuristics.loader import load_heuristic_file
+from planner.frontend.parsing import ParsedTask
+from planner.frontend.inputs import looks_like_pddl, parse_files, parse_strings
+from planner.search.engine import ALGORITHMS, COMPILED_HEURISTICS, SearchResult, SearchStatus, make_evaluator, plan_names, search
+from planner.task import GroundTask
+from planner.util.limits import check_limits, peak_memory_kb, reset_peak_memory
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEARCH = "lazy-gbfs"
+DEFAULT_HEURISTIC = "auto"
+
+
+class PlanValidationError(PlannerError):
+    """The search returned a plan the validator rejects: a planner bug."""
+
+    exit_code = ExitCode.SEARCH_CRITICAL_ERROR
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: SearchStatus
+    plan: tuple[str, ...] | None
+    """Operator names, '(op arg ...)', from the initial state to a goal."""
+    cost: int | None
+    unit_cost: bool
+    """False when the domain uses action costs (FD's 'general cost')."""
+    exit_code: ExitCode
+    statistics: dict[str, Any]
+    """expansions, evaluations, generated, dead_ends, reopened, initial_h,
+    parse_time, ground_time, search_time, total_time, peak_memory_kb, ..."""
+    validated_by: str | None = None
+    """'validator' (planner.plans.validate) or 'ground-replay' when it could not run."""
+    task: GroundTask | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def solved(self) -> bool:
+        return self.status is SearchStatus.SOLVED
+
+
+def search_choices() -> list[str]:
+    """Every valid --search value, weighted ones with their ':W'."""
+    return [name + (":W" if name.endswith("wastar") else "") for name in ALGORITHMS]
+
+
+def heuristic_choices() -> list[str]:
+    """Every valid --heuristic value."""
+    return [*COMPILED_HEURISTICS, "auto", "PATH.py[:ClassName]"]
+
+
+def parse_search_spec(spec: str) -> tuple[str, float]:
+    """'gbfs' | 'lazy-gbfs' | 'astar' | 'wastar:W' | 'lazy-wastar:W' -> (algorithm, weight)."""
+    name, _, weight_text = spec.strip().lower().partition(":")
+    if name not in ALGORITHMS:
+        raise ArgumentError(f"unknown search '{spec}'; choose from {', '.join(search_choices())}")
+    weight = 1.0
+    if weight_text:
+        if not name.endswith("wastar"):
+            raise ArgumentError(f"search '{name}' takes no weight")
+        try:
+            weight = float(weight_text)
+        except ValueError:
+            raise ArgumentError(f"invalid weight in '{spec}'") from None
+        if not (math.isfinite(weight) and weight >= 0):
+            raise ArgumentError(f"weight must be a finite number >= 0 in '{spec}'")
+    elif name.endswith("wastar"):
+        weight = 5.0
+    return name, weight
+
+
+def parse_inputs(domain: str | Path, problem: str | Path) -> ParsedTask:
+    """Parse paths or PDDL strings (text is recognised by '(define')."""
+    d_text = isinstance(domain, str) and looks_like_pddl(domain)
+    p_text = isinstance(problem, str) and looks_like_pddl(problem)
+    if d_text != p_text:
+        d = Path(domain).read_text() if not d_text else str(domain)
+        p = Path(problem).read_text() if not p_text else str(problem)
+        return parse_strings(d, p)
+    if d_text:
+        return parse_strings(str(domain), str(problem))
+    for path in (domain, problem):
+        if not Path(path).is_file():
+            raise ArgumentError(f"file not found: {path}", path=str(path))
+    return parse_files(domain, problem)
+
+
+def heuristic_specs(spec: Any) -> list[Any]:
+    """One spec or a portfolio: a list/tuple, or names/files joined by commas
+    ('ff,goalcount', 'a.py,b.py:H') searched in alternation."""
+    if isinstance(spec, (list, tuple)):
+        return list(spec)
+    if isinstance(spec, str) and "," in spec:
+        parts = [part.strip() for part in spec.split(",")]
+        if not all(parts):
+            raise ArgumentError(f"empty heuristic in '{spec}'")
+        return parts
+    return [spec]
+
+
+def resolve_heuristic(spec: Any, task: GroundTask):
+    """An Evaluator for 'ff'|'add'|'max'|'lmcut'|'goalcount'|'blind'|'auto',
+    'PATH.py[:Class]', or a Python heuristic class/instance/callable."""
+    if isinstance(spec, str):
+        low = spec.strip().lower()
+        if low == "auto":
+            low = "ff"
+        if low.endswith(".py") or ".py:" in spec:
+            cls = load_heuristic_file(spec)
+            return make_python_evaluator(cls, task)
+        if low not in COMPILED_HEURISTICS:
+            raise ArgumentError(f"unknown heuristic '{spec}'; choose from {', '.join(heuristic_choices())}"
+                                " (several joined by commas run in alternation)")
+        return make_evaluator(low, task)
+    return make_evaluator(spec, task)
+
+
+def resolve_heuristics(specs: list[Any], task: GroundTask) -> list[Any]:
+    """Evaluators for a portfolio, with distinct names (learned members often
+    share a class name). A member whose constructor fails is dropped with a
+    warning while others remain; a lone heuristic's failure is the run's."""
+    evaluators = []
+    for spec in specs:
+        try:
+            evaluators.append(resolve_heuristic(spec, task))
+        except HeuristicError as err:
+            if len(specs) == 1:
+                raise
+            log.warning("portfolio: dropping %s", err)
+    if not evaluators:
+        raise HeuristicError("every heuristic of the portfolio failed to start")
+    names = [e.name for e in evaluators]
+    seen: dict[str, int] = {}
+    for evaluator in evaluators:
+        if names.count(evaluator.name) > 1:
+            seen[evaluator.name] = seen.get(evaluator.name, 0) + 1
+            evaluator.name = f"{evaluator.name}#{seen[evaluator.name]}"
+    return evaluators
+
+
+def resolve_auto(spec: Any, domain: str | Path) -> tuple[list[Any], Path | None]:
+    """Expand 'auto' into the stored heuristic (or portfolio) matching the
+    domain's fingerprint (planner.heuristics.store), else 'ff'. Returns the
+    member specs and the stored file used, if any."""
+    members: list[Any] = []
+    stored: Path | None = None
+    for item in heuristic_specs(spec):
+        if isinstance(item, str) and item.strip().lower() == "auto":
+            from planner.heuristics.store import auto_heuristic
+
+            found = auto_heuristic(domain)
+            if found is not None:
+                classes, path = found
+                members.extend(classes)
+                stored = Path(path)
+                continue
+            item = "ff"
+        members.append(item)
+    return members, stored
+
+
+def solve(
+    domain: str | Path,
+    problem: str | Path,
+    search: str = DEFAULT_SEARCH,
+    heuristic: Any = DEFAULT_HEURISTIC,
+    time_limit: float | None = None,
+    memory_limit: float | None = None,
+    preferred: bool | None = None,
+    validate: bool = True,
+    fast_path: Callable[..., Any] | None = None,
+) -> SolveResult:
+    """Solve a PDDL task.
+
+    search: gbfs, lazy-gbfs, astar, wastar:W (weighted A*, default W=5).
+    heuristic: ff (the 'auto' default), add, max, lmcut, goalcount, blind,
+    'PATH.py[:Class]', or a Python heuristic class or callable; or a
+    portfolio of these (a list, or names joined by commas) searched in
+    alternation, one open list per heuristic, as learned portfolios are.
+    time_limit: seconds for the whole call; memory_limit: MiB of resident
+    memory, checked during search. preferred: use the heuristic's preferred
+    operators (default: yes for greedy and weighted searches when the
+    heuristic provides them, never for A*).
+    fast_path: a hook tried before the plain search (planner.subroutines
+    builds one; this layer does not know what it searches):
+    fast_path(task, search_on, check, deadline) returns an object with
+    .result (a SearchResult whose plan is of `task`, already checked, or
+    None), .validated_by and .info (a dict, reported as statistics
+    "subroutines"); search_on(other_task, deadline) runs the configured
+    search on another task, check(result) validates a plan of `task`. When it
+    returns no result, the plain search runs from the initial state in the
+    time left, and the statistics count the work of both.
+    """
+    _check_arguments(domain, problem, search, time_limit, memory_limit, preferred, validate)
+    algorithm, weight = parse_search_spec(search)
+    reset_peak_memory()
+    start = time.perf_counter()
+    deadline = start + time_limit if time_limit else math.inf
+    parsed = parse_inputs(domain, problem)
+    parsed_at = time.perf_counter()
+    from planner.frontend.grounding import UnsolvableTaskError, ground
+
+    try:
+        task = ground(parsed, time_limit=_remaining(deadline))
+    except UnsolvableTaskError:
+        grounded_at = time.perf_counter()
+        stats = _times(start, parsed_at, grounded_at, 0.0)
+        return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
+    grounded_at = time.perf_counter()
+    members, stored_file = resolve_auto(heuristic, domain)
+    fast = None
+    if fast_path is not None:
+        fast, chosen = _run_fast_path(fast_path, parsed, task, members, algorithm, weight, preferred,
+                                      deadline, memory_limit, validate)
+    if fast is not None and fast.result is not None:
+        result, validated_by = fast.result, fast.validated_by
+        evaluators, dropped = chosen["evaluators"], chosen["dropped"]
+        searched_at = time.perf_counter()
+    else:
+        evaluators = resolve_heuristics(members, task)
+        result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
+                                                        deadline, memory_limit)
+        searched_at = time.perf_counter()
+        validated_by = None
+        if result.solved and validate:
+            validated_by = validate_result(parsed, task, result)
+    stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
+    stats.update(_search_stats(result))
+    if fast is not None:
+        info = dict(fast.info)
+        stats["subroutines"] = info
+        if fast.result is None:
+            # Totals cover both paths: the failed fast path's work is part of the run's cost.
+            stats["search_time"] += info.get("fast_time", 0.0)
+            for key in ("evaluations", "expansions", "generated"):
+                stats[key] += info.get(f"fast_{key}", 0)
+    stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
+    stats["heuristic"] = ", ".join(e.name for e in evaluators)
+    stats["dropped_heuristics"] = dropped
+    stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
+    stats["validate_time"] = time.perf_counter() - searched_at
+    stats["peak_memory_kb"] = peak_memory_kb()  # this call's peak, not the process's
+    stats["total_time"] = time.perf_counter() - start
+    plan = tuple(plan_names(task, result.plan)) if result.plan is not None else None
+    return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
+                       stats, validated_by, task)
+
+
+def _run_fast_path(hook: Callable[..., Any], parsed: ParsedTask, task: GroundTask, members: list[Any],
+                   algorithm: str, weight: float, preferred: bool | None, deadline: float,
+                   memory_limit: float | None, validate: bool) -> tuple[Any, dict[str, Any]]:
+    """Call the fast-path hook with this run's search and validation. The
+    evaluators are built on the task the hook passes (e.g. with macro
+    operators), so heuristics see its operators as ordinary ones; a failing
+    Python heuristic (HeuristicError) ends the hook's search, not the run."""
+    chosen: dict[str, Any] = {}
+
+    def search_on(other: GroundTask, fast_deadline: float) -> SearchResult:
+        evaluators = resolve_heuristics(members, other)
+        result, used, dropped = _search_portfolio(other, algorithm, weight, evaluators, preferred,
+                                                  fast_deadline, memory_limit)
+        chosen.update(evaluators=used, dropped=dropped)
+        return result
+
+    def check(result: SearchResult) -> str:
+        # Even with validate=False a plan the hook built is replayed: it is not the search's own.
+        if validate:
+            return validate_result(parsed, task, result)
+        replay_on_task(task, result.plan)
+        return "ground-replay"
+
+    return hook(task, search_on, check, deadline), chosen
+
+
+def _check_arguments(domain: Any, problem: Any, search: Any, time_limit: Any, memory_limit: Any,
+                     preferred: Any, validate: Any) -> None:
+    """ArgumentError naming the bad argument, before any work."""
+    for name, value in (("domain", domain), ("problem", problem)):
+        if not isinstance(value, (str, Path)):
+            raise ArgumentError(f"{name} must be a file path or PDDL text, got {type(value).__name__}")
+    if not isinstance(search, str):
+        raise ArgumentError(f"search must be a string such as 'gbfs' or 'astar', got {search!r}")
+    check_limits(time_limit, memory_limit)
+    for name, value in (("preferred", preferred), ("validate", validate)):
+        if value is not None and not isinstance(value, bool):
+            raise ArgumentError(f"{name} must be True, False or None, got {value!r}")
+    if validate is None:
+        raise ArgumentError("validate must be True or False, got None")
+
+
+def _remaining(deadline: float) -> float | None:
+    if deadline == math.inf:
+        return None
+    return max(deadline - time.perf_counter(), 0.001)
+
+
+def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
+                      preferred: bool | None, deadline: float, memory_limit: float | None,
+                      ) -> tuple[SearchResult, list[Any], list[str]]:
+    """Search with all evaluators in alternation (one open list each). When a
+    Python member of a portfolio fails, search again with the others in the
+    remaining time: one bad member must not sink the rest."""
+    dropped: list[str] = []
+    while True:
+        use_pref = preferred if preferred is not None else (
+            algorithm != "astar" and any(e.provides_preferred for e in evaluators))
+        try:
+            return (_run_search(task, algorithm, weight, evaluators, use_pref, deadline, memory_limit),
+                    evaluators, dropped)
+        except HeuristicError as err:
+            failed = set(err.failed_evaluators)
+            rest = [e for e in evaluators if e not in failed]
+            if not failed or not rest:
+                raise
+            log.warning("portfolio: dropping %s, searching again with %s",
+                        err, ", ".join(e.name for e in rest))
+            dropped.extend(e.name for e in evaluators if e in failed)
+            evaluators = rest
+
+
+def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
+                use_pref: bool, deadline: float, memory_limit: float | None) -> SearchResult:
+    return search(
+        task,
+        algorithm,
+        evaluators=evaluators,
+        preferred=[e for e in evaluators if e.provides_preferred] if use_pref else None,
+        weight=weight,
+        time_limit=_remaining(deadline),
+        memory_limit=memory_limit,
+    )
+
+
+def _times(start: float, parsed_at: float, grounded_at: float, search_time: float) -> dict[str, Any]:
+    return {
+        "parse_time": parsed_at - start,
+        "ground_time": grounded_at - parsed_at,
+        "search_time": search_time,
+        "total_time": time.perf_counter() - start,
+        "peak_memory_kb": peak_memory_kb(),
+    }
+
+
+def _search_stats(result: SearchResult) -> dict[str, Any]:
+    s = result.statistics
+    return {
+        "expansions": s.expansions,
+        "evaluations": s.evaluations,
+        "generated": s.generated,
+        "dead_ends": s.dead_ends,
+        "reopened": s.reopened,
+        "initial_h": s.initial_h,
+        "registered_states": s.registered_states,
+        "bytes_per_state": s.bytes_per_state,
+        "peak_memory_kb": s.peak_memory_kb,
+    }
+
+
+def validate_result(parsed: ParsedTask, task: GroundTask, result: SearchResult) -> str:
+    """Check the plan with the independent validator; replay it on the
+    grounded task only when the validator cannot interpret the PDDL.
+    Raises PlanValidationError for an invalid plan (a planner bug)."""
+    from planner.errors import UnsupportedFeatureError
+    from planner.plans.files import PlanStep
+    from planner.plans.validate import validate_parsed
+
+    assert result.plan is not None
+    steps = []
+    for text in plan_names(task, result.plan):
+        name, *args = text.strip("()").split()
+        steps.append(PlanStep(name, tuple(args)))
+    try:
+        report = validate_parsed(parsed, steps)
+    except UnsupportedFeatureError:
+        replay_on_task(task, result.plan)
+        return "ground-replay"
+    if not report.valid:
+        raise PlanValidationError("search produced an invalid plan:\n" + report.describe())
+    return "validator"
+
+
+def replay_on_task(task: GroundTask, plan: tuple[int, ...]) -> None:
+    """Execute a plan with the GroundTask's reference semantics."""
+    state = frozenset(int(f) for f in task.init)
+    for i, o in enumerate(plan):
+        if not task.applicable(state, o):
+            raise PlanValidationError(f"step {i + 1} {task.operators[o]} is not applicable")
+        state = task.apply(state, o)
+    if not task.is_goal(state):
+        raise PlanValidationError("plan does not reach the goal")
