@@ -2,8 +2,9 @@
 share of the time limit, expand and validate the plan; the caller runs the
 plain search (the slow path) when this returns nothing.
 
-The search and validation are passed in by planner.solve, so this module
-depends only on the task layer and the search API, not on solve itself.
+The search and validation are passed in by planner.search.solve (through its
+fast-path hook, which planner.subroutines.solve builds), so the search layer
+knows nothing of subroutines.
 
 Preferred successors: the compiled core takes preferred operators only from
 heuristics, and h^FF marks a macro instance preferred when its relaxed plan
