@@ -1,10 +1,12 @@
 """`python -m planner.subroutines learn DOMAIN ...` builds a library;
 `python -m planner.subroutines show LIBRARY` prints one.
 
-learn: mines the first --mine training tasks (default: every other task of
-the easy training folder next to the domain, up to 12), gates on the
---heldout ones (default: the 4 largest of the rest) and writes the library
-where `planner solve --subroutines auto` finds it (or to --output).
+learn: with training tasks given (`learn DOMAIN T1 T2 ...`, as `planner
+learn` takes them) the last quarter (at least one) is held out for the gate
+and the rest mined; else --mine and --heldout name them, or, with neither,
+the easy training folder next to the domain is used (up to 12 tasks from its
+middle mined, its 4 last held out). Writes the library where `planner solve
+--subroutines auto` finds it (or to --output).
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("learn", help="mine, gate and write a subroutine library")
     p.add_argument("domain", type=Path)
+    p.add_argument("tasks", nargs="*", type=Path, help="training tasks (split into mined and held out)")
     p.add_argument("--mine", nargs="*", type=Path, default=None, help="training tasks to mine")
     p.add_argument("--heldout", nargs="*", type=Path, default=None, help="training tasks for the gate")
     p.add_argument("--search", default="lazy-gbfs")
@@ -58,8 +61,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from planner.subroutines.learn import learn_library
 
-        mining, heldout = _default_split(args.domain, 12, 4) if args.mine is None or args.heldout is None \
-            else ([], [])
+        if args.tasks:
+            held = max(1, len(args.tasks) // 4) if len(args.tasks) > 1 else 0
+            mining, heldout = list(args.tasks[:len(args.tasks) - held]), list(args.tasks[len(args.tasks) - held:])
+        elif args.mine is None or args.heldout is None:
+            mining, heldout = _default_split(args.domain, 12, 4)
+        else:
+            mining, heldout = [], []
+        for path in [args.domain, *mining, *heldout, *(args.mine or []), *(args.heldout or [])]:
+            if not path.is_file():
+                raise PlannerError("file not found", path=str(path))
         report = learn_library(args.domain, args.mine if args.mine is not None else mining,
                                args.heldout if args.heldout is not None else heldout,
                                search=args.search, heuristic=args.heuristic, time_limit=args.time_limit,
