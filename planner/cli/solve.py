@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         with _alarm(args.time_limit):
             result = solve(domain, args.problem, search=args.search, heuristic=args.heuristic,
                            time_limit=args.time_limit, memory_limit=memory_mib,
-                           preferred=args.preferred, subroutines=args.subroutines)
+                           preferred=args.preferred,
+                           subroutines=getattr(args, "subroutines", "off"))  # `plan` builds its own args
     except _HardTimeLimit:
         return _abort(args, start, "out_of_time", ExitCode.SEARCH_OUT_OF_TIME, "Time limit reached. Abort search.")
     except MemoryError:
