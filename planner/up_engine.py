@@ -10,14 +10,25 @@ Discovery: unified-planning 1.3 finds engines only through its built-in table
 configuration file, or `Factory.add_engine`; it reads no package entry
 points. Call `register()` once (or add an `[engine planner]` section to
 up.ini, see `UP_INI_SECTION`) before `OneshotPlanner(name="planner")`.
+`register(preferred=True)` also puts the engine first in UP's preference
+list, so `OneshotPlanner(problem_kind=...)` picks it even when other engines
+(Fast Downward's, which UP lists first) support the problem too.
+
+While solving, the planner's log (parsed, grounded with sizes, search started
+with the initial h, finished with statistics, and any warning) is streamed to
+`output_stream` line by line. A* with an admissible heuristic (lmcut, max,
+blind) reports SOLVED_OPTIMALLY; every other configuration SOLVED_SATISFICING.
 """
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Optional
+from typing import IO, Any, Callable, Iterator, Optional
 
 import unified_planning as up
 from unified_planning.engines import (
@@ -55,6 +66,21 @@ _STATUS = {
     SearchStatus.OUT_OF_TIME: PlanGenerationResultStatus.TIMEOUT,
     SearchStatus.OUT_OF_MEMORY: PlanGenerationResultStatus.MEMOUT,
 }
+
+
+ADMISSIBLE_HEURISTICS = frozenset({"blind", "max", "lmcut"})
+"""Heuristics that never overestimate, conditional effects included (ext/lmcut.pxi
+gives the argument for LM-cut; h^max and blind are admissible on any relaxation):
+with A* (which reopens states) the plan is optimal. ff, add and goalcount are
+not admissible, and nothing is known about Python or learned heuristics."""
+
+
+def is_optimal_configuration(algorithm: str, heuristics: str) -> bool:
+    """Whether a solve's statistics ('algorithm', 'heuristic': names joined by
+    ', ' as the search used them, after 'auto' and portfolios were resolved)
+    describe a search whose plans are optimal."""
+    names = [h.strip() for h in heuristics.split(",") if h.strip()]
+    return algorithm == "astar" and bool(names) and all(n in ADMISSIBLE_HEURISTICS for n in names)
 
 
 def supported_problem_kind() -> ProblemKind:
@@ -144,10 +170,11 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
              output_stream: Optional[IO[str]]) -> PlanGenerationResult:
         """Solve the written PDDL; every failure becomes a status, never an exception."""
         try:
-            result = solve(written.domain, written.problem, search=self._search,
-                           heuristic=self._heuristic, time_limit=timeout,
-                           memory_limit=self._memory_limit, preferred=self._preferred,
-                           subroutines=self._subroutines)
+            with _streamed_log(output_stream):
+                result = solve(written.domain, written.problem, search=self._search,
+                               heuristic=self._heuristic, time_limit=timeout,
+                               memory_limit=self._memory_limit, preferred=self._preferred,
+                               subroutines=self._subroutines)
         except UnsupportedFeatureError as exc:
             return self._failure(PlanGenerationResultStatus.UNSUPPORTED_PROBLEM, exc)
         except GroundingLimitError as exc:
@@ -164,9 +191,13 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
         summary = _summary(result)
         if output_stream is not None:
             output_stream.write(summary + "\n")
+            output_stream.flush()
         plan = written.plan_from(problem, result.plan) if result.plan is not None else None
-        return self._result(_STATUS[result.status], plan, [LogMessage(LogLevel.INFO, summary)],
-                            _metrics(result, plan))
+        status = _STATUS[result.status]
+        if status is PlanGenerationResultStatus.SOLVED_SATISFICING and is_optimal_configuration(
+                str(result.statistics.get("algorithm", "")), str(result.statistics.get("heuristic", ""))):
+            status = PlanGenerationResultStatus.SOLVED_OPTIMALLY
+        return self._result(status, plan, [LogMessage(LogLevel.INFO, summary)], _metrics(result, plan))
 
     def _failure(self, status: PlanGenerationResultStatus, exc: BaseException) -> PlanGenerationResult:
         return self._result(status, logs=[LogMessage(LogLevel.ERROR, f"{type(exc).__name__}: {exc}")])
@@ -176,6 +207,85 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
                 metrics: Optional[dict[str, str]] = None) -> PlanGenerationResult:
         return PlanGenerationResult(status, plan, engine_name=self.name,
                                     metrics=metrics or {}, log_messages=logs or [])
+
+
+_LOG_LOCK = threading.Lock()
+_LOG_STREAMS = [0]
+"""Solves streaming their log right now (the 'planner' logger is raised to INFO meanwhile)."""
+
+
+class _StreamHandler(logging.Handler):
+    """Writes one solve's log records to its output_stream, flushed per line.
+    Only records of the solving thread: concurrent solves keep their own logs."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(logging.INFO)
+        self.stream, self.thread = stream, threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:
+            return
+        try:
+            prefix = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+            self.stream.write(f"planner: {prefix}{record.getMessage()}\n")
+            self.stream.flush()
+        except Exception:  # a broken user stream must not break the solve
+            self.handleError(record)
+
+
+class _Forward(logging.Handler):
+    """While the 'planner' logger is lowered to INFO for a stream, hands the
+    records the caller's own configuration would have let through (at or above
+    `level`) on to the parent loggers' handlers, so their log is unchanged."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = logging.getLogger("planner").parent
+        while logger is not None:
+            for handler in logger.handlers:
+                if record.levelno >= handler.level:
+                    handler.handle(record)
+            logger = logger.parent if logger.propagate else None
+
+
+@contextmanager
+def _streamed_log(stream: Optional[IO[str]]) -> Iterator[None]:
+    """Stream the planner's INFO log (planner.search.solve's phase lines and
+    any warning) to `stream` during the block. The search core itself reports
+    only at its end, so these phases are the progress a caller can see."""
+    if stream is None:
+        yield
+        return
+    logger = logging.getLogger("planner")
+    handler = _StreamHandler(stream)
+    with _LOG_LOCK:
+        if _LOG_STREAMS[0] == 0:
+            _LOG_STATE[:] = [logger.level, logger.propagate, None]
+            if logger.getEffectiveLevel() > logging.INFO:
+                forward = _Forward(logger.getEffectiveLevel())
+                _LOG_STATE[2] = forward
+                logger.addHandler(forward)
+                logger.propagate = False
+                logger.setLevel(logging.INFO)
+        _LOG_STREAMS[0] += 1
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        with _LOG_LOCK:
+            logger.removeHandler(handler)
+            _LOG_STREAMS[0] -= 1
+            if _LOG_STREAMS[0] == 0:
+                level, propagate, forward = _LOG_STATE
+                if forward is not None:
+                    logger.removeHandler(forward)
+                logger.setLevel(level)
+                logger.propagate = propagate
+
+
+_LOG_STATE: list[Any] = [logging.NOTSET, True, None]
 
 
 def _check_options(search: str, heuristic: Any) -> None:
@@ -338,12 +448,45 @@ def _metrics(result: SolveResult, plan: Optional[SequentialPlan]) -> dict[str, s
     return metrics
 
 
-def register(environment: Optional["up.environment.Environment"] = None) -> None:
+def register(environment: Optional["up.environment.Environment"] = None,
+             preferred: bool = False) -> None:
     """Make `OneshotPlanner(name="planner")` work in `environment` (default:
-    UP's global one). Safe to call more than once."""
+    UP's global one). Safe to call more than once.
+
+    UP picks the first engine of `factory.preference_list` that supports a
+    problem's kind, and `add_engine` appends, so a registered engine is chosen
+    by kind only where no built-in one (Fast Downward's first) applies.
+    preferred=True moves "planner" to the front of that list (and each
+    meta-engine built on it, e.g. "oversubscription[planner]", before that
+    meta-engine's other instances), so `OneshotPlanner(problem_kind=...)` picks
+    it. preferred=False leaves the order as it is. (Not the engine parameter
+    `preferred`, which is about preferred operators in the search.)
+    """
+    if not isinstance(preferred, bool):
+        raise UPValueError(f"planner: register(preferred=...) takes True or False, not {preferred!r}")
     env = environment if environment is not None else up.environment.get_environment()
-    if ENGINE_NAME in env.factory.engines:
-        if env.factory.engine(ENGINE_NAME) is not PlannerEngine:
+    factory = env.factory
+    if ENGINE_NAME in factory.engines:
+        if factory.engine(ENGINE_NAME) is not PlannerEngine:
             raise UPUsageError(f"another engine is already registered as {ENGINE_NAME!r}")
-        return
-    env.factory.add_engine(ENGINE_NAME, __name__, PlannerEngine.__name__)
+    else:
+        factory.add_engine(ENGINE_NAME, __name__, PlannerEngine.__name__)
+    if preferred:
+        factory.preference_list = _preferring_planner(factory.preference_list)
+
+
+def _preferring_planner(order: list[str]) -> list[str]:
+    """`order` with "planner" first and each "META[planner]" just before the
+    first "META[...]" entry."""
+    rest = [n for n in order if n != ENGINE_NAME]
+    out = [ENGINE_NAME]
+    for name in rest:
+        if name.endswith(f"[{ENGINE_NAME}]"):
+            continue
+        meta = name.partition("[")[0] if name.endswith("]") else None
+        ours = f"{meta}[{ENGINE_NAME}]"
+        if meta is not None and ours in rest and ours not in out:
+            out.append(ours)
+        out.append(name)
+    out += [n for n in rest if n not in out]
+    return out

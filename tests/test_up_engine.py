@@ -212,7 +212,7 @@ def test_solves_blocksworld_read_with_pddl_reader() -> None:
     problem = PDDLReader().parse_problem(str(ROOT / "domains/blocksworld/domain.pddl"),
                                          str(ROOT / "domains/blocksworld/examples/p01.pddl"))
     result = solve(problem, search="astar", heuristic="lmcut")
-    assert result.status == Status.SOLVED_SATISFICING
+    assert result.status == Status.SOLVED_OPTIMALLY
     assert_valid(problem, result.plan)
     assert result.metrics["algorithm"] == "astar" and result.metrics["heuristic"] == "lmcut"
 
@@ -245,7 +245,7 @@ def test_action_costs_reach_the_search() -> None:
     p.set_initial_value(cost(r.locs[0], r.locs[2]), 10)
     p.add_quality_metric(MinimizeActionCosts({r.drive: cost(*r.drive.parameters[1:])}))
     result = solve(p, search="astar", heuristic="lmcut")
-    assert result.status == Status.SOLVED_SATISFICING
+    assert result.status == Status.SOLVED_OPTIMALLY
     assert [str(o) for o in result.plan.actions[-1].actual_parameters] == ["Truck1", "Place-1", "Place-2"]
     assert result.metrics["plan_cost"] == "2"
     assert_valid(p, result.plan)
@@ -301,12 +301,41 @@ def test_timeout_is_honoured() -> None:
     assert result.plan is None
 
 
-def test_output_stream_gets_a_summary() -> None:
-    out = io.StringIO()
-    with PlannerEngine() as engine:
+class Recording(io.StringIO):
+    """An output_stream that notes what had been written when each flush came."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushed: list[str] = []
+
+    def flush(self) -> None:
+        self.flushed.append(self.getvalue())
+
+
+def test_output_stream_gets_the_phases_as_they_happen() -> None:
+    out = Recording()
+    with PlannerEngine(search="astar", heuristic="lmcut") as engine:
         result = engine.solve(Roads().problem(), output_stream=out)
-    assert result.status == Status.SOLVED_SATISFICING
-    assert out.getvalue().startswith("planner: solved")
+    lines = out.getvalue().splitlines()
+    assert result.status == Status.SOLVED_OPTIMALLY
+    assert re.fullmatch(r"planner: parsed domain roads-domain: 1 action schemas, 5 objects \[\d+\.\d+ s\]", lines[0])
+    assert re.fullmatch(r"planner: grounded: \d+ facts, \d+ operators \[\d+\.\d+ s\]", lines[1])
+    assert lines[2] == "planner: search started: astar with lmcut, initial h = 3"
+    assert re.fullmatch(r"planner: search finished: solved, cost 3, \d+ expansions, .*", lines[3])
+    assert lines[4].startswith("planner: solved, cost 3")
+    # streamed: each line was flushed on its own, before the next was written
+    assert [f.count("\n") for f in out.flushed] == [1, 2, 3, 4, 5]
+
+
+def test_streaming_leaves_the_callers_logging_alone(caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.WARNING)
+    before = (logging.getLogger("planner").level, logging.getLogger("planner").propagate)
+    with PlannerEngine() as engine:
+        engine.solve(Roads().problem(), output_stream=io.StringIO())
+    assert "parsed domain" not in caplog.text  # INFO lines went to the stream only
+    assert (logging.getLogger("planner").level, logging.getLogger("planner").propagate) == before
 
 
 def test_oneshot_planner_by_name_through_the_factory() -> None:
@@ -340,18 +369,52 @@ def test_up_ini_section_registers_the_engine(tmp_path: Path) -> None:
     assert env.factory.engine(ENGINE_NAME) is PlannerEngine
 
 
-def test_factory_selects_it_by_kind_when_preferred() -> None:
+def test_register_preferred_puts_it_before_fast_downward() -> None:
+    pytest.importorskip("up_fast_downward")
     env = Environment()
-    register(env)
-    env.factory.preference_list = [ENGINE_NAME]
+    assert env.factory.preference_list[0] == "fast-downward"  # UP's built-in order
     problem = PDDLReader(env).parse_problem(str(ROOT / "domains/blocksworld/domain.pddl"),
                                             str(ROOT / "domains/blocksworld/examples/p01.pddl"))
+    register(env)  # appended: Fast Downward still wins by kind
+    with env.factory.OneshotPlanner(problem_kind=problem.kind) as engine:
+        assert engine.name == "Fast Downward"
+    register(env, preferred=True)
+    order = env.factory.preference_list
+    assert order[0] == ENGINE_NAME and order.count(ENGINE_NAME) == 1
+    assert order.index("oversubscription[planner]") < order.index("oversubscription[fast-downward]")
     with env.factory.OneshotPlanner(problem_kind=problem.kind) as engine:
         assert engine.name == ENGINE_NAME
         assert engine.solve(problem).status == Status.SOLVED_SATISFICING
+    register(env, preferred=True)  # idempotent
+    assert env.factory.preference_list == order
+    with pytest.raises(UPValueError, match="True or False"):
+        register(env, preferred="yes")
 
 
-def test_optimality_is_not_claimed() -> None:
+def test_optimality_is_reported_for_astar_with_admissible_heuristics() -> None:
+    problem = logistics()
+    for heuristic in ("lmcut", "max", "blind"):
+        result = solve(problem, search="astar", heuristic=heuristic)
+        assert result.status == Status.SOLVED_OPTIMALLY, heuristic
+        assert_valid(problem, result.plan)
+    for search, heuristic in [("astar", "ff"), ("astar", "add"), ("astar", "goalcount"),
+                              ("astar", ["lmcut", "ff"]), ("wastar:1.5", "lmcut"), ("gbfs", "lmcut"),
+                              ("lazy-gbfs", "max")]:
+        result = solve(problem, search=search, heuristic=heuristic)
+        assert result.status == Status.SOLVED_SATISFICING, (search, heuristic)
+
+
+def test_optimality_is_not_claimed_for_python_heuristics(tmp_path: Path) -> None:
+    code = ("class Zero:\n    def __init__(self, task):\n        pass\n"
+            "    def __call__(self, state):\n        return 0\n")
+    (tmp_path / "zero.py").write_text(code)
+    result = solve(logistics(), search="astar", heuristic=f"{tmp_path / 'zero.py'}:Zero")
+    assert result.status == Status.SOLVED_SATISFICING  # admissible here, but nothing says so
+
+
+def test_optimality_is_not_promised_by_class() -> None:
+    """The default configuration is greedy, so the engine class cannot promise
+    optimality to UP's factory; a configured A* reports it per result."""
     assert PlannerEngine.satisfies(OptimalityGuarantee.SATISFICING)
     assert not PlannerEngine.satisfies(OptimalityGuarantee.SOLVED_OPTIMALLY)
 
@@ -433,3 +496,86 @@ def test_up_type_named_object_keeps_its_meaning(hierarchical: bool) -> None:
     result = solve(p)
     assert result.status == Status.SOLVED_SATISFICING
     assert_valid(p, result.plan)
+
+
+# ------------------------------------------------- UP's own example problems
+
+def _up_examples() -> dict:
+    from unified_planning.test.examples import get_example_problems
+
+    return get_example_problems()
+
+
+UP_EXAMPLES = sorted(name for name, ex in _up_examples().items() if PlannerEngine.supports(ex.problem.kind))
+"""UP's example problems whose kind the engine declares supported (20 of 66
+with unified-planning 1.3; the others need numbers, time, hierarchies, ...)."""
+
+FRONT_END_GAPS = {
+    name: "the front-end refuses the parameter name ?object that UP's PDDLWriter writes "
+          "('invalid name 'object': it is a keyword'; PDDL reserves it only as a type)"
+    for name in ("hierarchical_blocks_world", "hierarchical_blocks_world_exists",
+                 "hierarchical_blocks_world_object_as_root", "hierarchical_blocks_world_with_object")
+}
+"""Examples our front-end refuses today; strict xfails, so they fail once fixed."""
+
+
+class KnownGap(Exception):
+    """Raised by a FRONT_END_GAPS example failing for exactly its known reason
+    (the xfail expects this, so any other failure still fails the test)."""
+
+
+def _validated_cost(problem: Problem, plan) -> float:
+    """The plan's quality by UP's own PlanValidator (after checking it is VALID):
+    the action-cost metric when the problem has one, else the length."""
+    from unified_planning.shortcuts import PlanValidator
+
+    with PlanValidator(problem_kind=problem.kind, plan_kind=plan.kind) as validator:
+        result = validator.validate(problem, plan)
+    assert result.status == ValidationResultStatus.VALID, result.reason
+    if result.metric_evaluations:
+        [value] = result.metric_evaluations.values()
+        return float(value)
+    return float(len(plan.actions))
+
+
+def test_up_examples_cover_what_we_declare() -> None:
+    assert len(UP_EXAMPLES) >= 20 and set(FRONT_END_GAPS) <= set(UP_EXAMPLES)
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, raises=KnownGap, reason=FRONT_END_GAPS[n]))
+    if n in FRONT_END_GAPS else n
+    for n in UP_EXAMPLES])
+@pytest.mark.filterwarnings("ignore:We cannot establish whether Fast Downward")
+def test_up_example_side_by_side_with_fast_downward(name: str) -> None:
+    """Each supported example: our default configuration and A* with LM-cut
+    find plans that UP's PlanValidator accepts (or prove none exists, as Fast
+    Downward must agree); the A* plan costs what Fast Downward's optimal
+    configuration finds, wherever that configuration accepts the problem."""
+    pytest.importorskip("up_fast_downward")
+    from unified_planning.shortcuts import get_environment
+
+    get_environment().credits_stream = None
+    problem = _up_examples()[name].problem
+    ours = solve(problem)
+    optimal = solve(problem, search="astar", heuristic="lmcut")
+    with OneshotPlanner(name="fast-downward") as fd:
+        theirs = fd.solve(problem, timeout=60)
+    with OneshotPlanner(name="fast-downward-opt") as fd_opt:
+        theirs_opt = fd_opt.solve(problem, timeout=60)
+    solved = (Status.SOLVED_SATISFICING, Status.SOLVED_OPTIMALLY)
+    messages = [m.message for m in ours.log_messages]
+    if name in FRONT_END_GAPS and ours.status == Status.INTERNAL_ERROR:
+        assert any("invalid name 'object': it is a keyword" in m for m in messages), messages
+        raise KnownGap(messages[0])
+    if theirs.status == Status.UNSOLVABLE_PROVEN:
+        assert ours.status == optimal.status == Status.UNSOLVABLE_PROVEN, messages
+        return
+    assert theirs.status in solved, theirs.log_messages
+    assert ours.status == Status.SOLVED_SATISFICING, messages
+    assert optimal.status == Status.SOLVED_OPTIMALLY, [m.message for m in optimal.log_messages]
+    _validated_cost(problem, ours.plan)
+    _validated_cost(problem, theirs.plan)
+    cost = _validated_cost(problem, optimal.plan)
+    if theirs_opt.plan is not None:  # FD's optimal search refuses conditional effects
+        assert cost == _validated_cost(problem, theirs_opt.plan)

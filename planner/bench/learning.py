@@ -41,6 +41,8 @@ class LearningSummary:
 
 def _kind(record: dict[str, Any]) -> tuple[str, str]:
     static, probe = record.get("static") or {}, record.get("probe")
+    if record.get("code") is None and static.get("rule") == "api-error":
+        return "api-error", str(static.get("message", ""))
     if record.get("code") is None:
         return "no-code", str(static.get("message", ""))
     if not static.get("ok"):

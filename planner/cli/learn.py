@@ -4,6 +4,11 @@
 learn writes DK atomically whenever a better heuristic is found, and DK.1,
 DK.2, ... beside it (the IPC keeps the last complete one); on SIGTERM it stops
 its sandbox workers and exits 0 if DK exists.
+
+Before its first LLM request learn sends one minimal request to the endpoint:
+an unreachable server or a refused URL, key or model stops it at once with one
+error line and exit code 36. A sample whose request failed after its retries
+says so on its line ("API error: ...").
 """
 from __future__ import annotations
 
@@ -45,7 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--request-timeout", type=float, default=600.0, help="seconds per LLM request")
     p.add_argument("--max-retries", type=int, default=5,
                    help="retries of a failed or rate-limited request, with backoff (default 5)")
-    p.add_argument("--offline", action="store_true", help="use cached responses only")
+    p.add_argument("--offline", action="store_true",
+                   help="use cached responses only (no request, not even the endpoint check "
+                        "that otherwise precedes the first request)")
     p.add_argument("--cache-dir", default=None, help="response cache (default: per-user cache dir)")
     p.add_argument("--price-input", type=float, default=None, help="USD per million prompt tokens")
     p.add_argument("--price-output", type=float, default=None, help="USD per million completion tokens")
@@ -89,7 +96,11 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency, timeout=args.request_timeout, max_retries=args.max_retries,
         base_url=args.base_url, offline=args.offline, price_input_per_mtok=args.price_input,
         price_output_per_mtok=args.price_output)
-    sampler = Sampler(config, ResponseCache(args.cache_dir), usage_path=work / "llm_usage.json")
+    # The sampler checks the endpoint with one minimal request before its first
+    # real one (never offline): a wrong URL, key or model is one error line and
+    # exit 36 at once, not silence and a failure per sample.
+    sampler = Sampler(config, ResponseCache(args.cache_dir), usage_path=work / "llm_usage.json",
+                      notify=lambda line: print(line, file=sys.stderr, flush=True))
     settings = LearnSettings(EvaluationSettings(time_limit=args.time_limit, memory_mb=args.memory_limit // 2**20,
                                                 search=args.search, workers=args.workers,
                                                 scheduler=args.scheduler),

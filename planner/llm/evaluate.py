@@ -82,6 +82,8 @@ class CandidateRecord:
 
     def reason(self) -> str:
         """One line saying why the candidate failed (or how it did)."""
+        if self.stage == "no-code" and self.static.get("rule") == "api-error":
+            return f"API error: {self.static.get('message', '')}"
         if self.stage == "no-code":
             return f"no code: {self.static.get('message', '')}"
         if self.stage == "rejected":
@@ -146,6 +148,13 @@ def evaluate(
 
 def _screen(sample: Any, provenance: dict[str, Any], class_name: str | None) -> CandidateRecord:
     record = CandidateRecord(sample.index, sample.key, dict(provenance))
+    if sample.content is None and getattr(sample, "error", None):
+        # the request failed after its retries: say so on the sample's line
+        # (not only in llm_usage.json), and do not ask the model to "repair" it
+        record.static = {"ok": False, "rule": "api-error", "line": None,
+                         "message": f"{sample.error} (after {sample.attempts} "
+                                    f"attempt{'' if sample.attempts == 1 else 's'})"}
+        return record
     got = extract(sample.content, class_name)
     if got.code is None:
         record.static = {"ok": False, "rule": "no-code", "line": None,

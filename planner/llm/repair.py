@@ -26,6 +26,8 @@ def repair_template_sha256() -> str:
 
 def describe_problem(record: CandidateRecord) -> str | None:
     """Markdown describing why the candidate failed, or None if there is nothing to fix."""
+    if record.stage == "no-code" and record.static.get("rule") == "api-error":
+        return None  # no answer to repair; a rerun requests the sample again (failures are not cached)
     if record.stage == "no-code":
         return ("Your answer contained no Python code block defining the heuristic class "
                 f"({record.static.get('message')}).")

@@ -124,10 +124,14 @@ class ReplayServer:
     """
 
     def __init__(self, replies: Sequence[Reply], repairs: Mapping[str, str] | None = None,
-                 port: int = 0) -> None:
+                 port: int = 0, check: Reply | None = None) -> None:
         self.replies = list(replies)
         self.repairs = dict(repairs) if repairs is not None else None
+        self.check = check if check is not None else Reply("OK", prompt_tokens=12, completion_tokens=1)
+        """The answer to the sampler's endpoint check (a request with max_tokens 1,
+        sent once before the first real request); an error status refuses it."""
         self.requests: list[dict[str, Any]] = []
+        self.checks: list[dict[str, Any]] = []
         self._first_round = 0
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -156,6 +160,9 @@ class ReplayServer:
 
     def _next(self, body: dict[str, Any]) -> tuple[int, Reply]:
         with self._lock:
+            if body.get("max_tokens") == 1:  # the endpoint check: apart from the replies
+                self.checks.append(body)
+                return -len(self.checks), self.check
             serial = len(self.requests)
             self.requests.append(body)
             if self.repairs is not None:
@@ -192,7 +199,7 @@ class ReplayServer:
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.status != 200:
-                    error = {"error": {"message": f"scripted status {reply.status}",
+                    error = {"error": {"message": reply.content or f"scripted status {reply.status}",
                                        "type": "server_error", "code": reply.status}}
                     return self._send(reply.status, error, reply.headers)
                 self._send(200, completion_body(reply, body.get("model", "replay"), serial))

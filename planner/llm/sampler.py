@@ -9,11 +9,21 @@ EndpointError. Every response is cached on disk the moment it arrives, so an
 interrupted run resumes and a rerun costs nothing; offline mode reads only
 the cache and fails clearly on a miss. Token usage and cost of every call go
 to llm_usage.json.
+
+Before its first real request a sampler sends one minimal request (the same
+model and options, max_tokens 1): an endpoint that is down, a wrong URL, key or
+model then stops the run with one EndpointError naming the URL and the cause,
+instead of every sample failing after its retries (measured before this check:
+108 s of silence against a closed port, then one "empty response" per sample).
+A chat completion is used rather than GET /models because it checks exactly
+what sampling needs (URL, key, model, options), and servers differ in whether
+they list models or accept any name.
 """
 from __future__ import annotations
 
 import logging
 import random
+import socket
 import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -58,6 +68,8 @@ class SamplerConfig:
     price_input_per_mtok: float | None = None
     """USD per million prompt tokens, for the cost column (None: unknown)."""
     price_output_per_mtok: float | None = None
+    check_endpoint: bool = True
+    """Send one minimal request before the first real one (see the module doc)."""
 
     def request_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"temperature": self.temperature}
@@ -102,6 +114,7 @@ class UsageLog:
 
     path: Path | None
     calls: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -113,6 +126,7 @@ class UsageLog:
             try:
                 data = json.loads(log_.path.read_text(encoding="utf-8"))
                 log_.calls = list(data.get("calls", []))
+                log_.checks = list(data.get("endpoint_checks", []))
             except (OSError, ValueError, AttributeError):
                 log.warning("ignoring unreadable usage log %s", log_.path)
         return log_
@@ -125,7 +139,7 @@ class UsageLog:
         with self._lock:
             self.calls.append(entry)
             if self.path is not None:
-                atomic_write_json(self.path, {"calls": self.calls, "totals": self.totals()})
+                atomic_write_json(self.path, self._payload())
 
     def totals(self) -> dict[str, Any]:
         api = [c for c in self.calls if not c.get("cached")]
@@ -139,7 +153,21 @@ class UsageLog:
             "completion_tokens": sum(int(c.get("completion_tokens") or 0) for c in api),
             "cost_usd": sum(costs) if costs else None,
             "cost_known_for": len(costs),
+            "endpoint_checks": len(self.checks),
         }
+
+    def record_check(self, model: str, prompt_tokens: int, completion_tokens: int,
+                     cost_usd: float | None, elapsed_s: float) -> None:
+        """The endpoint check's tokens (a few dozen), kept apart from the samples' calls."""
+        with self._lock:
+            self.checks.append({"model": model, "prompt_tokens": prompt_tokens,
+                                "completion_tokens": completion_tokens, "cost_usd": cost_usd,
+                                "elapsed_s": elapsed_s, "time": time.time()})
+            if self.path is not None:
+                atomic_write_json(self.path, self._payload())
+
+    def _payload(self) -> dict[str, Any]:
+        return {"calls": self.calls, "endpoint_checks": self.checks, "totals": self.totals()}
 
 
 class Sampler:
@@ -152,7 +180,10 @@ class Sampler:
         usage_path: str | Path | None = None,
         client: Any = None,
         sleep: Callable[[float], None] = time.sleep,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
+        """notify receives one line per event worth telling the user now (the
+        endpoint check's outcome); the CLI prints them to stderr."""
         self.config = config
         self.cache = cache if cache is not None else ResponseCache()
         self.usage = UsageLog.open(
@@ -160,6 +191,8 @@ class Sampler:
         )
         self._client = client
         self._sleep = sleep
+        self._notify = notify
+        self._checked = not config.check_endpoint
 
     def keys(self, messages: Sequence[Mapping[str, str]], n: int | None = None) -> list[str]:
         n = self.config.n if n is None else n
@@ -197,10 +230,88 @@ class Sampler:
                 results[pos] = sample
         return [results[p] for p in range(len(keys))]
 
+    def check_endpoint(self) -> None:
+        """One minimal request (max_tokens 1, the configured model and options).
+
+        Raises EndpointError, one line naming the URL and the cause, when the
+        endpoint is unreachable (connection refused, unknown host), does not
+        answer within the request timeout, refuses the key, model or options
+        (HTTP 400/401/403/404/422), or keeps failing with 5xx after the
+        retries. A 429 passes: the server knows the key and the model, and
+        sampling backs off per request. Done once per sampler, before the
+        first real request (a run answered from the cache sends nothing).
+        """
+        import openai
+
+        client = self._get_client()
+        params = {**self.config.request_params(), "max_tokens": 1}
+        start = time.monotonic()
+        for attempt in range(1, self.config.max_retries + 2):
+            try:
+                response = client.chat.completions.create(
+                    model=self.config.model, messages=[dict(m) for m in CHECK_MESSAGES], **params)
+                break
+            except openai.RateLimitError:
+                response = None
+                break
+            except openai.InternalServerError as err:  # 5xx: the server may be starting up
+                if attempt > self.config.max_retries:
+                    raise EndpointError(self._endpoint_problem(err)) from None
+                delay = self._delay(attempt, err)
+                self._say(f"LLM endpoint {self.endpoint_url()}: {describe_error(err)}; "
+                          f"retrying in {delay:.0f} s")
+                self._sleep(delay)
+            except (openai.APIConnectionError, openai.APIStatusError) as err:
+                raise EndpointError(self._endpoint_problem(err)) from None
+        elapsed = time.monotonic() - start
+        usage = getattr(response, "usage", None)
+        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
+        self.usage.record_check(self.config.model, prompt_tokens, completion_tokens,
+                                self.config.cost(prompt_tokens, completion_tokens), elapsed)
+        self._checked = True
+        self._say(f"LLM endpoint {self.endpoint_url()} answers for model {self.config.model!r} "
+                  f"({elapsed:.1f} s{', rate-limited' if response is None else ''})")
+
+    def endpoint_url(self) -> str:
+        """The base URL requests go to (the client resolves OPENAI_BASE_URL and its default)."""
+        client = self._client
+        url = str(getattr(client, "base_url", "") or self.config.base_url or "OPENAI_BASE_URL")
+        return url.rstrip("/")
+
+    def _endpoint_problem(self, err: Exception) -> str:
+        import openai
+
+        url, model = self.endpoint_url(), self.config.model
+        cause = describe_error(err)
+        if isinstance(err, openai.APITimeoutError):
+            return (f"the LLM endpoint {url} did not answer within {self.config.timeout:g} s "
+                    f"(--request-timeout); is the server overloaded or the URL wrong?")
+        if isinstance(err, openai.APIConnectionError):
+            return (f"cannot reach the LLM endpoint {url}: {cause}; is the server running and "
+                    f"the URL right? (--base-url or OPENAI_BASE_URL)")
+        status = getattr(err, "status_code", None)
+        hint = {
+            401: "the API key was refused; check OPENAI_API_KEY",
+            403: f"the key may not use model {model!r}; check OPENAI_API_KEY and --model",
+            404: f"no model {model!r} there, or a wrong URL: the URL ends in /v1 "
+                 f"(e.g. http://localhost:8000/v1) and --model names a served model",
+        }.get(status or 0, f"check --model {model!r} and the request options "
+                            f"(--temperature, --max-tokens)" if status in (400, 422) else
+                           "the server keeps failing; try again later")
+        return f"the LLM endpoint {url} refused a minimal request for model {model!r}: {cause}; {hint}"
+
+    def _say(self, line: str) -> None:
+        log.info("%s", line)
+        if self._notify is not None:
+            self._notify(line)
+
     def _request_all(
         self, todo: list[tuple[Sequence[Mapping[str, str]], int, str]]
     ) -> list[Sample]:
         client = self._get_client()
+        if not self._checked:
+            self.check_endpoint()
         workers = max(1, min(self.config.concurrency, len(todo)))
         stop = threading.Event()  # set on a fatal error: queued requests are not sent
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm-sample") as pool:
@@ -238,9 +349,9 @@ class Sampler:
                 return sample
             except _fatal_errors(openai) as err:
                 stop.set()
-                raise EndpointError(_explain(err, self.config)) from err
+                raise EndpointError(_explain(err, self.config, self.endpoint_url())) from err
             except _transient_errors(openai) as err:
-                last_error = f"{type(err).__name__}: {err}"
+                last_error = describe_error(err)
                 delay = self._delay(attempt, err)
             except _MalformedResponse as err:
                 last_error = str(err)
@@ -330,11 +441,43 @@ def _transient_errors(openai: Any) -> tuple[type[BaseException], ...]:
     return (openai.APIConnectionError, openai.APIStatusError, openai.APIResponseValidationError)
 
 
-def _explain(err: Exception, config: SamplerConfig) -> str:
-    where = config.base_url or "OPENAI_BASE_URL"
-    status = getattr(err, "status_code", "?")
-    return (f"the LLM endpoint ({where}) refused the request for model {config.model!r} "
-            f"(HTTP {status}, {type(err).__name__}): {err}")
+CHECK_MESSAGES = ({"role": "user", "content": "Reply with OK."},)
+"""The endpoint check's conversation (answered with at most one token)."""
+
+
+def describe_error(err: BaseException) -> str:
+    """What went wrong, in one line: the HTTP status and the server's own
+    message, or the innermost cause of a connection error (the openai client
+    says only "Connection error." and keeps "[Errno 111] Connection refused"
+    or "Name or service not known" in the chain)."""
+    status = getattr(err, "status_code", None)
+    if status is not None:
+        body = getattr(err, "body", None)
+        message = body.get("message") if isinstance(body, dict) else None
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            message = body["error"].get("message")
+        return f"HTTP {status} {type(err).__name__}" + (f" ({message})" if message else "")
+    inner: BaseException = err
+    seen = {id(err)}
+    while True:
+        nxt = inner.__cause__ or inner.__context__
+        if nxt is None or id(nxt) in seen:
+            break
+        seen.add(id(nxt))
+        inner = nxt
+    if inner is err:
+        return f"{type(err).__name__}: {err}"
+    text = str(inner) or type(inner).__name__
+    if isinstance(inner, ConnectionRefusedError):
+        return f"connection refused ({text})"
+    if isinstance(inner, socket.gaierror):
+        return f"unknown host ({text})"
+    return f"{type(err).__name__}: {type(inner).__name__}: {text}"
+
+
+def _explain(err: Exception, config: SamplerConfig, where: str) -> str:
+    return (f"the LLM endpoint {where} refused the request for model {config.model!r}: "
+            f"{describe_error(err)}")
 
 
 def _retry_after(err: Exception | None) -> float | None:

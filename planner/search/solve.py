@@ -215,6 +215,9 @@ def solve(
     deadline = start + time_limit if time_limit else math.inf
     parsed = parse_inputs(domain, problem)
     parsed_at = time.perf_counter()
+    log.info("parsed domain %s: %d action schemas, %d objects [%.3f s]", parsed.domain.name,
+             len(parsed.domain.actions), len(parsed.problem.objects) + len(parsed.domain.constants),
+             parsed_at - start)
     from planner.frontend.grounding import UnsolvableTaskError, ground
 
     try:
@@ -224,6 +227,8 @@ def solve(
         stats = _times(start, parsed_at, grounded_at, 0.0)
         return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
     grounded_at = time.perf_counter()
+    log.info("grounded: %d facts, %d operators [%.3f s]", task.num_facts, task.num_operators,
+             grounded_at - parsed_at)
     members, stored_file = resolve_auto(heuristic, domain)
     fast = None
     if fast_path is not None:
@@ -235,6 +240,9 @@ def solve(
         searched_at = time.perf_counter()
     else:
         evaluators = resolve_heuristics(members, task)
+        if log.isEnabledFor(logging.INFO):
+            log.info("search started: %s with %s, initial h = %s", search,
+                     ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
         result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
                                                         deadline, memory_limit)
         searched_at = time.perf_counter()
@@ -259,6 +267,11 @@ def solve(
     stats["peak_memory_kb"] = peak_memory_kb()  # this call's peak, not the process's
     stats["total_time"] = time.perf_counter() - start
     plan = tuple(plan_names(task, result.plan)) if result.plan is not None else None
+    log.info("search finished: %s%s, %d expansions, %d evaluations, %d generated [%.3f s search, "
+             "%.3f s total]", result.status.value,
+             f", cost {result.cost}" if result.cost is not None else "", stats.get("expansions", 0),
+             stats.get("evaluations", 0), stats.get("generated", 0), stats.get("search_time", 0.0),
+             stats["total_time"])
     return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
                        stats, validated_by, task)
 
@@ -333,6 +346,23 @@ def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluator
                         err, ", ".join(e.name for e in rest))
             dropped.extend(e.name for e in evaluators if e in failed)
             evaluators = rest
+
+
+def _initial_h(task: GroundTask, evaluators: list[Any]) -> str:
+    """The initial state's heuristic values for the "search started" log line
+    (computed only when INFO is logged: one evaluation per heuristic, before
+    the search core, which reports progress only at its end, starts)."""
+    from planner._core import evaluate_state
+
+    values = []
+    for e in evaluators:
+        try:
+            h, _ = evaluate_state(e, task.num_facts, task.init.tolist(), False)
+        except Exception as exc:  # a Python heuristic's failure is the search's to report
+            values.append(f"? ({type(exc).__name__})")
+            continue
+        values.append("infinity" if math.isinf(h) else f"{h:g}")
+    return ", ".join(values)
 
 
 def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],

@@ -121,7 +121,8 @@ def test_shipped_provenance_is_honest(path: Path) -> None:
 
 @pytest.mark.parametrize("path", shipped(), ids=lambda p: p.parent.name)
 def test_shipped_heuristic_matches_its_domain_and_behaves(path: Path) -> None:
-    from planner.llm.jobs import load_candidate, probe
+    from planner.heuristics.loader import load_candidate
+    from planner.llm.jobs import probe
     from planner.search.solve import solve
 
     meta = meta_of(path)
@@ -164,3 +165,24 @@ def test_every_domain_ships_a_heuristic_that_auto_uses(domain: str, monkeypatch:
     assert result.statistics["heuristic_file"] == str(path)
     names = result.statistics["heuristic"].split(", ")
     assert len(names) == members and class_name in names[0]
+
+
+@pytest.mark.parametrize("path", shipped(), ids=lambda p: p.parent.name)
+def test_a_shipped_heuristic_is_exactly_what_its_pool_answer_gives(path: Path) -> None:
+    """One source per shipped heuristic: the recorded answer in heuristics/pools
+    (or its recorded repair). The stored file is that answer's code block under
+    the provenance header, as `planner learn` wrote it, and the recorded
+    code_sha256 is the code's."""
+    import hashlib
+
+    from planner.heuristics.format import HEADER_MARK
+    from planner.llm.extract import extract
+
+    meta = meta_of(path)
+    answer = ROOT / meta["pool"] / meta["pool_file"]  # the repair's file when a repair was selected
+    code = extract(answer.read_text(encoding="utf-8"), meta["class_name"]).code
+    text = path.read_text(encoding="utf-8")
+    header, _, body = text.partition(HEADER_MARK)
+    stored_code = body.split("\n", 1)[1]
+    assert stored_code == code
+    assert hashlib.sha256(code.encode("utf-8")).hexdigest() == meta["code_sha256"]
