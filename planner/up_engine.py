@@ -49,7 +49,8 @@ from unified_planning.plans import ActionInstance, SequentialPlan
 from planner.errors import ArgumentError, GroundingLimitError, UnsupportedFeatureError
 from planner.exitcodes import ExitCode
 from planner.search.engine import COMPILED_HEURISTICS, SearchStatus
-from planner.search.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec, solve
+from planner.search.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec
+from planner.subroutines.solve import solve
 
 ENGINE_NAME = "planner"
 UP_INI_SECTION = "[engine planner]\nmodule_name: planner.up_engine\nclass_name: PlannerEngine\n"
@@ -107,10 +108,12 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
     """OneshotPlanner "planner". Params (via `OneshotPlanner(params=...)`):
     search ('lazy-gbfs', 'gbfs', 'astar', 'wastar:W', ...), heuristic ('ff',
     'lmcut', ..., 'PATH.py[:Class]' or a Python heuristic), memory_limit (MiB),
-    preferred (bool or None for the planner's default)."""
+    preferred (bool or None for the planner's default), subroutines ('off',
+    'auto' or a library file, as `planner solve --subroutines`)."""
 
     def __init__(self, search: str = DEFAULT_SEARCH, heuristic: Any = DEFAULT_HEURISTIC,
-                 memory_limit: Optional[float] = None, preferred: Optional[bool] = None) -> None:
+                 memory_limit: Optional[float] = None, preferred: Optional[bool] = None,
+                 subroutines: Any = "off") -> None:
         Engine.__init__(self)
         OneshotPlannerMixin.__init__(self)
         _check_options(search, heuristic)
@@ -118,6 +121,7 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
         self._heuristic = heuristic
         self._memory_limit = memory_limit
         self._preferred = preferred
+        self._subroutines = subroutines
 
     @property
     def name(self) -> str:
@@ -169,7 +173,8 @@ class PlannerEngine(Engine, OneshotPlannerMixin):
             with _streamed_log(output_stream):
                 result = solve(written.domain, written.problem, search=self._search,
                                heuristic=self._heuristic, time_limit=timeout,
-                               memory_limit=self._memory_limit, preferred=self._preferred)
+                               memory_limit=self._memory_limit, preferred=self._preferred,
+                               subroutines=self._subroutines)
         except UnsupportedFeatureError as exc:
             return self._failure(PlanGenerationResultStatus.UNSUPPORTED_PROBLEM, exc)
         except GroundingLimitError as exc:

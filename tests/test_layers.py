@@ -2,7 +2,7 @@
 
 Fast Downward guards the dependencies between its plug-ins with a test; this is
 ours. The contract lists the layers, top to bottom:
-cli | up_engine -> llm -> bench -> search -> heuristics -> plans -> frontend
+cli | up_engine -> llm -> bench -> subroutines -> search -> heuristics -> plans -> frontend
 -> task -> util -> errors -> exitcodes. A module may import only from its own
 layer or below; imports inside functions count as much as those at the top.
 """

@@ -24,7 +24,8 @@ from planner.util.limits import apply_memory_limit, parse_memory, parse_time
 from planner.plans.files import remove_stale_plans, write_plan
 from planner.frontend.problem_files import resolve_domain
 from planner.search.engine import SearchStatus
-from planner.search.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec, solve
+from planner.search.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec
+from planner.subroutines.solve import solve
 
 GRACE_SECONDS = 2.0
 """The search checks its time limit itself; the alarm is only a backstop for
@@ -54,6 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="ignore preferred operators")
     p.add_argument("--time-limit", type=parse_time, default=None, help="e.g. 300, 30s, 5m, 1h")
     p.add_argument("--memory-limit", type=parse_memory, default=None, help="e.g. 2048, 512M, 8G")
+    p.add_argument("--subroutines", default="off", metavar="auto|off|PATH",
+                   help="mined macro operators tried first under half the time, then the plain "
+                        "search: 'auto' uses the stored library for this domain, search and "
+                        "heuristic (python -m planner.subroutines learn), PATH a library file "
+                        "(default %(default)s)")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.set_defaults(run=run)
 
@@ -71,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         with _alarm(args.time_limit):
             result = solve(domain, args.problem, search=args.search, heuristic=args.heuristic,
                            time_limit=args.time_limit, memory_limit=memory_mib,
-                           preferred=args.preferred)
+                           preferred=args.preferred,
+                           subroutines=getattr(args, "subroutines", "off"))  # `plan` builds its own args
     except _HardTimeLimit:
         return _abort(args, start, "out_of_time", ExitCode.SEARCH_OUT_OF_TIME, "Time limit reached. Abort search.")
     except MemoryError:
@@ -116,6 +123,17 @@ def _log(result: SolveResult, start: float) -> None:
     if s.get("dropped_heuristics"):
         print(f"Portfolio: dropped {', '.join(s['dropped_heuristics'])} after a failure; "
               f"searched with {s.get('heuristic')}", file=err)
+    sub = s.get("subroutines")
+    if sub:
+        if sub.get("path") == "fast":
+            used = ", ".join(f"{k} x{v}" for k, v in (sub.get("used") or {}).items()) or "none"
+            print(f"Subroutines: fast path solved the task ({sub.get('instances')} instances; used {used})",
+                  file=err)
+        elif sub.get("path") == "fast-failed":
+            print(f"Subroutines: fast path failed ({sub.get('failure')}) after "
+                  f"{sub.get('fast_time', 0.0):.2f}s; plain search", file=err)
+        else:
+            print("Subroutines: none for this domain and configuration; plain search", file=err)
     for name, h in (s.get("initial_h") or {}).items():
         print(f"Initial heuristic value for {name}: {_fmt(h)}", file=err)
     messages = {
@@ -166,6 +184,7 @@ def _summary(result: SolveResult, start: float) -> dict[str, Any]:
         "heuristic_file": s.get("heuristic_file"),
         "dropped_heuristics": s.get("dropped_heuristics", []),
         "validated_by": result.validated_by,
+        "subroutines": s.get("subroutines"),
     }
 
 

@@ -11,7 +11,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from planner.errors import ArgumentError, HeuristicError, PlannerError
 from planner.exitcodes import ExitCode
@@ -185,6 +185,7 @@ def solve(
     memory_limit: float | None = None,
     preferred: bool | None = None,
     validate: bool = True,
+    fast_path: Callable[..., Any] | None = None,
 ) -> SolveResult:
     """Solve a PDDL task.
 
@@ -197,6 +198,15 @@ def solve(
     memory, checked during search. preferred: use the heuristic's preferred
     operators (default: yes for greedy and weighted searches when the
     heuristic provides them, never for A*).
+    fast_path: a hook tried before the plain search (planner.subroutines
+    builds one; this layer does not know what it searches):
+    fast_path(task, search_on, check, deadline) returns an object with
+    .result (a SearchResult whose plan is of `task`, already checked, or
+    None), .validated_by and .info (a dict, reported as statistics
+    "subroutines"); search_on(other_task, deadline) runs the configured
+    search on another task, check(result) validates a plan of `task`. When it
+    returns no result, the plain search runs from the initial state in the
+    time left, and the statistics count the work of both.
     """
     _check_arguments(domain, problem, search, time_limit, memory_limit, preferred, validate)
     algorithm, weight = parse_search_spec(search)
@@ -220,18 +230,35 @@ def solve(
     log.info("grounded: %d facts, %d operators [%.3f s]", task.num_facts, task.num_operators,
              grounded_at - parsed_at)
     members, stored_file = resolve_auto(heuristic, domain)
-    evaluators = resolve_heuristics(members, task)
-    if log.isEnabledFor(logging.INFO):
-        log.info("search started: %s with %s, initial h = %s", search,
-                 ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
-    result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
-                                                    deadline, memory_limit)
-    searched_at = time.perf_counter()
-    validated_by = None
-    if result.solved and validate:
-        validated_by = validate_result(parsed, task, result)
+    fast = None
+    if fast_path is not None:
+        fast, chosen = _run_fast_path(fast_path, parsed, task, members, algorithm, weight, preferred,
+                                      deadline, memory_limit, validate)
+    if fast is not None and fast.result is not None:
+        result, validated_by = fast.result, fast.validated_by
+        evaluators, dropped = chosen["evaluators"], chosen["dropped"]
+        searched_at = time.perf_counter()
+    else:
+        evaluators = resolve_heuristics(members, task)
+        if log.isEnabledFor(logging.INFO):
+            log.info("search started: %s with %s, initial h = %s", search,
+                     ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
+        result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
+                                                        deadline, memory_limit)
+        searched_at = time.perf_counter()
+        validated_by = None
+        if result.solved and validate:
+            validated_by = validate_result(parsed, task, result)
     stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
     stats.update(_search_stats(result))
+    if fast is not None:
+        info = dict(fast.info)
+        stats["subroutines"] = info
+        if fast.result is None:
+            # Totals cover both paths: the failed fast path's work is part of the run's cost.
+            stats["search_time"] += info.get("fast_time", 0.0)
+            for key in ("evaluations", "expansions", "generated"):
+                stats[key] += info.get(f"fast_{key}", 0)
     stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
     stats["heuristic"] = ", ".join(e.name for e in evaluators)
     stats["dropped_heuristics"] = dropped
@@ -247,6 +274,32 @@ def solve(
              stats["total_time"])
     return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
                        stats, validated_by, task)
+
+
+def _run_fast_path(hook: Callable[..., Any], parsed: ParsedTask, task: GroundTask, members: list[Any],
+                   algorithm: str, weight: float, preferred: bool | None, deadline: float,
+                   memory_limit: float | None, validate: bool) -> tuple[Any, dict[str, Any]]:
+    """Call the fast-path hook with this run's search and validation. The
+    evaluators are built on the task the hook passes (e.g. with macro
+    operators), so heuristics see its operators as ordinary ones; a failing
+    Python heuristic (HeuristicError) ends the hook's search, not the run."""
+    chosen: dict[str, Any] = {}
+
+    def search_on(other: GroundTask, fast_deadline: float) -> SearchResult:
+        evaluators = resolve_heuristics(members, other)
+        result, used, dropped = _search_portfolio(other, algorithm, weight, evaluators, preferred,
+                                                  fast_deadline, memory_limit)
+        chosen.update(evaluators=used, dropped=dropped)
+        return result
+
+    def check(result: SearchResult) -> str:
+        # Even with validate=False a plan the hook built is replayed: it is not the search's own.
+        if validate:
+            return validate_result(parsed, task, result)
+        replay_on_task(task, result.plan)
+        return "ground-replay"
+
+    return hook(task, search_on, check, deadline), chosen
 
 
 def _check_arguments(domain: Any, problem: Any, search: Any, time_limit: Any, memory_limit: Any,
