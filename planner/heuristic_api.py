@@ -197,13 +197,24 @@ def load_heuristic_file(spec: str) -> type:
     Without a class name, the file must define exactly one heuristic class
     (a class with __call__ defined in that file).
     """
-    path_str, class_name = spec, ""
-    if spec.rpartition(":")[0].endswith(".py"):
-        path_str, _, class_name = spec.rpartition(":")
+    path_str, class_name = split_heuristic_spec(spec)
     path = Path(path_str)
     if not path.is_file():
         raise ArgumentError(f"heuristic file not found: {path}", path=path)
-    module = _import_file(path)
+    return pick_heuristic_class(_import_file(path), class_name, path)
+
+
+def split_heuristic_spec(spec: str) -> tuple[str, str]:
+    """'PATH.py[:ClassName]' -> (path, class name or '')."""
+    if spec.rpartition(":")[0].endswith(".py"):
+        path_str, _, class_name = spec.rpartition(":")
+        return path_str, class_name
+    return spec, ""
+
+
+def pick_heuristic_class(module: ModuleType, class_name: str, path: Path | str) -> type:
+    """The class named class_name in module, or its one heuristic class (a class
+    with __call__ defined in that module)."""
     if class_name:
         cls = getattr(module, class_name, None)
         if not inspect.isclass(cls):
@@ -226,6 +237,27 @@ def load_heuristic_file(spec: str) -> type:
             path=path,
         )
     return candidates[0]
+
+
+def load_heuristic_source(code: str, path: str, class_name: str = "") -> type:
+    """As load_heuristic_file, from the file's text read earlier (the jailed
+    child cannot see the file system); tracebacks still name the file."""
+    from planner import pyperplan_compat
+
+    pyperplan_compat.install_module_aliases()
+    name = f"planner_user_heuristic_{abs(hash(path))}"
+    module = ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+    try:
+        exec(compile(code, path, "exec"), module.__dict__)  # noqa: S102 - only inside the jail
+    except SyntaxError as exc:
+        raise HeuristicError(f"syntax error in heuristic: {exc.msg}", path=path, line=exc.lineno,
+                             exit_code=ExitCode.SEARCH_INPUT_ERROR) from exc
+    except Exception as exc:
+        raise HeuristicError(f"importing heuristic failed: {type(exc).__name__}: {exc}",
+                             path=path, exit_code=ExitCode.SEARCH_INPUT_ERROR) from exc
+    return pick_heuristic_class(module, class_name, path)
 
 
 def _import_file(path: Path) -> ModuleType:

@@ -26,6 +26,8 @@ import re
 from pathlib import Path
 from typing import Sequence
 
+from planner.untrusted import UntrustedHeuristic
+
 log = logging.getLogger(__name__)
 
 HEADER_MARK = "# planner-heuristic:"
@@ -122,17 +124,18 @@ def find_stored_heuristic(domain: str | Path,
     return None
 
 
-def load_stored_heuristic(path: str | Path, class_name: str) -> type:
-    """The class in a stored heuristic file, after the static safety check (the
-    user directory may hold LLM-written code); its Cython-compiled form when
-    `planner learn --compile` built one for exactly this source."""
+def load_stored_heuristic(path: str | Path, class_name: str) -> UntrustedHeuristic:
+    """The heuristic in a stored file, after the static safety check (the user
+    directory may hold LLM-written code), as code for the jail (never imported
+    here); with its Cython-compiled form when `planner learn --compile` built
+    one for exactly this source."""
     return _load_checked(path, Path(path).read_text(encoding="utf-8"), class_name, "stored heuristic")
 
 
-def load_stored_portfolio(path: str | Path, class_name: str) -> list[type]:
-    """The classes of a stored heuristic file: its own, then those of the
-    portfolio members recorded in its provenance (planner.llm.store), each
-    after the same safety check and in its compiled form when one was built."""
+def load_stored_portfolio(path: str | Path, class_name: str) -> list[UntrustedHeuristic]:
+    """The heuristics of a stored file: its own, then the portfolio members
+    recorded in its provenance (planner.llm.store), each after the same safety
+    check, as code for the jail."""
     from planner.errors import ArgumentError
 
     classes = [load_stored_heuristic(path, class_name)]
@@ -145,29 +148,23 @@ def load_stored_portfolio(path: str | Path, class_name: str) -> list[type]:
     return classes
 
 
-def _load_checked(path: str | Path, code: str, class_name: str, what: str) -> type:
+def _load_checked(path: str | Path, code: str, class_name: str, what: str) -> UntrustedHeuristic:
     from planner.errors import ArgumentError
-    from planner.llm.compile import extension_path, load_compiled
-    from planner.llm.errors import LLMError
-    from planner.llm.jobs import load_candidate
+    from planner.llm.compile import extension_path
     from planner.llm.static_check import check
 
     result = check(code)
     if not result.ok:
         raise ArgumentError(f"{what} fails the safety check: {result.reason}", path=str(path))
-    compiled = extension_path(path, result.code)
-    if compiled.exists():  # named by the code's sha256: only ever the same source
-        try:
-            return load_compiled(compiled, class_name)
-        except (LLMError, ImportError, OSError) as err:
-            log.warning("ignoring compiled heuristic %s: %s", compiled, err)
-    return load_candidate(result.code, class_name)
+    compiled = extension_path(path, result.code)  # named by the code's sha256: only this source
+    label = class_name
+    return UntrustedHeuristic(result.code, class_name, label, str(path), kind="candidate",
+                              compiled=str(compiled) if compiled.exists() else None)
 
 
-def auto_heuristic(domain: str | Path) -> tuple[list[type], Path] | None:
-    """For `--heuristic auto`: (classes, path) of the stored heuristic matching
-    the domain (one class, or several for a learned portfolio), or None (use
-    h^FF). A stored file that fails to load is skipped with a warning rather
+def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] | None:
+    """For `--heuristic auto`: (heuristics, path) of the stored heuristic matching
+    the domain (one, or several for a learned portfolio), or None (use h^FF). A stored file that fails to load is skipped with a warning rather
     than failing the run."""
     found = find_stored_heuristic(domain)
     if found is None:

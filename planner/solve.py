@@ -16,7 +16,7 @@ from typing import Any
 
 from planner.errors import ArgumentError, PlannerError
 from planner.exitcodes import ExitCode
-from planner.heuristic_api import HeuristicError, load_heuristic_file, make_python_evaluator
+from planner.heuristic_api import HeuristicError
 from planner.parsing import ParsedTask, parse_files, parse_strings
 from planner.search import ALGORITHMS, SearchResult, SearchStatus, make_evaluator, plan_names, search
 from planner.task import GroundTask
@@ -114,11 +114,14 @@ def resolve_heuristic(spec: Any, task: GroundTask):
         low = spec.strip().lower()
         if low == "auto":
             low = "ff"
-        if low.endswith(".py") or ".py:" in spec:
-            cls = load_heuristic_file(spec)
-            return make_python_evaluator(cls, task)
+        if _is_file_spec(spec):
+            raise ArgumentError(f"heuristic file {spec} runs only in the jail (planner.untrusted)")
         return make_evaluator(low, task)
     return make_evaluator(spec, task)
+
+
+def _is_file_spec(spec: Any) -> bool:
+    return isinstance(spec, str) and (spec.strip().lower().endswith(".py") or ".py:" in spec)
 
 
 def resolve_heuristics(specs: list[Any], task: GroundTask) -> list[Any]:
@@ -146,18 +149,24 @@ def resolve_heuristics(specs: list[Any], task: GroundTask) -> list[Any]:
 
 def resolve_auto(spec: Any, domain: str | Path) -> tuple[list[Any], Path | None]:
     """Expand 'auto' into the stored heuristic (or portfolio) matching the
-    domain's fingerprint (planner.heuristic_store), else 'ff'. Returns the
-    member specs and the stored file used, if any."""
+    domain's fingerprint (planner.heuristic_store), else 'ff', and heuristic
+    files into their text (planner.untrusted: they run only in the jail).
+    Returns the member specs and the stored file used, if any."""
+    from planner.untrusted import from_file_spec
+
     members: list[Any] = []
     stored: Path | None = None
     for item in heuristic_specs(spec):
+        if _is_file_spec(item):
+            members.append(from_file_spec(item.strip()))
+            continue
         if isinstance(item, str) and item.strip().lower() == "auto":
             from planner.heuristic_store import auto_heuristic
 
             found = auto_heuristic(domain)
             if found is not None:
-                classes, path = found
-                members.extend(classes)
+                sources, path = found
+                members.extend(sources)
                 stored = Path(path)
                 continue
             item = "ff"
@@ -174,6 +183,7 @@ def solve(
     memory_limit: float | None = None,
     preferred: bool | None = None,
     validate: bool = True,
+    allow_unjailed: bool = False,
 ) -> SolveResult:
     """Solve a PDDL task.
 
@@ -186,6 +196,10 @@ def solve(
     memory, checked during search. preferred: use the heuristic's preferred
     operators (default: yes for greedy and weighted searches when the
     heuristic provides them, never for A*).
+    Heuristic files and stored (LLM-written) heuristics run only in the jail
+    (planner.untrusted); when this host cannot build it they are refused
+    (JailUnavailable) unless allow_unjailed. Classes and callables passed here
+    are the caller's own code and run in this process.
     """
     algorithm, weight = parse_search_spec(search)
     start = time.perf_counter()
@@ -202,17 +216,35 @@ def solve(
         return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
     grounded_at = time.perf_counter()
     members, stored_file = resolve_auto(heuristic, domain)
-    evaluators = resolve_heuristics(members, task)
-    result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
-                                                    deadline, memory_limit)
-    searched_at = time.perf_counter()
-    validated_by = None
-    if result.solved and validate:
-        validated_by = validate_result(parsed, task, result)
+    from planner.untrusted import is_untrusted
+
+    jailed: dict[str, Any] | None = None
+    if any(is_untrusted(m) for m in members):
+        jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
+                               memory_limit, allow_unjailed)
+    if jailed is not None and jailed["result"] is not None:
+        result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
+        validated_by = jailed["validated_by"]
+        searched_at = time.perf_counter()
+    else:
+        if jailed is not None:  # the jailed search failed: the trusted members, else h^FF, here
+            members = [m for m in members if not is_untrusted(m)] or ["ff"]
+        evaluators = resolve_heuristics(members, task)
+        result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
+                                                        deadline, memory_limit)
+        names = [e.name for e in evaluators]
+        if jailed is not None:
+            dropped = jailed["dropped"] + dropped
+        searched_at = time.perf_counter()
+        validated_by = None
+        if result.solved and validate:
+            validated_by = validate_result(parsed, task, result)
     stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
     stats.update(_search_stats(result))
     stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
-    stats["heuristic"] = ", ".join(e.name for e in evaluators)
+    stats["heuristic"] = ", ".join(names)
+    if jailed is not None:
+        stats["jail"] = jailed["jail"]
     stats["dropped_heuristics"] = dropped
     stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
     stats["validate_time"] = time.perf_counter() - searched_at
@@ -220,6 +252,83 @@ def solve(
     plan = tuple(plan_names(task, result.plan)) if result.plan is not None else None
     return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
                        stats, validated_by, task)
+
+
+def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: float,
+                  members: list[Any], preferred: bool | None, deadline: float,
+                  memory_limit: float | None, allow_unjailed: bool) -> dict[str, Any]:
+    """Search in the jail and judge the answer here. 'result' is None when the
+    parent must search again without the untrusted members: the child failed
+    (crash, hang, garbage, every member failed), its plan does not validate, or
+    it claims unsolvable/incomplete (not believed from candidate code)."""
+    from planner.jail import HeuristicFailure, JailUnavailable
+    from planner.untrusted import is_untrusted, jailed_search, log_child_output, parse_child_result
+
+    labels = [m.label for m in members if is_untrusted(m)]
+    outcome = jailed_search(task, algorithm, weight, members, preferred, _remaining(deadline),
+                            memory_limit, allow_unjailed)
+    log_child_output(outcome, log)
+    jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time,
+            "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v)}
+    if outcome.outcome == "unjailed":
+        raise JailUnavailable(f"{outcome.detail}; refusing to run LLM-written or file heuristic code "
+                              "outside the jail (`planner doctor` shows why; --unsafe-no-jail runs it "
+                              "anyway with your privileges)")
+    if allow_unjailed and outcome.layers.get("held"):
+        missing = [k for k in ("uid", "pid_namespace", "seccomp") if not outcome.layers["held"].get(k)]
+        if missing:
+            log.warning("running heuristic code WITHOUT a complete jail (missing %s): "
+                        "--unsafe-no-jail", ", ".join(missing))
+    failed = {"result": None, "heuristic": [], "dropped": labels, "validated_by": None, "jail": jail}
+    try:
+        child = parse_child_result(outcome.unwrap(", ".join(labels)), task)
+    except HeuristicFailure as err:
+        jail["failure"] = err.reason
+        log.warning("heuristic %s failed in the jail (%s); searching with %s instead",
+                    ", ".join(labels), str(err)[:500], _fallback_name(members))
+        return failed
+    status = SearchStatus(child.status)
+    if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
+        jail["failure"] = f"claimed {status.value}"
+        log.warning("the jailed search with %s ended %s; not taken on trust from heuristic code, "
+                    "searching with %s", ", ".join(child.heuristic), status.value,
+                    _fallback_name(members))
+        return failed
+    result = _child_search_result(task, child, status)
+    validated_by = None
+    if result.solved:
+        try:
+            validated_by = validate_result(parsed, task, result)
+        except PlanValidationError as err:
+            jail["failure"] = "invalid plan"
+            log.warning("the jailed search returned an invalid plan (%s); searching with %s",
+                        str(err)[:300], _fallback_name(members))
+            return failed
+    return {"result": result, "heuristic": list(child.heuristic), "dropped": list(child.dropped),
+            "validated_by": validated_by, "jail": jail}
+
+
+def _fallback_name(members: list[Any]) -> str:
+    from planner.untrusted import is_untrusted
+
+    trusted = [str(m) for m in members if not is_untrusted(m)]
+    return ", ".join(trusted) if trusted else "h^FF"
+
+
+def _child_search_result(task: GroundTask, child: Any, status: SearchStatus) -> SearchResult:
+    from planner.search import SearchStatistics
+
+    s = child.statistics
+    cost = None
+    if child.plan is not None:
+        cost = int(sum(int(task.cost[o]) for o in child.plan))
+    statistics = SearchStatistics(
+        expansions=s["expansions"], evaluations=s["evaluations"], generated=s["generated"],
+        dead_ends=s["dead_ends"], reopened=s["reopened"], initial_h=s["initial_h"],
+        search_time=s["search_time"], registered_states=s["registered_states"], registry_bytes=0,
+        bytes_per_state=s["bytes_per_state"], open_list_bytes=0, heuristic_calls=0, state_words=0,
+        peak_memory_kb=s["peak_memory_kb"])
+    return SearchResult(status, child.plan, cost, statistics, child.heuristic)
 
 
 def _remaining(deadline: float) -> float | None:

@@ -55,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", type=parse_time, default=None, help="e.g. 300, 30s, 5m, 1h")
     p.add_argument("--memory-limit", type=parse_memory, default=None, help="e.g. 2048, 512M, 8G")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.add_argument("--unsafe-no-jail", action="store_true",
+                   help="run heuristic files and stored (LLM-written) heuristics even where the "
+                        "jail cannot be built (`planner doctor`), with your privileges: they could "
+                        "then read, write or delete your files and reach the network")
     p.set_defaults(run=run)
 
 
@@ -70,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         with _alarm(args.time_limit):
             result = solve(domain, args.problem, search=args.search, heuristic=args.heuristic,
                            time_limit=args.time_limit, memory_limit=memory_mib,
-                           preferred=args.preferred)
+                           preferred=args.preferred,
+                           allow_unjailed=bool(getattr(args, "unsafe_no_jail", False)))
     except _HardTimeLimit:
         return _abort(args, start, "out_of_time", ExitCode.SEARCH_OUT_OF_TIME, "Time limit reached. Abort search.")
     except MemoryError:
@@ -165,6 +170,7 @@ def _summary(result: SolveResult, start: float) -> dict[str, Any]:
         "heuristic_file": s.get("heuristic_file"),
         "dropped_heuristics": s.get("dropped_heuristics", []),
         "validated_by": result.validated_by,
+        "jail": s.get("jail"),
     }
 
 

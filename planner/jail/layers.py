@@ -187,13 +187,15 @@ def drop_identity(layers: Layers, uid: int) -> None:
     layers.mark("uid", ok, "own user namespace, caller's uid" if ok else "not root and no user namespace")
 
 
-def set_limits(layers: Layers, cpu_seconds: int, address_space: int | None) -> None:
-    """CPU, address space, no processes, no file writes, few descriptors, no core."""
-    limits = [(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
-              (resource.RLIMIT_NPROC, 0, 0),
+def set_limits(layers: Layers, cpu_seconds: int | None, address_space: int | None) -> None:
+    """CPU, address space, no processes, no file writes, few descriptors, no core.
+    cpu_seconds None: no CPU limit (a run without a time limit)."""
+    limits = [(resource.RLIMIT_NPROC, 0, 0),
               (resource.RLIMIT_FSIZE, 0, 0),
               (resource.RLIMIT_NOFILE, MAX_OPEN_FILES, MAX_OPEN_FILES),
               (resource.RLIMIT_CORE, 0, 0)]
+    if cpu_seconds is not None:
+        limits.append((resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1))
     if address_space is not None:
         limits.append((resource.RLIMIT_AS, address_space, address_space))
     ok = True

@@ -177,7 +177,10 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
     JailResult.value. prepare() runs in the child before the lock-down (trusted
     code only: imports, opening files). With allow_unjailed, a missing required
     layer is recorded in JailResult.layers instead of refusing to run."""
-    cpu = limits.cpu_seconds if limits.cpu_seconds is not None else int(math.ceil(limits.wall_seconds)) + 1
+    if limits.cpu_seconds is not None:
+        cpu: int | None = limits.cpu_seconds
+    else:
+        cpu = int(math.ceil(limits.wall_seconds)) + 1 if math.isfinite(limits.wall_seconds) else None
     address_space = (_address_space_now() + limits.memory_mb * (1 << 20)
                      if limits.memory_mb is not None else None)
     uid = next_job_uid()
@@ -206,6 +209,10 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
     deadline = start + limits.wall_seconds
     try:
         return _supervise(pid, r_res, r_out, r_ctl, w_go, start, deadline, limits)
+    except BaseException:  # Ctrl-C, the caller's alarm...: the child must not outlive us
+        _kill(pid, None)
+        _reap(pid)
+        raise
     finally:
         for fd in (r_res, r_out, r_ctl, w_go):
             try:
@@ -215,7 +222,7 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
 
 
 def _intermediate(target: Callable[[], Any], prepare: Callable[[], None] | None, w_res: int,
-                  w_out: int, w_ctl: int, r_go: int, uid: int, root: str | None, cpu: int,
+                  w_out: int, w_ctl: int, r_go: int, uid: int, root: str | None, cpu: int | None,
                   address_space: int | None, allow_unjailed: bool) -> int:
     """Enter namespaces, fork the jailed child, report its pid, wait for it.
     Runs no candidate code; mirrors the child's end in its exit status."""
@@ -260,7 +267,7 @@ def _intermediate(target: Callable[[], Any], prepare: Callable[[], None] | None,
 
 
 def _jailed(target: Callable[[], Any], prepare: Callable[[], None] | None, layers: L.Layers,
-            w_res: int, uid: int, root: str | None, cpu: int, address_space: int | None,
+            w_res: int, uid: int, root: str | None, cpu: int | None, address_space: int | None,
             allow_unjailed: bool) -> int:
     """The jailed child: prepare, lock down, report layers, run target, report result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -220,6 +220,10 @@ def register_plan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", default=None, help="e.g. 1800, 30m")
     p.add_argument("--memory-limit", default=None, help="e.g. 8G")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.add_argument("--unsafe-no-jail", action="store_true",
+                   help="run the LLM-written heuristic even where the jail cannot be built "
+                        "(`planner doctor`), with your privileges: it could then read, write or "
+                        "delete your files and reach the network")
     p.set_defaults(run=run_plan)
 
 
@@ -230,15 +234,16 @@ def run_plan(args: argparse.Namespace) -> int:
     classes = load_learned_portfolio(args.dk, args.domain)
     solve_args = argparse.Namespace(
         domain=args.domain, problem=args.problem, plan_file=args.plan_file, search=args.search,
-        heuristic=classes, preferred=None, json=args.json,
+        heuristic=classes, preferred=None, json=args.json, unsafe_no_jail=args.unsafe_no_jail,
         time_limit=parse_time(args.time_limit) if args.time_limit else None,
         memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None)
     return int(solve_command.run(solve_args))
 
 
-def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[type]:
-    """The heuristic classes in DK (its own, then any portfolio members), after
-    checking its domain and re-running the safety check on every one."""
+def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[Any]:
+    """The heuristics in DK (its own, then any portfolio members) as code for the
+    jail (planner.untrusted.UntrustedHeuristic), after checking its domain and
+    re-running the safety check on every one. Nothing of DK is executed here."""
     from planner.errors import ArgumentError as _ArgumentError
     from planner.heuristic_store import load_stored_portfolio
     from planner.llm.jobs import CandidateError
@@ -260,6 +265,6 @@ def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[type]:
         raise LLMError(f"heuristic file does not load: {type(err).__name__}: {err}", path=dk) from err
 
 
-def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
-    """DK's own (best) heuristic class; see load_learned_portfolio for all."""
+def load_learned_heuristic(dk: str | Path, domain: str | Path) -> Any:
+    """DK's own (best) heuristic; see load_learned_portfolio for all."""
     return load_learned_portfolio(dk, domain)[0]
