@@ -184,6 +184,7 @@ def solve(
     preferred: bool | None = None,
     validate: bool = True,
     allow_unjailed: bool = False,
+    fallback: bool = True,
 ) -> SolveResult:
     """Solve a PDDL task.
 
@@ -199,7 +200,9 @@ def solve(
     Heuristic files and stored (LLM-written) heuristics run only in the jail
     (planner.untrusted); when this host cannot build it they are refused
     (JailUnavailable) unless allow_unjailed. Classes and callables passed here
-    are the caller's own code and run in this process.
+    are the caller's own code and run in this process. fallback=False (learn's
+    evaluation) raises planner.jail.HeuristicFailure where a failed jailed
+    search would otherwise be replaced by the trusted members or h^FF.
     """
     algorithm, weight = parse_search_spec(search)
     start = time.perf_counter()
@@ -227,6 +230,8 @@ def solve(
         validated_by = jailed["validated_by"]
         searched_at = time.perf_counter()
     else:
+        if jailed is not None and not fallback:
+            raise jailed["error"]
         if jailed is not None:  # the jailed search failed: the trusted members, else h^FF, here
             members = [m for m in members if not is_untrusted(m)] or ["ff"]
         evaluators = resolve_heuristics(members, task)
@@ -279,17 +284,20 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
         if missing:
             log.warning("running heuristic code WITHOUT a complete jail (missing %s): "
                         "--unsafe-no-jail", ", ".join(missing))
-    failed = {"result": None, "heuristic": [], "dropped": labels, "validated_by": None, "jail": jail}
+    failed = {"result": None, "heuristic": [], "dropped": labels, "validated_by": None, "jail": jail,
+              "error": None}
     try:
         child = parse_child_result(outcome.unwrap(", ".join(labels)), task)
     except HeuristicFailure as err:
         jail["failure"] = err.reason
+        failed["error"] = err
         log.warning("heuristic %s failed in the jail (%s); searching with %s instead",
                     ", ".join(labels), str(err)[:500], _fallback_name(members))
         return failed
     status = SearchStatus(child.status)
     if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
         jail["failure"] = f"claimed {status.value}"
+        failed["error"] = HeuristicFailure(f"the jailed search ended {status.value}", status.value)
         log.warning("the jailed search with %s ended %s; not taken on trust from heuristic code, "
                     "searching with %s", ", ".join(child.heuristic), status.value,
                     _fallback_name(members))
@@ -301,6 +309,7 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
             validated_by = validate_result(parsed, task, result)
         except PlanValidationError as err:
             jail["failure"] = "invalid plan"
+            failed["error"] = HeuristicFailure(f"invalid plan: {str(err)[:300]}", "invalid-plan")
             log.warning("the jailed search returned an invalid plan (%s); searching with %s",
                         str(err)[:300], _fallback_name(members))
             return failed

@@ -248,7 +248,7 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
             result, used, more = _search_portfolio(task, algorithm, weight, evaluators, preferred,
                                                    deadline, memory_limit)
         except HeuristicError as err:
-            return {"failed": errors + [str(err)[:300]]}
+            return {"failed": errors + [str(err)[:300]], "kind": _failure_kind(err.__cause__)}
         stats = _search_stats(result)
         stats["search_time"] = result.statistics.search_time
         return {"status": result.status.value, "plan": list(result.plan) if result.plan else None,
@@ -259,6 +259,19 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
     memory = None if memory_limit is None else int(memory_limit) + 256
     limits = JailLimits(wall_seconds=wall, memory_mb=memory if memory else 4096)
     return run_jailed(target, limits, prepare=prepare, allow_unjailed=allow_unjailed)
+
+
+def _failure_kind(cause: BaseException | None) -> str:
+    """'invalid-value' when the compiled search (or the bool guard) rejected a
+    value, 'memout' for MemoryError, else 'crash'."""
+    if isinstance(cause, MemoryError):
+        return "memout"
+    text = str(cause)
+    if isinstance(cause, (TypeError, ValueError)) and any(
+            mark in text for mark in ("expected a number", "expected a non-negative", "expected h or",
+                                      "preferred operator", "out of range")):
+        return "invalid-value"
+    return "crash"
 
 
 def _now() -> float:
@@ -288,7 +301,8 @@ def parse_child_result(value: Any, task: GroundTask) -> ChildSearch:
         raise HeuristicFailure("the jailed search returned no result object", "garbage")
     if "failed" in value:
         errors = value["failed"] if isinstance(value["failed"], list) else [str(value["failed"])]
-        raise HeuristicFailure("; ".join(str(e)[:300] for e in errors[:4]) or "heuristic failed", "failed")
+        kind = value.get("kind") if value.get("kind") in ("invalid-value", "memout") else "failed"
+        raise HeuristicFailure("; ".join(str(e)[:300] for e in errors[:4]) or "heuristic failed", kind)
     status = value.get("status")
     if status not in _STATUSES:
         raise HeuristicFailure(f"the jailed search returned status {str(status)[:40]!r}", "garbage")

@@ -201,6 +201,10 @@ def set_limits(layers: Layers, cpu_seconds: int | None, address_space: int | Non
     ok = True
     for which, soft, hard in limits:
         try:
+            _, old_hard = resource.getrlimit(which)
+            if old_hard != resource.RLIM_INFINITY:  # a limit set on the parent still holds
+                hard = min(hard, old_hard)
+                soft = min(soft, hard)
             resource.setrlimit(which, (soft, hard))
         except (ValueError, OSError):
             ok = False
