@@ -274,7 +274,8 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
                             memory_limit, allow_unjailed)
     log_child_output(outcome, log)
     jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time,
-            "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v)}
+            "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v),
+            "output": outcome.output[-4000:]}
     if outcome.outcome == "unjailed":
         raise JailUnavailable(f"{outcome.detail}; refusing to run LLM-written or file heuristic code "
                               "outside the jail (`planner doctor` shows why; --unsafe-no-jail runs it "

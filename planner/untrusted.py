@@ -338,7 +338,7 @@ def log_child_output(result: JailResult, log: Any) -> None:
         lines = result.output.strip().splitlines()
         shown = "\n".join("  | " + line[:200] for line in lines[:20])
         more = f"\n  | ... {len(lines) - 20} more line(s)" if len(lines) > 20 else ""
-        log.info("output of the jailed heuristic (not the planner's):\n%s%s", shown, more)
+        log.warning("output of the jailed heuristic (not the planner's):\n%s%s", shown, more)
 
 
 __all__ = ["ChildSearch", "UntrustedHeuristic", "from_file_spec", "is_untrusted", "jailed_search",

@@ -170,7 +170,8 @@ def _summary(result: SolveResult, start: float) -> dict[str, Any]:
         "heuristic_file": s.get("heuristic_file"),
         "dropped_heuristics": s.get("dropped_heuristics", []),
         "validated_by": result.validated_by,
-        "jail": s.get("jail"),
+        "jail": ({k: v for k, v in s["jail"].items() if k != "output"}  # the child's text stays off stdout
+                 if isinstance(s.get("jail"), dict) else None),
     }
 
 
