@@ -4,8 +4,8 @@ Each corpus program is a heuristic file with one attack. The harness makes
 every attack harmless if it succeeds (its targets are a world-writable marker
 folder in a temp dir, a listener on 127.0.0.1 the test started, a decoy
 process the test started, copies of a DK file, a cache and a store) and
-prepends `_proof(step)`, which writes "PROOF <name> <step> <checksum>" to
-stderr: the checksum is computed when the code runs, so its presence proves
+prepends `_proof(step)`, which prints "PROOF <name> <step> <checksum>" (the
+jailed child's stdout, which the parent keeps off its own stdout): the checksum is computed when the code runs, so its presence proves
 the attack was executed, not just read.
 """
 from __future__ import annotations
@@ -27,9 +27,8 @@ import pytest
 
 CORPUS = Path(__file__).parent / "corpus"
 BLOCKSWORLD = Path(__file__).resolve().parents[2] / "../shared/benchmarks/ipc2023-learning/blocksworld"
-PRELUDE = '''import os as _jail_os
-def _proof(step):
-    _jail_os.write(2, ("PROOF $NAME %s %d\\n" % (step, sum(map(ord, "$NAME" + step)))).encode())
+PRELUDE = '''def _proof(step):
+    print("PROOF $NAME %s %d" % (step, sum(map(ord, "$NAME" + step))), flush=True)
 '''
 
 

@@ -132,7 +132,7 @@ def test_planner_plan(name: str, arena: Arena):
     arena.assert_untouched(before)
     assert wall <= LIMIT + 5.0
     if not _passes_static_check(name):
-        assert proc.returncode == 32 and "safety check" in proc.stderr, proc.stderr  # never ran
+        assert proc.returncode == 36 and "safety check" in proc.stderr, proc.stderr  # never ran
         assert proof(name) not in proc.stderr
         return
     assert proof(name) in proc.stderr
