@@ -156,7 +156,9 @@ class Arena:
 
     def program(self, name: str) -> Path:
         """The corpus program with its targets filled in, as a heuristic file."""
-        text = string.Template(PRELUDE + (CORPUS / f"{name}.py").read_text())
+        source = (CORPUS / f"{name}.py").read_text()
+        _, doc, body = source.split('"""', 2)  # the docstring becomes a comment after the prelude
+        text = string.Template(f"# {doc}\n" + PRELUDE + body)
         path = self.root / "programs" / f"{name}.py"
         path.parent.mkdir(exist_ok=True)
         path.write_text(text.safe_substitute(NAME=name, **self.values))

@@ -109,11 +109,16 @@ def _dk(arena: Arena, name: str) -> Path:
                                                          "sampled from an LLM endpoint"})
 
 
-def _passes_static_check(name: str) -> bool:
-    from conftest import CORPUS, PRELUDE
+def _passes_static_check(arena: Arena, name: str) -> bool:
     from planner.llm.static_check import check
 
-    return check(PRELUDE + (CORPUS / f"{name}.py").read_text()).ok
+    return check(arena.program(name).read_text()).ok
+
+
+def test_some_hostile_programs_pass_the_static_check(arena: Arena):
+    """The allow-list is early feedback, not the boundary: these reach the jail via DK."""
+    passing = {n for n in corpus_names() if _passes_static_check(arena, n)}
+    assert len(passing) >= 10 and "good" in passing, sorted(passing)
 
 
 @pytest.mark.parametrize("name", corpus_names())
@@ -131,7 +136,7 @@ def test_planner_plan(name: str, arena: Arena):
     assert dk.read_bytes() == dk_before
     arena.assert_untouched(before)
     assert wall <= LIMIT + 5.0
-    if not _passes_static_check(name):
+    if not _passes_static_check(arena, name):
         assert proc.returncode == 36 and "safety check" in proc.stderr, proc.stderr  # never ran
         assert proof(name) not in proc.stderr
         return

@@ -1,6 +1,6 @@
 """value: safe_dead_ends with inf on every non-goal state (task is solvable)"""
 import math
-_proof("attempt")
+PROVEN = _proof("attempt")
 
 class H:
     safe_dead_ends = True

@@ -1,5 +1,5 @@
 """good: a plain goal-count heuristic (written by the project's developers, not sampled from an LLM endpoint)"""
-_proof("attempt")
+PROVEN = _proof("attempt")
 
 class H:
     def __init__(self, task):
