@@ -234,6 +234,11 @@ def _intermediate(target: Callable[[], Any], prepare: Callable[[], None] | None,
     os.dup2(w_out, 1)
     os.dup2(w_out, 2)
     os.close(devnull)
+    # The parent's sys.stdout may be anything (a test's capture, a closed pipe): the
+    # child's print() goes to its own descriptors 1 and 2, the output pipe.
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)
     L.close_descriptors(layers, (w_res, w_ctl, r_go))
     L.enter_namespaces(layers)
     if not layers.held.get("pid_namespace"):
@@ -295,6 +300,11 @@ def _jailed(target: Callable[[], Any], prepare: Callable[[], None] | None, layer
         envelope = {"value": target()}
     except BaseException as err:  # noqa: BLE001 - SystemExit, GeneratorExit... are the candidate's
         envelope = {"error": f"{type(err).__name__}: {err}"[:1000]}
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001 - a replaced or broken stream is the candidate's
+            pass
     try:
         _send(w_res, envelope)
     except (TypeError, ValueError) as err:
@@ -369,7 +379,8 @@ def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: f
         os.close(pidfd)
     wall = time.monotonic() - start
     text = bytes(out).decode("utf-8", "replace")
-    frames, rest = _frames(bytes(res))
+    decoded, rest = _frames(bytes(res))
+    frames = decoded if decoded is not None else []
     layer_frame = frames[0] if frames else None
     layers = layer_frame.get("layers", {}) if isinstance(layer_frame, dict) else {}
     result = JailResult("crash", None, "", text, wall, layers, status)
@@ -397,7 +408,7 @@ def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: f
             return result
         result.outcome, result.detail = "garbage", "result frame of unexpected shape"
         return result
-    if frames is None or rest < 0:
+    if decoded is None or rest < 0 or (rest > 0 and status == 0):
         result.outcome, result.detail = "garbage", "malformed result frame"
         return result
     result.detail = _describe_status(status)
