@@ -1,7 +1,7 @@
 """h^FF against the stored domain heuristics (heuristics/<domain>/), per domain.
 
 For every domain with a stored heuristic matching its domain file (found
-with planner.heuristic_store.find_stored_heuristic), runs `planner solve`
+with planner.heuristics.store.find_stored_heuristic), runs `planner solve`
 on the largest training tasks and on generated medium tasks with
 
     ff   gbfs          h^FF, eager greedy best-first search, preferred operators
@@ -10,14 +10,14 @@ on the largest training tasks and on generated medium tasks with
     stored lazy-gbfs   the stored heuristic, lazy with its preferred operators
 
 one process at a time, and prints a Markdown table: coverage, IPC agile
-score (planner.llm.select.agile_score) and the expansions summed over the
+score (planner.bench.scores.agile_score) and the expansions summed over the
 tasks solved by every configuration of that domain.
 
     nice python bench/domain_heuristics.py --time-limit 60 --training 2 --medium 2
     nice python bench/domain_heuristics.py blocksworld spanner --json out.json
 
 Generated tasks go to a temporary folder (seeds 1..N of `python -m
-domains.generate DOMAIN --preset medium`), never into the repository.
+planner.domains.generate DOMAIN --preset medium`), never into the repository.
 """
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner.heuristic_store import find_stored_heuristic  # noqa: E402
-from planner.llm.select import agile_score  # noqa: E402
+from planner.heuristics.store import find_stored_heuristic  # noqa: E402
+from planner.bench.scores import agile_score  # noqa: E402
 
 DOMAINS = ["blocksworld", "childsnack", "ferry", "floortile", "miconic", "rovers", "satellite",
            "sokoban", "spanner", "transport"]
@@ -56,7 +56,7 @@ def tasks_for(bench: Path, name: str, n_train: int, n_medium: int, tmp: Path) ->
     out = train[-n_train:] if n_train else []
     for seed in range(1, n_medium + 1):
         path = tmp / f"{name}-medium-s{seed}.pddl"
-        subprocess.run([sys.executable, "-m", "domains.generate", name, "--preset", "medium",
+        subprocess.run([sys.executable, "-m", "planner.domains.generate", name, "--preset", "medium",
                         "--seed", str(seed), "-o", str(path)], check=True, cwd=ROOT)
         out.append(path)
     return out

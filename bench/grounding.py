@@ -1,7 +1,7 @@
 """Grounding benchmark: our parse+ground against Fast Downward's translator.
 
 For every task, one at a time (fair timing on a shared machine):
-  * ours: a fresh Python process runs planner.grounding.ground_files and
+  * ours: a fresh Python process runs planner.frontend.grounding.ground_files and
     reports the parse+ground time (imports excluded) and fact/operator
     counts; its peak RSS comes from the kernel (wait4), so a crash or a
     timeout still has a memory figure;
@@ -38,7 +38,7 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from domains import DOMAIN_NAMES, PRESET_NAMES, domain_file, generate  # noqa: E402
+from planner.domains import DOMAIN_NAMES, PRESET_NAMES, domain_file, generate_problem  # noqa: E402
 
 SHARED = Path("../shared/benchmarks/ipc2023-learning")
 MEMORY_ERRORS = re.compile(r"MemoryError|Cannot allocate memory|std::bad_alloc|memory limit")
@@ -47,7 +47,7 @@ FD = Path(sys.executable).parent.parent / "lib/python3.11/site-packages/up_fast_
 OUR_RUNNER = """
 import json, sys, time
 sys.path.insert(0, sys.argv[3])
-from planner.grounding import ground_files
+from planner.frontend.grounding import ground_files
 start = time.perf_counter()
 task = ground_files(sys.argv[1], sys.argv[2])
 elapsed = time.perf_counter() - start
@@ -211,7 +211,7 @@ def generated_tasks(domain: str, presets: list[str], seed: int, outdir: Path) ->
     for preset in presets:
         path = outdir / domain / f"{preset}-s{seed}.pddl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(generate(domain, seed, preset))  # never reuse a stale file
+        path.write_text(generate_problem(domain, seed, preset))  # never reuse a stale file
         tasks.append(Task(f"{domain}/gen-{preset}-s{seed}", domain_file(domain), path))
     return tasks
 

@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from planner.pyperplan_compat import Heuristic as PyperplanHeuristic  # noqa: E402
-from planner.search import search  # noqa: E402
+from planner.heuristics.pyperplan import Heuristic as PyperplanHeuristic  # noqa: E402
+from planner.search.engine import search  # noqa: E402
 
 BENCHMARKS = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
 
@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=5.0, help="seconds per variant")
     args = parser.parse_args()
     if args.task:
-        from planner.grounding import ground_files
+        from planner.frontend.grounding import ground_files
 
         problem = BENCHMARKS / args.task
         task = ground_files(problem.parent.parent.parent / "domain.pddl", problem)

@@ -4,7 +4,7 @@ For each task: translate it with FD's translator, load the SAS task as a
 GroundTask (so both planners see exactly the same facts and operators, which
 makes h^max, h^add and LM-cut values directly comparable), read FD's initial
 heuristic values, and measure our evaluations per second on states from
-random walks. Optionally the task is also grounded by planner.grounding
+random walks. Optionally the task is also grounded by planner.frontend.grounding
 (when available) to compare initial values on our own grounding.
 
     python bench/heuristic_speed.py blocksworld/testing/easy/p01 rovers/...
@@ -211,15 +211,15 @@ def make_heuristic(name: str, task: GroundTask):
 
 
 def ground(domain: Path, problem: Path) -> GroundTask | None:
-    """The task as grounded by planner.grounding, if that module exists."""
+    """The task as grounded by planner.frontend.grounding, if that module exists."""
     try:
-        from planner.grounding import ground_files
+        from planner.frontend.grounding import ground_files
     except ImportError:
         return None
     try:
         return ground_files(domain, problem)
     except Exception as exc:  # report grounder failures, keep benchmarking
-        print(f"planner.grounding failed on {problem}: {exc}", flush=True)
+        print(f"planner.frontend.grounding failed on {problem}: {exc}", flush=True)
         return None
 
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO / "tests" / "llm"))
 
 from replay_server import Reply, ReplayServer, recorded, recorded_names  # noqa: E402
 
-from planner.llm.commands import register_learn  # noqa: E402
+from planner.cli.learn import register as register_learn  # noqa: E402
 
 BLOCKSWORLD = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning" / "blocksworld"
 

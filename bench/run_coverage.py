@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from planner.commands import bench  # noqa: E402
+from planner.cli import bench  # noqa: E402
 from planner.errors import PlannerError  # noqa: E402
 
 SHARED = "../shared/benchmarks/ipc2023-learning"

@@ -53,7 +53,7 @@ def run_fd(domain: Path, problem: Path, search: str, time_limit: float) -> dict:
 def run_ours(domain: Path, problem: Path, config: str, time_limit: float) -> dict:
     algorithm, _, heuristic = config.partition(":")
     code = (
-        "import json,sys; from planner.grounding import ground_files; from planner.search import search\n"
+        "import json,sys; from planner.frontend.grounding import ground_files; from planner.search.engine import search\n"
         f"task = ground_files({str(domain)!r}, {str(problem)!r})\n"
         f"h = {heuristic or 'ff'!r}\n"
         f"pref = [h] if {algorithm!r}.startswith('lazy') else None\n"

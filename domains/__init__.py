@@ -12,8 +12,8 @@ module exposes:
              following the size schedules of the IPC 2023 benchmark scripts
   build(rng, **params) -> domains.pddl.Problem
 
-Run one with `python -m domains.<name>.generate --seed S ... -o FILE` or
-through the common front end `python -m domains.generate DOMAIN ...`.
+Run one with `python -m planner.domains.<name>.generate --seed S ... -o FILE` or
+through the common front end `python -m planner.domains.generate DOMAIN ...`.
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def load(name: str) -> ModuleType:
     """The generator module of a domain (domains.<name>.generate)."""
     if name not in DOMAIN_NAMES:
         raise ValueError(f"unknown domain {name!r}; choose from {', '.join(DOMAIN_NAMES)}")
-    return importlib.import_module(f"domains.{name}.generate")
+    return importlib.import_module(f"{__name__}.{name}.generate")
 
 
 def domain_file(name: str) -> Path:
@@ -64,7 +64,7 @@ def resolve_params(module: ModuleType, preset: str | None = None, **overrides) -
     return params
 
 
-def generate(name: str, seed: int, preset: str | None = None, **overrides) -> str:
+def generate_problem(name: str, seed: int, preset: str | None = None, **overrides) -> str:
     """PDDL text of one problem; the same arguments always give the same bytes."""
     module = load(name)
     params = resolve_params(module, preset, **overrides)

@@ -1,7 +1,7 @@
 """Command line for the generators, built from each module's PARAMS.
 
 Every size parameter becomes a --flag (underscores become dashes), so the
-per-domain entry points and the common `python -m domains.generate DOMAIN`
+per-domain entry points and the common `python -m planner.domains.generate DOMAIN`
 front end accept exactly the same options.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from domains import PRESET_NAMES, generate
+from . import PRESET_NAMES, generate_problem
 
 
 def add_options(parser: argparse.ArgumentParser, module: ModuleType) -> None:
@@ -30,7 +30,7 @@ def add_options(parser: argparse.ArgumentParser, module: ModuleType) -> None:
 def run(module: ModuleType, args: argparse.Namespace) -> None:
     """Generate and write one problem as the parsed arguments ask."""
     overrides = {name: getattr(args, name) for name in module.PARAMS}
-    text = generate(module.DOMAIN_KEY, args.seed, args.preset, **overrides)
+    text = generate_problem(module.DOMAIN_KEY, args.seed, args.preset, **overrides)
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(text)
@@ -39,9 +39,9 @@ def run(module: ModuleType, args: argparse.Namespace) -> None:
 
 
 def domain_main(module: ModuleType, argv: list[str] | None = None) -> None:
-    """Entry point of `python -m domains.<name>.generate`."""
+    """Entry point of `python -m planner.domains.<name>.generate`."""
     parser = argparse.ArgumentParser(
-        prog=f"python -m domains.{module.DOMAIN_KEY}.generate",
+        prog=f"python -m planner.domains.{module.DOMAIN_KEY}.generate",
         description=(module.__doc__ or "").strip().splitlines()[0],
     )
     add_options(parser, module)

@@ -1,4 +1,4 @@
-"""Regenerate the committed example problems: `python -m domains.examples`.
+"""Regenerate the committed example problems: `python -m planner.domains.examples`.
 
 The table below is the record of how every domains/<name>/examples/pNN.pddl
 was made (seed and sizes), so the files can be reproduced byte for byte;
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domains import DOMAIN_NAMES, DOMAINS_DIR, generate
+from . import DOMAIN_NAMES, DOMAINS_DIR, generate_problem
 
 # domain -> sizes of p01, p02, p03; example pNN uses seed NN.
 EXAMPLES: dict[str, list[dict]] = {
@@ -41,7 +41,7 @@ def example_path(domain: str, number: int) -> Path:
 
 def example_texts() -> dict[Path, str]:
     """Every example file's path and its expected contents."""
-    return {example_path(d, n): generate(d, seed=n, **sizes)
+    return {example_path(d, n): generate_problem(d, seed=n, **sizes)
             for d in DOMAIN_NAMES for n, sizes in enumerate(EXAMPLES[d], start=1)}
 
 

@@ -1,6 +1,6 @@
-"""Common front end: `python -m domains.generate DOMAIN [--preset P] [--seed S] [size flags] -o FILE`.
+"""Common front end: `python -m planner.domains.generate DOMAIN [--preset P] [--seed S] [size flags] -o FILE`.
 
-Also runnable as `python domains/generate.py ...` from the repository root.
+(`python -m planner.domains.generate ...` from the repository root runs the same code.)
 """
 from __future__ import annotations
 
@@ -8,11 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a script: make `import domains` work
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from domains import DOMAIN_NAMES, load  # noqa: E402
-from domains.cli import add_options, run  # noqa: E402
+from . import DOMAIN_NAMES, load
+from .cli import add_options, run
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -26,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
         print("domains: " + ", ".join(DOMAIN_NAMES))
         sys.exit(2)
     module = load(known.domain)
-    parser = argparse.ArgumentParser(prog=f"python -m domains.generate {known.domain}")
+    parser = argparse.ArgumentParser(prog=f"python -m planner.domains.generate {known.domain}")
     add_options(parser, module)
     run(module, parser.parse_args(rest))
 

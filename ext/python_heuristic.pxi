@@ -157,7 +157,7 @@ cdef class PythonEvaluator(Evaluator):
     cdef readonly int64_t calls
     cdef readonly bint failed
     """True once the function raised or returned an invalid value: a portfolio
-    search (planner.solve) drops exactly this member and goes on with the others."""
+    search (planner.search.solve) drops exactly this member and goes on with the others."""
 
     def __init__(self, function, task, str name="python", bint provides_preferred=True,
                  bint safe=False, ViewContext context=None):

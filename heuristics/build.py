@@ -4,7 +4,7 @@ No LLM endpoint is available to the development team, so the heuristics in
 heuristics/_src/<domain>.py were written by the team's coding agent. They go
 through the same path as `planner learn` candidates: static check, probe and
 solve runs in the sandbox (planner.llm.evaluate), scoring by
-planner.llm.select, and planner.llm.store.write_heuristic for the file,
+planner.llm.select, and planner.heuristics.format.write_heuristic for the file,
 header and sidecar. A heuristic is stored only when its score (solved, then
 agile) beats h^FF run with the same search and limits on the same
 training tasks; the sidecar keeps both tables.
@@ -26,8 +26,9 @@ from pathlib import Path
 from planner.llm.evaluate import EvaluationSettings, evaluate
 from planner.llm.extract import heuristic_classes
 from planner.llm.sampler import Sample
-from planner.llm.select import Score, agile_score, score, select_best
-from planner.llm.store import default_path, domain_fingerprint, write_heuristic
+from planner.bench.scores import agile_score
+from planner.llm.select import Score, score, select_best
+from planner.heuristics.format import default_path, domain_fingerprint, write_heuristic
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "_src"

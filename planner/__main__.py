@@ -1,4 +1,4 @@
 """`python -m planner` is the `planner` command."""
-from planner.cli import entry_point
+from planner.cli.main import entry_point
 
 entry_point()

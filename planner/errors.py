@@ -64,3 +64,19 @@ class GroundingLimitError(PlannerError):
     """Grounding ran out of its time or memory budget."""
 
     exit_code = ExitCode.TRANSLATE_OUT_OF_TIME
+
+
+class HeuristicError(PlannerError):
+    """A Python heuristic raised or returned something unusable during search."""
+
+    exit_code = ExitCode.SEARCH_CRITICAL_ERROR
+    failed_evaluators: tuple = ()
+    """The evaluators that failed (set by planner.search.engine), so a portfolio can drop them."""
+
+
+class LLMError(PlannerError):
+    """A user error around LLM-written heuristics: a wrong endpoint or key, an
+    offline run whose cache lacks a response, a heuristic file that does not
+    load or was learned for another domain (subclasses in planner.llm.errors)."""
+
+    exit_code = ExitCode.DRIVER_INPUT_ERROR

@@ -1,7 +1,7 @@
 """The planner as a unified-planning (UP) OneshotPlanner engine named "planner".
 
 UP problems are written to PDDL text with UP's PDDLWriter, solved in-process
-with `planner.solve.solve`, and the plan's operator names are mapped back to
+with `planner.search.solve.solve`, and the plan's operator names are mapped back to
 the problem's own actions and objects through the writer's renaming, so the
 plan validates against the original problem.
 
@@ -37,8 +37,8 @@ from unified_planning.plans import ActionInstance, SequentialPlan
 
 from planner.errors import ArgumentError, GroundingLimitError, UnsupportedFeatureError
 from planner.exitcodes import ExitCode
-from planner.search import COMPILED_HEURISTICS, SearchStatus
-from planner.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec, solve
+from planner.search.engine import COMPILED_HEURISTICS, SearchStatus
+from planner.search.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec, solve
 
 ENGINE_NAME = "planner"
 UP_INI_SECTION = "[engine planner]\nmodule_name: planner.up_engine\nclass_name: PlannerEngine\n"

@@ -277,7 +277,7 @@ def test_goal_action_is_not_in_plan_nor_in_its_cost() -> None:
 
 
 def test_every_search_status_has_a_up_status() -> None:
-    from planner.search import SearchStatus
+    from planner.search.engine import SearchStatus
     from planner.up_engine import _STATUS
 
     assert set(_STATUS) == set(SearchStatus)
@@ -407,8 +407,8 @@ def test_up_type_named_object_keeps_its_meaning(hierarchical: bool) -> None:
     name would also cover every other root type, so it is written as a fresh
     root type, and a parameter of type object never takes a location (with
     and without a type hierarchy, which the writer handles differently)."""
-    from planner.grounding import ground
-    from planner.parsing import parse_strings
+    from planner.frontend.grounding import ground
+    from planner.frontend.inputs import parse_strings
     from planner.up_engine import write_pddl
 
     Obj, Loc = UserType("object"), UserType("Loc")

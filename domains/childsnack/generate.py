@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 import sys
 
-from domains.cli import domain_main
-from domains.pddl import Problem, numbered
+from ..cli import domain_main
+from ..pddl import Problem, numbered
 
 DOMAIN = "childsnack"
 DOMAIN_KEY = "childsnack"

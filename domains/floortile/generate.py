@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 import sys
 
-from domains.cli import domain_main
-from domains.pddl import Problem, numbered
+from ..cli import domain_main
+from ..pddl import Problem, numbered
 
 DOMAIN = "floortile"
 DOMAIN_KEY = "floortile"

@@ -20,8 +20,8 @@ from __future__ import annotations
 import random
 import sys
 
-from domains.cli import domain_main
-from domains.pddl import Fact, Problem, numbered
+from ..cli import domain_main
+from ..pddl import Fact, Problem, numbered
 
 DOMAIN = "rover"
 DOMAIN_KEY = "rovers"

@@ -26,8 +26,8 @@ import random
 import sys
 from collections import deque
 
-from domains.cli import domain_main
-from domains.pddl import Problem, numbered
+from ..cli import domain_main
+from ..pddl import Problem, numbered
 
 DOMAIN = "sokoban"
 DOMAIN_KEY = "sokoban"

@@ -1,6 +1,6 @@
 import math
 
-from planner.heuristic_api import Heuristic
+from planner.heuristics.api import Heuristic
 
 
 class ChildsnackHeuristic(Heuristic):

@@ -1,4 +1,4 @@
-from planner.heuristic_api import Heuristic
+from planner.heuristics.api import Heuristic
 
 
 class FerryHeuristic(Heuristic):

@@ -1,7 +1,7 @@
 import math
 from collections import deque
 
-from planner.heuristic_api import Heuristic
+from planner.heuristics.api import Heuristic
 
 
 class SpannerHeuristic(Heuristic):

@@ -1,6 +1,6 @@
 from collections import deque
 
-from planner.heuristic_api import Heuristic
+from planner.heuristics.api import Heuristic
 
 
 class TransportHeuristic(Heuristic):

@@ -5,7 +5,7 @@
 import math
 from collections import deque
 
-from planner.heuristic_api import Heuristic
+from planner.heuristics.api import Heuristic
 
 
 class SpannerHeuristic(Heuristic):

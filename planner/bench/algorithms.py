@@ -83,7 +83,7 @@ def _ours(spec: str) -> Algorithm:
     search, sep, heuristic = body.rpartition("-")
     if not sep or not search or not heuristic:
         raise ArgumentError(f"ours-SEARCH-HEURISTIC expected, got {spec!r}")
-    from planner.solve import parse_search_spec
+    from planner.search.solve import parse_search_spec
 
     parse_search_spec(search)
     return Algorithm(spec, "ours", ("--search", search, "--heuristic", _absolute_heuristics(heuristic)))

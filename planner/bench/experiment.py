@@ -104,7 +104,7 @@ def generated_suite(spec: str, out_dir: str | Path) -> list[Task]:
     parts = spec.split(":")
     if len(parts) not in (4, 5) or parts[0] != "gen":
         raise ArgumentError(f"generated suite must be gen:DOMAIN:PRESET:N[:SEED], got {spec!r}")
-    from domains import domain_file, generate
+    from planner.domains import domain_file, generate_problem
 
     name, preset = parts[1], parts[2]
     try:
@@ -114,7 +114,7 @@ def generated_suite(spec: str, out_dir: str | Path) -> list[Task]:
         tasks = []
         for seed in range(first_seed, first_seed + count):
             path = folder / f"s{seed}.pddl"
-            text = generate(name, seed, preset)
+            text = generate_problem(name, seed, preset)
             if not path.exists() or path.read_text() != text:
                 path.write_text(text)
             label = f"{name}-gen-{preset}"
@@ -144,7 +144,3 @@ def collect_tasks(specs: Sequence[str], out_dir: str | Path, pattern: str = DEFA
         for task in expand_suite(spec, out_dir, pattern, first):
             seen.setdefault(task.key, task)
     return list(seen.values())
-
-
-def task_from_dict(data: dict[str, Any]) -> Task:
-    return Task(**data)

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from planner.atomic import atomic_write_text
+from planner.util.atomic import atomic_write_text
 
 LAB_KEYS = ("algorithm", "domain", "problem", "coverage", "error", "unexplained_errors", "cost",
             "plan_length", "expansions", "evaluations", "generated", "search_time", "total_time",

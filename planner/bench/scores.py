@@ -10,14 +10,25 @@ measured by the runner (start-up and translation included, as at the IPC).
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from planner.llm.select import agile_score
 
 UPPER_BOUNDS = "upper_bounds.json"
+
+
+def agile_score(seconds: float | None, limit: float) -> float:
+    """IPC 2023 agile score of one run: 1 if solved within 1 s, 0 if unsolved."""
+    if seconds is None:
+        return 0.0
+    if seconds <= 1.0:
+        return 1.0
+    if limit <= 1.0 or seconds >= limit:
+        return 0.0
+    return 1.0 - math.log(seconds) / math.log(limit)
 
 
 def find_upper_bounds(task_files: Iterable[str]) -> Path | None:

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 import platformdirs
 
-from planner.atomic import atomic_write_text
+from planner.util.atomic import atomic_write_json
 from planner.llm.errors import LLMError
 
 CACHE_FORMAT = 1
@@ -47,11 +47,6 @@ def request_key(
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
-
-
-def atomic_write_json(path: Path, data: Any) -> None:
-    """Write JSON so that readers see either the old file or the complete new one."""
-    atomic_write_text(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 class ResponseCache:

@@ -5,14 +5,7 @@ whose cache lacks a response, a broken template or training-task list.
 """
 from __future__ import annotations
 
-from planner.errors import PlannerError
-from planner.exitcodes import ExitCode
-
-
-class LLMError(PlannerError):
-    """Base class of the LLM pipeline's user errors."""
-
-    exit_code = ExitCode.DRIVER_INPUT_ERROR
+from planner.errors import LLMError
 
 
 class TemplateError(LLMError):

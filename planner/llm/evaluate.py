@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from planner.llm.cache import atomic_write_json
+from planner.util.atomic import atomic_write_json
 from planner.llm.extract import extract
 from planner.llm.sandbox import Limits, probe_candidate, solve_candidate
-from planner.llm.static_check import check
+from planner.heuristics.static_check import check
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,10 @@ with rule 'no-code'.
 """
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
 
-from planner.llm.pyparse import parse_code
+from planner.heuristics.loader import heuristic_classes
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$",
                     re.MULTILINE | re.DOTALL)
@@ -36,19 +35,6 @@ def code_blocks(text: str) -> list[str]:
     text = _THINK.sub("", text)  # reasoning models' scratch work is not the answer
     return [m.group(3) for m in _FENCE.finditer(text) if m.group(2).lower() in _PY_TAGS]
 
-
-def heuristic_classes(code: str) -> list[str]:
-    """Top-level classes that define __call__, in order (empty if code does not parse)."""
-    try:
-        tree = parse_code(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    return [
-        node.name
-        for node in tree.body
-        if isinstance(node, ast.ClassDef)
-        and any(isinstance(f, ast.FunctionDef) and f.name == "__call__" for f in node.body)
-    ]
 
 
 def extract(response: str | None, class_name: str | None = None) -> Extracted:

@@ -14,24 +14,17 @@ run returns a dict whose 'outcome' is one of planner.llm.sandbox.OUTCOMES.
 """
 from __future__ import annotations
 
-import builtins
-import linecache
 import math
 import time
 import traceback
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-CANDIDATE_MODULE = "candidate_heuristic"
-CANDIDATE_FILE = "<candidate>"
+from planner.heuristics.loader import CandidateError, load_candidate
+
 MAX_EXTRA_STATES = 200
 """Successors of plan states the probe also evaluates (validity only)."""
-
-
-class CandidateError(Exception):
-    """The candidate's code does not define a usable heuristic class."""
 
 
 class InvalidValue(Exception):
@@ -42,25 +35,6 @@ class InvalidValue(Exception):
 class Job:
     prepare: Callable[[dict[str, Any]], Any]
     run: Callable[[Any], dict[str, Any]]
-
-
-def load_candidate(code: str, class_name: str | None = None) -> type:
-    """Execute candidate code in a fresh module and return its heuristic class."""
-    module = types.ModuleType(CANDIDATE_MODULE)
-    module.__dict__["__builtins__"] = builtins
-    # Tracebacks show the candidate's lines (the repair loop quotes them).
-    linecache.cache[CANDIDATE_FILE] = (len(code), None, code.splitlines(True), CANDIDATE_FILE)
-    exec(compile(code, CANDIDATE_FILE, "exec"), module.__dict__)  # noqa: S102 - sandboxed
-    if class_name is not None:
-        cls = module.__dict__.get(class_name)
-        if not isinstance(cls, type):
-            raise CandidateError(f"the code defines no class named {class_name!r}")
-        return cls
-    classes = [v for v in module.__dict__.values()
-               if isinstance(v, type) and v.__module__ == CANDIDATE_MODULE and "__call__" in vars(v)]
-    if len(classes) != 1:
-        raise CandidateError(f"expected one heuristic class with __call__, found {len(classes)}")
-    return classes[0]
 
 
 def check_value(result: Any, known_operators: dict[str, int] | None = None) -> float:
@@ -121,11 +95,11 @@ def _in_jail(prepared: dict[str, Any], target: Callable[[Any], Any]) -> tuple[An
     """target(source) in a jailed child, with the job's limits: (value, None,
     layers) or (None, failure result, layers) for a crash, hang or garbage."""
     from planner.jail import JailLimits, run_jailed
-    from planner.untrusted import UntrustedHeuristic, _prepare
+    from planner.heuristics.untrusted import UntrustedHeuristic, prepare_for_jail
 
     limits = prepared.get("limits") or {}
     source = UntrustedHeuristic(prepared["code"], prepared.get("class_name"), "candidate")
-    prepare, _ = _prepare([source])
+    prepare, _ = prepare_for_jail([source])
     outcome = run_jailed(lambda: target(source),
                          JailLimits(wall_seconds=float(limits.get("cpu_seconds", 60)),
                                     memory_mb=int(limits.get("memory_mb", 2048))),
@@ -153,8 +127,8 @@ def jail_failure(reason: str, detail: str, output: str = "") -> dict[str, Any]:
 
 def prepare_task(payload: dict[str, Any]) -> dict[str, Any]:
     """Ground the task and find a reference plan (trusted code, before lock-down)."""
-    from planner.grounding import ground_files
-    from planner.search import search
+    from planner.frontend.grounding import ground_files
+    from planner.search.engine import search
 
     task = ground_files(payload["domain"], payload["problem"])
     plan = payload.get("plan")
@@ -185,7 +159,7 @@ class _Zero:
 def _warm_up(task: Any) -> None:
     """Wrap a trivial heuristic once so that every module the plug-in path imports
     lazily is loaded before the lock-down hides the file system."""
-    from planner.heuristic_api import make_python_evaluator
+    from planner.heuristics.api import make_python_evaluator
 
     make_python_evaluator(_Zero, task)
 
@@ -202,7 +176,7 @@ def probe(cls: type, task: Any, plan: list[int] | None,
     only at goals. Returns a result dict with an outcome from OUTCOMES.
     """
     from planner import _core
-    from planner.heuristic_api import TaskView
+    from planner.heuristics.api import TaskView
 
     start = time.perf_counter()
     heuristic = cls(TaskView(task))
@@ -334,7 +308,7 @@ def check_probe_result(value: Any, task: Any, plan: list[int] | None) -> dict[st
     return result
 
 
-# -- solve: planner.solve with the candidate as heuristic ---------------------------------
+# -- solve: planner.search.solve with the candidate as heuristic ---------------------------------
 
 WARM_DOMAIN = """(define (domain warm-up) (:requirements :strips) (:predicates (p) (q))
   (:action a :parameters () :precondition (p) :effect (q)))"""
@@ -343,9 +317,9 @@ WARM_PROBLEM = "(define (problem warm-up-1) (:domain warm-up) (:init (p)) (:goal
 
 def prepare_solve(payload: dict[str, Any]) -> dict[str, Any]:
     """Read and parse the task (so PDDL errors are reported as preparation errors)
-    and run planner.solve once on a one-action task, so that the parser tables and
+    and run planner.search.solve once on a one-action task, so that the parser tables and
     every lazily imported module are in memory before the lock-down."""
-    from planner.solve import parse_inputs, solve as planner_solve
+    from planner.search.solve import parse_inputs, solve as planner_solve
 
     domain_text = Path(payload["domain"]).read_text(encoding="utf-8")
     problem_text = Path(payload["problem"]).read_text(encoding="utf-8")
@@ -357,19 +331,19 @@ def prepare_solve(payload: dict[str, Any]) -> dict[str, Any]:
 def solve(cls: type | list[type], domain_text: str, problem_text: str, search: str = "gbfs",
           time_limit: float = 60.0, memory_mb: float | None = None,
           use_preferred: bool | None = None) -> dict[str, Any]:
-    """Run planner.solve (parse, ground, search, validate) with the candidate.
+    """Run planner.search.solve (parse, ground, search, validate) with the candidate.
 
     This is what `planner solve --heuristic` does, so the figures measured
     here are the ones the selected heuristic will show in use. Untrusted
-    heuristics (planner.untrusted.UntrustedHeuristic) search in the jail with no
+    heuristics (planner.heuristics.untrusted.UntrustedHeuristic) search in the jail with no
     fallback: their failure is this run's outcome.
     """
     import time as _time
 
-    from planner.heuristic_api import HeuristicError
+    from planner.errors import HeuristicError
     from planner.jail import HeuristicFailure
-    from planner.search import SearchStatus
-    from planner.solve import solve as planner_solve
+    from planner.search.engine import SearchStatus
+    from planner.search.solve import solve as planner_solve
 
     started = _time.perf_counter()
     try:
@@ -413,7 +387,7 @@ def _is_value_error(cause: BaseException | None) -> bool:
 
 
 def _solve_run(prepared: dict[str, Any]) -> dict[str, Any]:
-    from planner.untrusted import UntrustedHeuristic
+    from planner.heuristics.untrusted import UntrustedHeuristic
 
     sources = [UntrustedHeuristic(prepared["code"], prepared.get("class_name"), "candidate")]
     sources += [UntrustedHeuristic(code, name, f"portfolio member {i + 1}")

@@ -22,7 +22,7 @@ from planner.llm.prompt import build_prompt
 from planner.llm.repair import repair_messages, repair_template_sha256
 from planner.llm.sampler import Sampler
 from planner.llm.select import portfolio, score, select_best
-from planner.llm.store import domain_fingerprint, write_heuristic
+from planner.heuristics.format import domain_fingerprint, write_heuristic
 
 log = logging.getLogger(__name__)
 

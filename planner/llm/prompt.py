@@ -149,8 +149,8 @@ def describe_task(
     TaskView and StateView will show them: the task is parsed and grounded by the
     planner itself, so the prompt's example can never disagree with the interface."""
     from planner.errors import PlannerError
-    from planner.grounding import ground
-    from planner.parsing import parse_strings
+    from planner.frontend.grounding import ground
+    from planner.frontend.inputs import parse_strings
 
     try:
         task = ground(parse_strings(domain_text, problem_text, "<prompt domain>", "<prompt task>"))

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from planner.llm.cache import ResponseCache, atomic_write_json, request_key
+from planner.llm.cache import ResponseCache, request_key
+from planner.util.atomic import atomic_write_json
 from planner.llm.errors import CacheMissError, EndpointError
 
 log = logging.getLogger(__name__)

@@ -232,7 +232,7 @@ def solve_candidate(code: str, domain: str | Path, problem: str | Path,
                     memory_mb: int = 2048, search: str = "gbfs",
                     use_preferred: bool | None = None,
                     members: Sequence[tuple[str, str | None]] = ()) -> JobResult:
-    """planner.solve on the task with the candidate as heuristic (and the
+    """planner.search.solve on the task with the candidate as heuristic (and the
     portfolio `members`, (code, class name) pairs, in alternation with it). The
     search stops itself at time_limit (outcome 'timeout' with statistics) and at
     80% of memory_mb resident (outcome 'memout'); the CPU and address-space

@@ -7,22 +7,11 @@ expansions, then to the lower sample index, so the choice is deterministic.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
+from planner.bench.scores import agile_score
 from planner.llm.evaluate import CandidateRecord
-
-
-def agile_score(seconds: float | None, limit: float) -> float:
-    """IPC 2023 agile score of one run: 1 if solved within 1 s, 0 if unsolved."""
-    if seconds is None:
-        return 0.0
-    if seconds <= 1.0:
-        return 1.0
-    if limit <= 1.0 or seconds >= limit:
-        return 0.0
-    return 1.0 - math.log(seconds) / math.log(limit)
 
 
 @dataclass(frozen=True, order=True)

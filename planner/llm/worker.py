@@ -20,8 +20,6 @@ import traceback
 from typing import Any
 
 MAX_TRACEBACK = 4000
-EXIT_NO_RESULT = 3
-
 
 def main() -> None:
     job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
@@ -52,10 +50,10 @@ def main() -> None:
 def _preload() -> None:
     """Import what candidates and jobs need before file access is restricted."""
     for name in ("collections", "functools", "heapq", "itertools", "math", "numpy", "numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ma",
-                 "networkx", "encodings.idna", "planner._core", "planner.heuristic_api",
-                 "planner.search", "planner.grounding", "planner.pyperplan_compat",
-                 "planner.solve", "planner.validate", "planner.llm.jobs", "planner.jail",
-                 "planner.untrusted"):
+                 "networkx", "encodings.idna", "planner._core", "planner.heuristics.api",
+                 "planner.search.engine", "planner.frontend.grounding", "planner.heuristics.pyperplan",
+                 "planner.search.solve", "planner.plans.validate", "planner.llm.jobs", "planner.jail",
+                 "planner.heuristics.untrusted", "planner.search.jailed"):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - a job needing it reports the failure itself

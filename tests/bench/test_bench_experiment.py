@@ -121,7 +121,7 @@ def test_executor_submit_returns_a_handle(toy_tasks):
         assert pool.submit(len, [1, 2, 3]).result() == 3
 
 
-HARNESS = ("import sys, planner.cli as cli; cli.COMMANDS = tuple(dict.fromkeys(cli.COMMANDS + ('bench',))); "
+HARNESS = ("import sys, planner.cli.main as cli; cli.COMMANDS = tuple(dict.fromkeys(cli.COMMANDS + ('bench',))); "
            "sys.exit(cli.main(sys.argv[1:]))")
 
 

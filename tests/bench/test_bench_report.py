@@ -115,7 +115,7 @@ def test_learning_candidate_table(tmp_path):
 
 
 def test_cli_report_action(tmp_path, capsys):
-    from planner.commands import bench
+    from planner.cli import bench
 
     parser = argparse.ArgumentParser()
     bench.register(parser.add_subparsers())
@@ -127,7 +127,7 @@ def test_cli_report_action(tmp_path, capsys):
 
 
 def test_compare_reports_differing_runs(tmp_path, capsys):
-    from planner.commands import bench
+    from planner.cli import bench
 
     parser = argparse.ArgumentParser()
     bench.register(parser.add_subparsers())

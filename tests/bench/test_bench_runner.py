@@ -5,7 +5,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 
 from planner.bench.experiment import Limits
 from planner.bench.runner import execute

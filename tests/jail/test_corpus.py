@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BLOCKSWORLD, HANGS, Arena, category, corpus_names, proof
+from tests.jail.harness import BLOCKSWORLD, HANGS, Arena, category, corpus_names, proof
 
 DOMAIN = BLOCKSWORLD / "domain.pddl"
 PROBLEM = BLOCKSWORLD / "testing" / "easy" / "p01.pddl"
@@ -32,8 +32,8 @@ def test_the_corpus_is_large_and_covers_every_category():
 
 @pytest.mark.parametrize("name", corpus_names())
 def test_solve_api(name: str, arena: Arena):
-    from planner.search import SearchStatus
-    from planner.solve import solve
+    from planner.search.engine import SearchStatus
+    from planner.search.solve import solve
 
     program = arena.program(name)
     before = arena.snapshot()
@@ -99,7 +99,7 @@ def test_planner_solve_cli(name: str, arena: Arena):
 
 
 def _dk(arena: Arena, name: str) -> Path:
-    from planner.llm.store import domain_fingerprint, write_heuristic
+    from planner.heuristics.format import domain_fingerprint, write_heuristic
 
     code = arena.program(name).read_text()
     dk = arena.root / "dk" / f"{name}.py"
@@ -110,7 +110,7 @@ def _dk(arena: Arena, name: str) -> Path:
 
 
 def _passes_static_check(arena: Arena, name: str) -> bool:
-    from planner.llm.static_check import check
+    from planner.heuristics.static_check import check
 
     return check(arena.program(name).read_text()).ok
 

@@ -142,7 +142,7 @@ def test_prepare_runs_before_the_lock_down_and_its_failure_is_reported():
 
 
 def test_doctor_reports_and_exits_zero_here(capsys):
-    from planner.cli import main
+    from planner.cli.main import main
 
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out

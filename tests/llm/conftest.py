@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from llm_testdata import benchmark
+from tests.fixtures import benchmark
 
 
 @pytest.fixture

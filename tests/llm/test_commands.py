@@ -13,22 +13,20 @@ from pathlib import Path
 import psutil
 import pytest
 
-from llm_testdata import needs_search_core
 from planner.errors import PlannerError
 from planner.exitcodes import ExitCode
-from planner.llm.commands import register_learn, register_plan
-from planner.llm.errors import LLMError
-from planner.llm.store import write_heuristic
-from replay_server import Reply, ReplayServer, recorded
+from planner.cli import learn as learn_command, plan as plan_command
+from planner.errors import LLMError
+from planner.heuristics.format import write_heuristic
+from tests.llm.replay_server import Reply, ReplayServer, recorded
 
-pytestmark = needs_search_core()
 
 
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="planner")
     sub = parser.add_subparsers(dest="command", required=True)
-    register_learn(sub)
-    register_plan(sub)
+    learn_command.register(sub)
+    plan_command.register(sub)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
@@ -65,8 +63,8 @@ def test_learn_install_makes_solve_auto_use_the_learned_heuristic(
         tmp_path, blocksworld, training_tasks, monkeypatch, capsys):
     """learn --install stores the selected heuristic per user (never in the package);
     `planner solve --heuristic auto` then finds it by the domain's fingerprint."""
-    from planner.heuristic_store import user_heuristics_dir
-    from planner.solve import solve
+    from planner.heuristics.store import user_heuristics_dir
+    from planner.search.solve import solve
 
     monkeypatch.setenv("OPENAI_API_KEY", "k")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -81,7 +79,7 @@ def test_learn_install_makes_solve_auto_use_the_learned_heuristic(
     assert installed.read_text() == (tmp_path / "dk").read_text()
     result = solve(domain, training_tasks[2], heuristic="auto", time_limit=60)
     assert result.solved and result.statistics["heuristic_file"] == str(installed)
-    from planner.heuristic_store import auto_heuristic
+    from planner.heuristics.store import auto_heuristic
 
     (source,), path = auto_heuristic(domain)
     assert path == installed and Path(source.compiled).name.startswith("planner_h_")  # the compiled module
@@ -92,7 +90,7 @@ def test_learn_keeps_a_portfolio_that_plan_runs_in_alternation(
     """Two candidates that each fail on different task sizes: the greedy cover keeps
     both, DK holds both, and `planner plan` alternates them, dropping the member
     that crashes on a task and solving it with the other."""
-    from planner.llm.store import read_provenance
+    from planner.heuristics.format import read_provenance
 
     monkeypatch.setenv("OPENAI_API_KEY", "k")
     domain = blocksworld / "domain.pddl"
@@ -145,7 +143,7 @@ def test_learn_user_errors(tmp_path, blocksworld, training_tasks, monkeypatch):
 
 
 def test_plan_refuses_other_domains_and_unsafe_files(tmp_path, blocksworld, training_tasks):
-    from planner.llm.store import domain_fingerprint
+    from planner.heuristics.format import domain_fingerprint
 
     fingerprint = domain_fingerprint((blocksworld / "domain.pddl").read_text())
     good = "class H:\n    def __init__(self, task):\n        pass\n    def __call__(self, s):\n        return 0\n"
@@ -160,9 +158,9 @@ def test_plan_refuses_other_domains_and_unsafe_files(tmp_path, blocksworld, trai
 
 RUNNER = """
 import sys
-from planner.llm.commands import register_learn
+from planner.cli.learn import register
 import argparse
-p = argparse.ArgumentParser(); s = p.add_subparsers(); register_learn(s)
+p = argparse.ArgumentParser(); s = p.add_subparsers(); register(s)
 a = p.parse_args(sys.argv[1:]); sys.exit(a.run(a))
 """
 

@@ -6,16 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from llm_testdata import needs_search_core
 from planner.llm import evaluate as evaluate_module
 from planner.llm.cache import ResponseCache
 from planner.llm.evaluate import EvaluationSettings, evaluate
 from planner.llm.prompt import build_prompt
 from planner.llm.sampler import Sampler, SamplerConfig
 from planner.llm.select import select_best
-from replay_server import Reply, ReplayServer, recorded
+from tests.llm.replay_server import Reply, ReplayServer, recorded
 
-pytestmark = needs_search_core()
 
 NAMES = ["syntax_error", "good_blocksworld", "fork_attempt", "nan_return", "slow_but_correct",
          "prose_only", "good_blocksworld"]

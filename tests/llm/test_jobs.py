@@ -7,21 +7,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_testdata import DATA, benchmark, needs_search_core
+from tests.fixtures import DATA, benchmark
+from planner.heuristics.loader import CandidateError, load_candidate
 from planner.llm import jobs, prompt
 from planner.llm.extract import code_blocks
 
-pytestmark = needs_search_core()
 
 
 def ground(domain, problem):
-    from planner.grounding import ground_files
+    from planner.frontend.grounding import ground_files
 
     return ground_files(domain, problem)
 
 
 def reference_plan(task):
-    from planner.search import search
+    from planner.search.engine import search
 
     result = search(task, "gbfs", evaluators=["ff"])
     assert result.solved
@@ -122,7 +122,7 @@ def test_probe_without_plan_checks_the_initial_state_and_its_successors(bw_task)
 def test_worked_examples_in_the_prompt_are_correct_and_solve_their_task(example, domain):
     """The prompt teaches by these examples, so they must work with our interface."""
     [code] = code_blocks(prompt.load_template(example))
-    cls = jobs.load_candidate(code)
+    cls = load_candidate(code)
     files = DATA / "domains" / f"{domain}-domain.pddl", DATA / "domains" / f"{domain}-p01.pddl"
     task = ground(*files)
     assert jobs.probe(cls, task, reference_plan(task))["outcome"] == "ok"
@@ -155,18 +155,21 @@ def test_solve_classifies_bad_values_and_crashes(bw_texts):
 
 def test_candidate_tracebacks_quote_the_candidate_source(bw_texts):
     code = "class H:\n    def __init__(self, task):\n        pass\n    def __call__(self, s):\n        return undefined_name\n"
-    result = jobs.solve(jobs.load_candidate(code), *bw_texts, time_limit=10)
+    result = jobs.solve(load_candidate(code), *bw_texts, time_limit=10)
     assert result["outcome"] == "crash"
     assert 'File "<candidate>", line 5' in result["traceback"] and "return undefined_name" in result["traceback"]
 
 
 def test_load_candidate_finds_the_class_or_says_why():
-    assert jobs.load_candidate("class A:\n    def __call__(self, s): return 0\n").__name__ == "A"
-    with pytest.raises(jobs.CandidateError, match="found 2"):
-        jobs.load_candidate("class A:\n    def __call__(self, s): return 0\nclass B(A):\n"
-                            "    def __call__(self, s): return 1\n")
-    with pytest.raises(jobs.CandidateError, match="no class named 'C'"):
-        jobs.load_candidate("class A:\n    pass\n", "C")
+    assert load_candidate("class A:\n    def __call__(self, s): return 0\n").__name__ == "A"
+    # a subclass of a heuristic class is the heuristic; its base is not a candidate
+    assert load_candidate("class A:\n    def __call__(self, s): return 0\nclass B(A):\n"
+                          "    pass\n").__name__ == "B"
+    with pytest.raises(CandidateError, match="found 2"):
+        load_candidate("class A:\n    def __call__(self, s): return 0\nclass B:\n"
+                       "    def __call__(self, s): return 1\n")
+    with pytest.raises(CandidateError, match="no class named 'C'"):
+        load_candidate("class A:\n    pass\n", "C")
 
 
 @given(st.one_of(st.floats(), st.integers(), st.none(), st.text(max_size=3), st.booleans()))

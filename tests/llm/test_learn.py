@@ -1,15 +1,13 @@
 """The whole pipeline against the replay server, including one repair round."""
 from __future__ import annotations
 
-from llm_testdata import needs_search_core
 from planner.llm.cache import ResponseCache
 from planner.llm.evaluate import EvaluationSettings
 from planner.llm.learn import LearnSettings, learn
 from planner.llm.sampler import Sampler, SamplerConfig
-from planner.llm.store import read_provenance
-from replay_server import Reply, ReplayServer, recorded
+from planner.heuristics.format import read_provenance
+from tests.llm.replay_server import Reply, ReplayServer, recorded
 
-pytestmark = needs_search_core()
 
 FIRST = ["syntax_error", "nan_return", "prose_only"]
 REPAIRS = ["good_blocksworld", "none_return", "slow_but_correct"]
@@ -18,8 +16,8 @@ SETTINGS = LearnSettings(EvaluationSettings(time_limit=10, memory_mb=1024, probe
 
 
 def test_learn_repairs_failed_candidates_and_writes_the_best(tmp_path, blocksworld, training_tasks):
-    from planner.heuristic_api import load_heuristic_file
-    from planner.solve import solve
+    from planner.heuristics.loader import load_heuristic_file
+    from planner.search.solve import solve
 
     improvements = []
     tasks = training_tasks[:2]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_testdata import benchmark
+from tests.fixtures import benchmark
 from planner.errors import PlannerError
 from planner.llm import prompt
 from planner.llm.errors import TemplateError

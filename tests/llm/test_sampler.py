@@ -17,7 +17,7 @@ from planner.errors import PlannerError
 from planner.llm.cache import ResponseCache, request_key
 from planner.llm.errors import CacheMissError, EndpointError
 from planner.llm.sampler import Sampler, SamplerConfig
-from replay_server import Reply, ReplayServer, recorded
+from tests.llm.replay_server import Reply, ReplayServer, recorded
 
 MESSAGES = [{"role": "system", "content": "You write heuristics."},
             {"role": "user", "content": "Write a blocksworld heuristic."}]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from llm_testdata import DATA, benchmark, needs_search_core
+from tests.fixtures import DATA, benchmark
 from planner.llm.cache import ResponseCache
 from planner.llm.extract import extract
 from planner.llm.sandbox import OUTCOMES, Limits, probe_candidate, run_job, solve_candidate
-from replay_server import recorded
+from tests.llm.replay_server import recorded
 
 FAST = Limits(cpu_seconds=2, memory_mb=512, wall_seconds=8)
 EXPECTED = json.loads((DATA / "expected.json").read_text())
@@ -163,7 +163,6 @@ def test_cache_directory_is_out_of_reach(tmp_path, isolation):
 
 # -- recorded candidates on a real task ---------------------------------------------------
 
-@needs_search_core()
 @pytest.mark.parametrize("name", [n for n, e in EXPECTED.items() if n != "_comment" and e["probe"]])
 def test_recorded_candidates_are_contained_with_the_expected_probe_outcome(name, isolation):
     bw = benchmark("blocksworld")
@@ -180,7 +179,6 @@ def test_recorded_candidates_are_contained_with_the_expected_probe_outcome(name,
         assert not Path("/tmp/planner_heuristic_log.txt").exists()
 
 
-@needs_search_core()
 def test_good_candidate_solves_in_the_sandbox_and_bad_ones_are_classified():
     bw = benchmark("blocksworld")
     domain, problem = bw / "domain.pddl", bw / "training" / "easy" / "p20.pddl"
@@ -194,7 +192,6 @@ def test_good_candidate_solves_in_the_sandbox_and_bad_ones_are_classified():
     assert bad.outcome == "invalid-value"
 
 
-@needs_search_core()
 def test_unreadable_task_is_a_preparation_error_not_a_candidate_failure(tmp_path):
     result = probe_candidate("class H:\n    def __call__(self, s): return 0\n",
                              tmp_path / "missing-domain.pddl", tmp_path / "missing.pddl", limits=FAST)

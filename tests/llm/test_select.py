@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.llm.evaluate import CandidateRecord
-from planner.llm.select import agile_score, portfolio, rank, score, select_best
+from planner.bench.scores import agile_score
+from planner.llm.select import portfolio, rank, score, select_best
 
 LIMIT = 300.0
 

@@ -1,7 +1,7 @@
-"""escape: reach os through planner.heuristic_api's module globals"""
-import planner.heuristic_api as api
+"""escape: reach os through planner.heuristics.api module globals"""
+import planner.heuristics.api as api
 _proof("attempt")
-os_mod = api.sys.modules["os"]
+os_mod = api.inspect.sys.modules["os"]
 try:
     os_mod.system("touch $MARKER_DIR/api")
     fd = os_mod.open("$MARKER_DIR/api2", os_mod.O_CREAT | os_mod.O_WRONLY)

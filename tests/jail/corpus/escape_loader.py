@@ -1,5 +1,5 @@
 """escape: planner's own loader executes any source"""
-import planner.heuristic_api as api
+import planner.heuristics.loader as api
 _proof("attempt")
 try:
     api.load_heuristic_source("open('$MARKER_DIR/loader', 'w').write('x')\nclass Z:\n    def __call__(self, s): return 0\n", "<x>")

@@ -1,9 +1,9 @@
 """forge: rebind the search the jailed child runs so that it claims the task unsolvable"""
-import planner.solve
+import planner.search.solve
 from dataclasses import replace
-from planner.search import SearchStatus
+from planner.search.engine import SearchStatus
 _proof("attempt")
-real = planner.solve._run_search
+real = planner.search.solve._run_search
 
 
 def fake(*args, **kwargs):
@@ -12,7 +12,7 @@ def fake(*args, **kwargs):
     return replace(result, status=SearchStatus.UNSOLVABLE, plan=None, cost=None)
 
 
-planner.solve._run_search = fake
+planner.search.solve._run_search = fake
 
 
 class H:

@@ -1,8 +1,8 @@
 """forge: rebind the validator in its own process"""
-import planner.solve, planner.validate
+import planner.search.solve, planner.plans.validate
 _proof("attempt")
-planner.solve.validate_result = lambda *a, **k: "validator"
-planner.validate.validate_parsed = None
+planner.search.solve.validate_result = lambda *a, **k: "validator"
+planner.plans.validate.validate_parsed = None
 
 class H:
     def __init__(self, task):

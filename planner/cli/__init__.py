@@ -1,0 +1,1 @@
+"""The `planner` command (main) and one module per sub-command."""

@@ -1,0 +1,43 @@
+"""`planner plan DK DOMAIN TASK [PLAN]`: plan with a heuristic learned by `planner learn`
+(the IPC 2023 learning-track interface).
+
+plan refuses a DK learned for another domain or one that fails the safety
+check, then runs the same code path as `planner solve --heuristic`: DK's code
+runs only in the jail (planner.jail; `planner doctor` shows its layers), and
+this process alone validates and writes the plan.
+"""
+from __future__ import annotations
+
+import argparse
+
+from planner.cli import solve as solve_command
+from planner.heuristics.loader import load_learned_portfolio
+from planner.util.limits import parse_memory, parse_time
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="plan with a learned heuristic (IPC learning track)",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("dk", help="heuristic file written by `planner learn`")
+    p.add_argument("domain", help="domain file")
+    p.add_argument("problem", help="problem file")
+    p.add_argument("plan_file", nargs="?", default="sas_plan", help="plan file (default sas_plan)")
+    p.add_argument("--search", default="gbfs", help="search (default gbfs, as in learning)")
+    p.add_argument("--time-limit", default=None, help="e.g. 1800, 30m")
+    p.add_argument("--memory-limit", default=None, help="e.g. 8G")
+    p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.add_argument("--unsafe-no-jail", action="store_true",
+                   help="run the LLM-written heuristic even where the jail cannot be built "
+                        "(`planner doctor`), with your privileges: it could then read, write or "
+                        "delete your files and reach the network")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    classes = load_learned_portfolio(args.dk, args.domain)
+    solve_args = argparse.Namespace(
+        domain=args.domain, problem=args.problem, plan_file=args.plan_file, search=args.search,
+        heuristic=classes, preferred=None, json=args.json, unsafe_no_jail=args.unsafe_no_jail,
+        time_limit=parse_time(args.time_limit) if args.time_limit else None,
+        memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None)
+    return int(solve_command.run(solve_args))

@@ -1,1 +1,0 @@
-"""Sub-commands of the `planner` CLI, one module each."""

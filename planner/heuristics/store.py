@@ -1,0 +1,129 @@
+"""Finding a stored domain heuristic for `--heuristic auto`.
+
+A stored heuristic is a file written by planner.heuristics.format.write_heuristic
+(provenance header + JSON sidecar) under ``<root>/<domain name>/*.py``. It
+matches a domain when its recorded ``domain_fingerprint`` equals the
+domain's (planner.heuristics.format.domain_fingerprint: comments, case and
+whitespace do not matter; any other change does). Roots are searched in
+order:
+
+1. the per-user data directory, ``platformdirs.user_data_dir("planner")/heuristics``
+   (where results of `planner learn` may be installed);
+2. the heuristics we ship: the repository's ``heuristics/`` folder, installed
+   as the package ``planner.shipped_heuristics``.
+
+Within a root the folder named after the domain is searched first, then the
+others (a file may have been filed under another name). When several files
+of one root match, the one with the best recorded training score (solved,
+then agile) wins, then the lexicographically smallest path.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import logging
+from pathlib import Path
+from typing import Sequence
+
+import platformdirs
+
+from planner.errors import LLMError
+from planner.frontend.inputs import looks_like_pddl
+from planner.heuristics.format import domain_fingerprint, domain_name, read_provenance
+from planner.heuristics.loader import load_stored_portfolio
+from planner.heuristics.untrusted import UntrustedHeuristic
+
+log = logging.getLogger(__name__)
+
+SHIPPED_PACKAGE = "planner.shipped_heuristics"
+
+
+def user_heuristics_dir() -> Path:
+    """platformdirs.user_data_dir("planner")/heuristics."""
+    return Path(platformdirs.user_data_dir("planner", appauthor=False)) / "heuristics"
+
+
+def shipped_heuristics_dir() -> Path:
+    """The heuristics we ship: the repository's heuristics/ folder, installed as
+    the package planner.shipped_heuristics (package data, found through
+    importlib.resources so that wheels and editable installs agree)."""
+    return Path(str(importlib.resources.files(SHIPPED_PACKAGE)))
+
+
+def search_roots() -> list[Path]:
+    """The folders searched, in order (existing ones only)."""
+    roots = [user_heuristics_dir(), shipped_heuristics_dir()]
+    out: list[Path] = []
+    for root in roots:
+        if root is not None and root.is_dir() and root not in out:
+            out.append(root)
+    return out
+
+
+def _domain_text(domain: str | Path) -> str | None:
+    if isinstance(domain, str) and looks_like_pddl(domain):
+        return domain
+    try:
+        return Path(domain).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def _provenance(path: Path) -> dict | None:
+    try:
+        return read_provenance(path)
+    except LLMError:
+        return None
+
+
+def _candidates(root: Path, domain_name: str) -> list[Path]:
+    named = root / domain_name
+    files = sorted(named.glob("*.py")) if named.is_dir() else []
+    try:
+        others = sorted(p for p in root.glob("*/*.py") if p.parent != named)
+    except OSError:
+        others = []
+    return files + others
+
+
+def find_stored_heuristic(domain: str | Path,
+                          roots: Sequence[str | Path] | None = None) -> tuple[Path, str] | None:
+    """(path, class name) of a stored heuristic for this domain (a path or PDDL
+    text), or None. roots overrides the search order (default search_roots())."""
+    text = _domain_text(domain)
+    if text is None:
+        return None
+    fingerprint = domain_fingerprint(text)
+    name = domain_name(text)
+    for root in (search_roots() if roots is None else [Path(r) for r in roots]):
+        if not root.is_dir():
+            continue
+        found: list[tuple[tuple[float, float], Path, str]] = []
+        for path in _candidates(root, name):
+            meta = _provenance(path)
+            if not meta or meta.get("domain_fingerprint") != fingerprint:
+                continue
+            class_name = meta.get("class_name")
+            if not isinstance(class_name, str) or not class_name:
+                continue
+            rank = (float(meta.get("solved") or 0), float(meta.get("agile") or 0.0))
+            found.append((rank, path, class_name))
+        if found:
+            found.sort(key=lambda f: (-f[0][0], -f[0][1], str(f[1])))
+            return found[0][1], found[0][2]
+    return None
+
+
+def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] | None:
+    """For `--heuristic auto`: (heuristics, path) of the stored heuristic matching
+    the domain (one, or several for a learned portfolio) as code for the jail,
+    or None (use h^FF). A stored file that fails to load is skipped with a warning rather
+    than failing the run."""
+    found = find_stored_heuristic(domain)
+    if found is None:
+        return None
+    path, class_name = found
+    try:
+        return load_stored_portfolio(path, class_name), path
+    except Exception as err:  # noqa: BLE001 - fall back to h^FF, but say why
+        log.warning("ignoring stored heuristic %s: %s", path, err)
+        return None

@@ -1,0 +1,1 @@
+"""Plans: reading and writing plan files (files) and the independent validator (validate)."""

@@ -1,0 +1,472 @@
+"""`planner.search.solve`: PDDL in, validated plan out.
+
+Parses, grounds, searches and validates in one call, with one time budget
+for the whole run, and reports where the time went. Domain and problem may
+be file paths or PDDL text.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.errors import ArgumentError, HeuristicError, PlannerError
+from planner.exitcodes import ExitCode
+from planner.frontend.parsing import ParsedTask
+from planner.frontend.inputs import looks_like_pddl, parse_files, parse_strings
+from planner.search.engine import ALGORITHMS, COMPILED_HEURISTICS, SearchResult, SearchStatus, make_evaluator, plan_names, search
+from planner.task import GroundTask
+from planner.util.limits import check_limits, peak_memory_kb, reset_peak_memory
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEARCH = "lazy-gbfs"
+DEFAULT_HEURISTIC = "auto"
+
+
+class PlanValidationError(PlannerError):
+    """The search returned a plan the validator rejects: a planner bug."""
+
+    exit_code = ExitCode.SEARCH_CRITICAL_ERROR
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: SearchStatus
+    plan: tuple[str, ...] | None
+    """Operator names, '(op arg ...)', from the initial state to a goal."""
+    cost: int | None
+    unit_cost: bool
+    """False when the domain uses action costs (FD's 'general cost')."""
+    exit_code: ExitCode
+    statistics: dict[str, Any]
+    """expansions, evaluations, generated, dead_ends, reopened, initial_h,
+    parse_time, ground_time, search_time, total_time, peak_memory_kb, ..."""
+    validated_by: str | None = None
+    """'validator' (planner.plans.validate) or 'ground-replay' when it could not run."""
+    task: GroundTask | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def solved(self) -> bool:
+        return self.status is SearchStatus.SOLVED
+
+
+def search_choices() -> list[str]:
+    """Every valid --search value, weighted ones with their ':W'."""
+    return [name + (":W" if name.endswith("wastar") else "") for name in ALGORITHMS]
+
+
+def heuristic_choices() -> list[str]:
+    """Every valid --heuristic value."""
+    return [*COMPILED_HEURISTICS, "auto", "PATH.py[:ClassName]"]
+
+
+def parse_search_spec(spec: str) -> tuple[str, float]:
+    """'gbfs' | 'lazy-gbfs' | 'astar' | 'wastar:W' | 'lazy-wastar:W' -> (algorithm, weight)."""
+    name, _, weight_text = spec.strip().lower().partition(":")
+    if name not in ALGORITHMS:
+        raise ArgumentError(f"unknown search '{spec}'; choose from {', '.join(search_choices())}")
+    weight = 1.0
+    if weight_text:
+        if not name.endswith("wastar"):
+            raise ArgumentError(f"search '{name}' takes no weight")
+        try:
+            weight = float(weight_text)
+        except ValueError:
+            raise ArgumentError(f"invalid weight in '{spec}'") from None
+        if not (math.isfinite(weight) and weight >= 0):
+            raise ArgumentError(f"weight must be a finite number >= 0 in '{spec}'")
+    elif name.endswith("wastar"):
+        weight = 5.0
+    return name, weight
+
+
+def parse_inputs(domain: str | Path, problem: str | Path) -> ParsedTask:
+    """Parse paths or PDDL strings (text is recognised by '(define')."""
+    d_text = isinstance(domain, str) and looks_like_pddl(domain)
+    p_text = isinstance(problem, str) and looks_like_pddl(problem)
+    if d_text != p_text:
+        d = Path(domain).read_text() if not d_text else str(domain)
+        p = Path(problem).read_text() if not p_text else str(problem)
+        return parse_strings(d, p)
+    if d_text:
+        return parse_strings(str(domain), str(problem))
+    for path in (domain, problem):
+        if not Path(path).is_file():
+            raise ArgumentError(f"file not found: {path}", path=str(path))
+    return parse_files(domain, problem)
+
+
+def heuristic_specs(spec: Any) -> list[Any]:
+    """One spec or a portfolio: a list/tuple, or names/files joined by commas
+    ('ff,goalcount', 'a.py,b.py:H') searched in alternation."""
+    if isinstance(spec, (list, tuple)):
+        return list(spec)
+    if isinstance(spec, str) and "," in spec:
+        parts = [part.strip() for part in spec.split(",")]
+        if not all(parts):
+            raise ArgumentError(f"empty heuristic in '{spec}'")
+        return parts
+    return [spec]
+
+
+def resolve_heuristic(spec: Any, task: GroundTask):
+    """An Evaluator for 'ff'|'add'|'max'|'lmcut'|'goalcount'|'blind'|'auto',
+    'PATH.py[:Class]', or a Python heuristic class/instance/callable."""
+    if isinstance(spec, str):
+        low = spec.strip().lower()
+        if low == "auto":
+            low = "ff"
+        if _is_file_spec(spec):
+            raise ArgumentError(f"heuristic file {spec} runs only in the jail (planner.search.jailed)")
+        if low not in COMPILED_HEURISTICS:
+            raise ArgumentError(f"unknown heuristic '{spec}'; choose from {', '.join(heuristic_choices())}"
+                                " (several joined by commas run in alternation)")
+        return make_evaluator(low, task)
+    return make_evaluator(spec, task)
+
+
+def _is_file_spec(spec: Any) -> bool:
+    return isinstance(spec, str) and (spec.strip().lower().endswith(".py") or ".py:" in spec)
+
+
+def resolve_heuristics(specs: list[Any], task: GroundTask) -> list[Any]:
+    """Evaluators for a portfolio, with distinct names (learned members often
+    share a class name). A member whose constructor fails is dropped with a
+    warning while others remain; a lone heuristic's failure is the run's."""
+    evaluators = []
+    for spec in specs:
+        try:
+            evaluators.append(resolve_heuristic(spec, task))
+        except HeuristicError as err:
+            if len(specs) == 1:
+                raise
+            log.warning("portfolio: dropping %s", err)
+    if not evaluators:
+        raise HeuristicError("every heuristic of the portfolio failed to start")
+    names = [e.name for e in evaluators]
+    seen: dict[str, int] = {}
+    for evaluator in evaluators:
+        if names.count(evaluator.name) > 1:
+            seen[evaluator.name] = seen.get(evaluator.name, 0) + 1
+            evaluator.name = f"{evaluator.name}#{seen[evaluator.name]}"
+    return evaluators
+
+
+def resolve_auto(spec: Any, domain: str | Path) -> tuple[list[Any], Path | None]:
+    """Expand 'auto' into the stored heuristic (or portfolio) matching the
+    domain's fingerprint (planner.heuristics.store), else 'ff', and heuristic
+    files into their text (planner.heuristics.untrusted: they run only in the
+    jail). Returns the member specs and the stored file used, if any."""
+    from planner.heuristics.untrusted import from_file_spec
+
+    members: list[Any] = []
+    stored: Path | None = None
+    for item in heuristic_specs(spec):
+        if _is_file_spec(item):
+            members.append(from_file_spec(item.strip()))
+            continue
+        if isinstance(item, str) and item.strip().lower() == "auto":
+            from planner.heuristics.store import auto_heuristic
+
+            found = auto_heuristic(domain)
+            if found is not None:
+                sources, path = found
+                members.extend(sources)
+                stored = Path(path)
+                continue
+            item = "ff"
+        members.append(item)
+    return members, stored
+
+
+def solve(
+    domain: str | Path,
+    problem: str | Path,
+    search: str = DEFAULT_SEARCH,
+    heuristic: Any = DEFAULT_HEURISTIC,
+    time_limit: float | None = None,
+    memory_limit: float | None = None,
+    preferred: bool | None = None,
+    validate: bool = True,
+    allow_unjailed: bool = False,
+    fallback: bool = True,
+) -> SolveResult:
+    """Solve a PDDL task.
+
+    search: gbfs, lazy-gbfs, astar, wastar:W (weighted A*, default W=5).
+    heuristic: ff (the 'auto' default), add, max, lmcut, goalcount, blind,
+    'PATH.py[:Class]', or a Python heuristic class or callable; or a
+    portfolio of these (a list, or names joined by commas) searched in
+    alternation, one open list per heuristic, as learned portfolios are.
+    time_limit: seconds for the whole call; memory_limit: MiB of resident
+    memory, checked during search. preferred: use the heuristic's preferred
+    operators (default: yes for greedy and weighted searches when the
+    heuristic provides them, never for A*).
+    Heuristic files and stored (LLM-written) heuristics run only in the jail
+    (planner.search.jailed); when this host cannot build it they are refused
+    (JailUnavailable) unless allow_unjailed. Classes and callables passed here
+    are the caller's own code and run in this process. fallback=False (learn's
+    evaluation) raises planner.jail.HeuristicFailure where a failed jailed
+    search would otherwise be replaced by the trusted members or h^FF.
+    """
+    _check_arguments(domain, problem, search, time_limit, memory_limit, preferred, validate)
+    algorithm, weight = parse_search_spec(search)
+    reset_peak_memory()
+    start = time.perf_counter()
+    deadline = start + time_limit if time_limit else math.inf
+    parsed = parse_inputs(domain, problem)
+    parsed_at = time.perf_counter()
+    from planner.frontend.grounding import UnsolvableTaskError, ground
+
+    try:
+        task = ground(parsed, time_limit=_remaining(deadline))
+    except UnsolvableTaskError:
+        grounded_at = time.perf_counter()
+        stats = _times(start, parsed_at, grounded_at, 0.0)
+        return SolveResult(SearchStatus.UNSOLVABLE, None, None, True, ExitCode.TRANSLATE_UNSOLVABLE, stats)
+    grounded_at = time.perf_counter()
+    members, stored_file = resolve_auto(heuristic, domain)
+    from planner.heuristics.untrusted import is_untrusted
+
+    jailed: dict[str, Any] | None = None
+    if any(is_untrusted(m) for m in members):
+        jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
+                               memory_limit, allow_unjailed)
+    if jailed is not None and jailed["result"] is not None:
+        result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
+        validated_by = jailed["validated_by"]
+        searched_at = time.perf_counter()
+    else:
+        if jailed is not None and not fallback:
+            raise jailed["error"]
+        if jailed is not None:  # the jailed search failed: the trusted members, else h^FF, here
+            members = [m for m in members if not is_untrusted(m)] or ["ff"]
+        evaluators = resolve_heuristics(members, task)
+        result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
+                                                        deadline, memory_limit)
+        names = [e.name for e in evaluators]
+        if jailed is not None:
+            dropped = jailed["dropped"] + dropped
+        searched_at = time.perf_counter()
+        validated_by = None
+        if result.solved and validate:
+            validated_by = validate_result(parsed, task, result)
+    stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
+    stats.update(_search_stats(result))
+    stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
+    stats["heuristic"] = ", ".join(names)
+    if jailed is not None:
+        stats["jail"] = jailed["jail"]
+    stats["dropped_heuristics"] = dropped
+    stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
+    stats["validate_time"] = time.perf_counter() - searched_at
+    stats["peak_memory_kb"] = peak_memory_kb()  # this call's peak, not the process's
+    stats["total_time"] = time.perf_counter() - start
+    plan = tuple(plan_names(task, result.plan)) if result.plan is not None else None
+    return SolveResult(result.status, plan, result.cost, task.is_unit_cost, result.status.exit_code,
+                       stats, validated_by, task)
+
+
+def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: float,
+                  members: list[Any], preferred: bool | None, deadline: float,
+                  memory_limit: float | None, allow_unjailed: bool) -> dict[str, Any]:
+    """Search in the jail and judge the answer here. 'result' is None when the
+    parent must search again without the untrusted members: the child failed
+    (crash, hang, garbage, every member failed), its plan does not validate, or
+    it claims unsolvable/incomplete (not believed from candidate code)."""
+    from planner.jail import HeuristicFailure, JailUnavailable
+    from planner.heuristics.untrusted import is_untrusted
+    from planner.search.jailed import jailed_search, log_child_output, parse_child_result
+
+    labels = [m.label for m in members if is_untrusted(m)]
+    outcome = jailed_search(task, algorithm, weight, members, preferred, _remaining(deadline),
+                            memory_limit, allow_unjailed)
+    log_child_output(outcome, log)
+    jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time,
+            "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v),
+            "output": outcome.output[-4000:]}
+    if outcome.outcome == "unjailed":
+        raise JailUnavailable(f"{outcome.detail}; refusing to run LLM-written or file heuristic code "
+                              "outside the jail (`planner doctor` shows why; --unsafe-no-jail runs it "
+                              "anyway with your privileges)")
+    if allow_unjailed and outcome.layers.get("held"):
+        missing = [k for k in ("uid", "pid_namespace", "seccomp") if not outcome.layers["held"].get(k)]
+        if missing:
+            log.warning("running heuristic code WITHOUT a complete jail (missing %s): "
+                        "--unsafe-no-jail", ", ".join(missing))
+    failed = {"result": None, "heuristic": [], "dropped": labels, "validated_by": None, "jail": jail,
+              "error": None}
+    try:
+        child = parse_child_result(outcome.unwrap(", ".join(labels)), task)
+    except HeuristicFailure as err:
+        jail["failure"] = err.reason
+        failed["error"] = err
+        log.warning("heuristic %s failed in the jail (%s); searching with %s instead",
+                    ", ".join(labels), str(err)[:500], _fallback_name(members))
+        return failed
+    status = SearchStatus(child.status)
+    if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
+        jail["failure"] = f"claimed {status.value}"
+        failed["error"] = HeuristicFailure(f"the jailed search ended {status.value}", status.value)
+        log.warning("the jailed search with %s ended %s; not taken on trust from heuristic code, "
+                    "searching with %s", ", ".join(child.heuristic), status.value,
+                    _fallback_name(members))
+        return failed
+    result = _child_search_result(task, child, status)
+    validated_by = None
+    if result.solved:
+        try:
+            validated_by = validate_result(parsed, task, result)
+        except PlanValidationError as err:
+            jail["failure"] = "invalid plan"
+            failed["error"] = HeuristicFailure(f"invalid plan: {str(err)[:300]}", "invalid-plan")
+            log.warning("the jailed search returned an invalid plan (%s); searching with %s",
+                        str(err)[:300], _fallback_name(members))
+            return failed
+    return {"result": result, "heuristic": list(child.heuristic), "dropped": list(child.dropped),
+            "validated_by": validated_by, "jail": jail}
+
+
+def _fallback_name(members: list[Any]) -> str:
+    from planner.heuristics.untrusted import is_untrusted
+
+    trusted = [str(m) for m in members if not is_untrusted(m)]
+    return ", ".join(trusted) if trusted else "h^FF"
+
+
+def _child_search_result(task: GroundTask, child: Any, status: SearchStatus) -> SearchResult:
+    from planner.search.engine import SearchStatistics
+
+    s = child.statistics
+    cost = None
+    if child.plan is not None:
+        cost = int(sum(int(task.cost[o]) for o in child.plan))
+    statistics = SearchStatistics(
+        expansions=s["expansions"], evaluations=s["evaluations"], generated=s["generated"],
+        dead_ends=s["dead_ends"], reopened=s["reopened"], initial_h=s["initial_h"],
+        search_time=s["search_time"], registered_states=s["registered_states"], registry_bytes=0,
+        bytes_per_state=s["bytes_per_state"], open_list_bytes=0, heuristic_calls=0, state_words=0,
+        peak_memory_kb=s["peak_memory_kb"])
+    return SearchResult(status, child.plan, cost, statistics, child.heuristic)
+
+
+def _check_arguments(domain: Any, problem: Any, search: Any, time_limit: Any, memory_limit: Any,
+                     preferred: Any, validate: Any) -> None:
+    """ArgumentError naming the bad argument, before any work."""
+    for name, value in (("domain", domain), ("problem", problem)):
+        if not isinstance(value, (str, Path)):
+            raise ArgumentError(f"{name} must be a file path or PDDL text, got {type(value).__name__}")
+    if not isinstance(search, str):
+        raise ArgumentError(f"search must be a string such as 'gbfs' or 'astar', got {search!r}")
+    check_limits(time_limit, memory_limit)
+    for name, value in (("preferred", preferred), ("validate", validate)):
+        if value is not None and not isinstance(value, bool):
+            raise ArgumentError(f"{name} must be True, False or None, got {value!r}")
+    if validate is None:
+        raise ArgumentError("validate must be True or False, got None")
+
+
+def _remaining(deadline: float) -> float | None:
+    if deadline == math.inf:
+        return None
+    return max(deadline - time.perf_counter(), 0.001)
+
+
+def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
+                      preferred: bool | None, deadline: float, memory_limit: float | None,
+                      ) -> tuple[SearchResult, list[Any], list[str]]:
+    """Search with all evaluators in alternation (one open list each). When a
+    Python member of a portfolio fails, search again with the others in the
+    remaining time: one bad member must not sink the rest."""
+    dropped: list[str] = []
+    while True:
+        use_pref = preferred if preferred is not None else (
+            algorithm != "astar" and any(e.provides_preferred for e in evaluators))
+        try:
+            return (_run_search(task, algorithm, weight, evaluators, use_pref, deadline, memory_limit),
+                    evaluators, dropped)
+        except HeuristicError as err:
+            failed = set(err.failed_evaluators)
+            rest = [e for e in evaluators if e not in failed]
+            if not failed or not rest:
+                raise
+            log.warning("portfolio: dropping %s, searching again with %s",
+                        err, ", ".join(e.name for e in rest))
+            dropped.extend(e.name for e in evaluators if e in failed)
+            evaluators = rest
+
+
+def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
+                use_pref: bool, deadline: float, memory_limit: float | None) -> SearchResult:
+    return search(
+        task,
+        algorithm,
+        evaluators=evaluators,
+        preferred=[e for e in evaluators if e.provides_preferred] if use_pref else None,
+        weight=weight,
+        time_limit=_remaining(deadline),
+        memory_limit=memory_limit,
+    )
+
+
+def _times(start: float, parsed_at: float, grounded_at: float, search_time: float) -> dict[str, Any]:
+    return {
+        "parse_time": parsed_at - start,
+        "ground_time": grounded_at - parsed_at,
+        "search_time": search_time,
+        "total_time": time.perf_counter() - start,
+        "peak_memory_kb": peak_memory_kb(),
+    }
+
+
+def _search_stats(result: SearchResult) -> dict[str, Any]:
+    s = result.statistics
+    return {
+        "expansions": s.expansions,
+        "evaluations": s.evaluations,
+        "generated": s.generated,
+        "dead_ends": s.dead_ends,
+        "reopened": s.reopened,
+        "initial_h": s.initial_h,
+        "registered_states": s.registered_states,
+        "bytes_per_state": s.bytes_per_state,
+        "peak_memory_kb": s.peak_memory_kb,
+    }
+
+
+def validate_result(parsed: ParsedTask, task: GroundTask, result: SearchResult) -> str:
+    """Check the plan with the independent validator; replay it on the
+    grounded task only when the validator cannot interpret the PDDL.
+    Raises PlanValidationError for an invalid plan (a planner bug)."""
+    from planner.errors import UnsupportedFeatureError
+    from planner.plans.files import PlanStep
+    from planner.plans.validate import validate_parsed
+
+    assert result.plan is not None
+    steps = []
+    for text in plan_names(task, result.plan):
+        name, *args = text.strip("()").split()
+        steps.append(PlanStep(name, tuple(args)))
+    try:
+        report = validate_parsed(parsed, steps)
+    except UnsupportedFeatureError:
+        replay_on_task(task, result.plan)
+        return "ground-replay"
+    if not report.valid:
+        raise PlanValidationError("search produced an invalid plan:\n" + report.describe())
+    return "validator"
+
+
+def replay_on_task(task: GroundTask, plan: tuple[int, ...]) -> None:
+    """Execute a plan with the GroundTask's reference semantics."""
+    state = frozenset(int(f) for f in task.init)
+    for i, o in enumerate(plan):
+        if not task.applicable(state, o):
+            raise PlanValidationError(f"step {i + 1} {task.operators[o]} is not applicable")
+        state = task.apply(state, o)
+    if not task.is_goal(state):
+        raise PlanValidationError("plan does not reach the goal")

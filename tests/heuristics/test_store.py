@@ -1,0 +1,138 @@
+"""The stored domain heuristics (heuristics/<domain>/) and their lookup."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from planner.heuristics import store as heuristic_store
+from planner.heuristics.store import find_stored_heuristic
+from planner.heuristics.static_check import check
+from planner.heuristics.format import domain_fingerprint, write_heuristic
+
+ROOT = Path(__file__).resolve().parents[2]
+HEURISTICS = ROOT / "heuristics"
+BENCH = ROOT.parent / "shared" / "benchmarks" / "ipc2023-learning"
+PROVENANCE = ("hand-written by the development team's coding agent; "
+              "not sampled from an LLM endpoint")
+
+DOMAIN = """; a comment
+(define (domain toy)
+  (:requirements :strips)
+  (:predicates (p) (q))
+  (:action a :parameters () :precondition (p) :effect (q)))
+"""
+PROBLEM = "(define (problem t) (:domain toy) (:init (p)) (:goal (q)))"
+CODE = """from planner.heuristics.api import Heuristic
+
+
+class ToyHeuristic(Heuristic):
+    def __init__(self, task):
+        self.goal = task.goal_atoms
+
+    def __call__(self, state):
+        return sum(1 for g in self.goal if g not in state)
+"""
+
+
+def shipped() -> list[Path]:
+    return sorted(p for p in HEURISTICS.glob("*/*.py") if not p.parent.name.startswith("_"))
+
+
+def meta_of(path: Path) -> dict:
+    return json.loads(path.with_suffix(".py.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    root = tmp_path / "heuristics"
+    write_heuristic(root / "toy" / "x.py", CODE, "ToyHeuristic",
+                    {"domain_fingerprint": domain_fingerprint(DOMAIN), "model": None,
+                     "provenance": PROVENANCE, "solved": 1, "agile": 1.0})
+    return root
+
+
+def test_lookup_matches_by_fingerprint(store: Path, tmp_path: Path) -> None:
+    found = find_stored_heuristic(DOMAIN, roots=[store])
+    assert found == (store / "toy" / "x.py", "ToyHeuristic")
+    # comments, case and whitespace do not matter; a path works as well as text
+    reformatted = tmp_path / "domain.pddl"
+    reformatted.write_text(DOMAIN.replace("  ", "\n\t").upper() + "\n; another comment\n")
+    assert find_stored_heuristic(reformatted, roots=[store]) == found
+
+
+def test_lookup_rejects_other_domains(store: Path, tmp_path: Path) -> None:
+    other = DOMAIN.replace(":effect (q)", ":effect (and (q) (not (p)))")
+    assert other != DOMAIN
+    assert find_stored_heuristic(other, roots=[store]) is None
+    assert find_stored_heuristic(tmp_path / "missing.pddl", roots=[store]) is None
+    assert find_stored_heuristic(DOMAIN, roots=[tmp_path / "nowhere"]) is None
+
+
+def test_search_order_user_dir_first(store: Path, tmp_path: Path) -> None:
+    user = tmp_path / "user"
+    write_heuristic(user / "toy" / "y.py", CODE, "ToyHeuristic",
+                    {"domain_fingerprint": domain_fingerprint(DOMAIN), "solved": 0, "agile": 0.0})
+    assert find_stored_heuristic(DOMAIN, roots=[user, store])[0] == user / "toy" / "y.py"
+    assert find_stored_heuristic(DOMAIN, roots=[store, user])[0] == store / "toy" / "x.py"
+
+
+def test_missing_shipped_folder_is_graceful(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(heuristic_store, "shipped_heuristics_dir", lambda: None)
+    monkeypatch.setattr(heuristic_store, "user_heuristics_dir", lambda: tmp_path / "none")
+    assert heuristic_store.search_roots() == []
+    assert find_stored_heuristic(DOMAIN) is None
+    assert heuristic_store.auto_heuristic(DOMAIN) is None
+
+
+def test_auto_heuristic_returns_code_for_the_jail(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(heuristic_store, "search_roots", lambda: [store])
+    (source,), path = heuristic_store.auto_heuristic(DOMAIN)
+    # Never imported in the planner's process: the code goes to the jail.
+    assert source.class_name == "ToyHeuristic" and "class ToyHeuristic" in source.code
+    assert path == store / "toy" / "x.py"
+
+
+def test_shipped_folder_is_the_repository_one() -> None:
+    assert heuristic_store.shipped_heuristics_dir() == HEURISTICS
+
+
+@pytest.mark.parametrize("path", shipped(), ids=lambda p: p.parent.name)
+def test_shipped_provenance_is_honest(path: Path) -> None:
+    meta = meta_of(path)
+    header = heuristic_store._provenance(path)
+    assert header == meta
+    assert meta["provenance"] == PROVENANCE
+    assert meta["model"] is None
+    assert meta["class_name"] and meta["domain_fingerprint"]
+    assert meta["training_table"] and meta["ff_baseline"]["table"]
+    assert meta["solved"] == sum(r["outcome"] == "solved" for r in meta["training_table"].values())
+    assert "Hand-written by the development team's coding agent" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", shipped(), ids=lambda p: p.parent.name)
+def test_shipped_heuristic_matches_its_domain_and_behaves(path: Path) -> None:
+    from planner.llm.jobs import load_candidate, probe
+    from planner.search.solve import solve
+
+    meta = meta_of(path)
+    task_name = next(iter(meta["training_table"]))
+    bench_domain = Path(task_name).parent.parent.parent / "domain.pddl"
+    domain = bench_domain if bench_domain.is_absolute() else ROOT / bench_domain
+    if not domain.is_file():
+        pytest.skip("IPC 2023 benchmark folder not available")
+    assert find_stored_heuristic(domain) == (path, meta["class_name"])
+    result = check(path.read_text(encoding="utf-8"))
+    assert result.ok, result.reason
+    cls = load_candidate(result.code, meta["class_name"])
+    smallest = min((domain.parent / "training" / "easy").glob("p*.pddl"), key=lambda p: p.stat().st_size)
+    solved = solve(domain, smallest, search="lazy-gbfs", heuristic=cls, time_limit=20)
+    assert solved.solved and solved.task is not None
+    index = {name: i for i, name in enumerate(solved.task.operators)}
+    plan = [index[name] for name in solved.plan]
+    report = probe(cls, solved.task, plan)
+    assert report["outcome"] == "ok", report
+    values = report["values"]
+    assert values[-1] == 0 and all(v > 0 and math.isfinite(v) for v in values[:-1])

@@ -1,0 +1,148 @@
+"""planner.search.solve: PDDL (paths or text) to a validated plan."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures import benchmarks_dir
+from planner.errors import ArgumentError
+from planner.exitcodes import ExitCode
+from planner.search.engine import SearchStatus
+from planner.search.solve import parse_search_spec, solve
+from tests.fixtures import COST_DOMAIN, COST_PROBLEM, GRIPPER_DOMAIN, GRIPPER_PROBLEM, TRAP_PROBLEM
+
+
+def test_solves_pddl_strings_and_reports_times():
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM)
+    assert result.solved and result.exit_code == ExitCode.SUCCESS
+    assert result.validated_by == "validator"
+    assert result.unit_cost and result.cost == len(result.plan)
+    assert result.plan[0].startswith("(pick")
+    for key in ("parse_time", "ground_time", "search_time", "total_time", "expansions",
+                "evaluations", "generated", "peak_memory_kb"):
+        assert key in result.statistics
+    s = result.statistics
+    assert s["total_time"] >= s["parse_time"] + s["ground_time"] + s["search_time"] * 0.99
+
+
+def test_paths_and_text_can_be_mixed(tmp_path):
+    domain = tmp_path / "domain.pddl"
+    domain.write_text(GRIPPER_DOMAIN)
+    assert solve(domain, GRIPPER_PROBLEM).solved
+    assert solve(str(domain), GRIPPER_PROBLEM, search="astar", heuristic="blind").cost == 7
+    with pytest.raises(ArgumentError, match="not found"):
+        solve(tmp_path / "missing.pddl", tmp_path / "missing-too.pddl")
+
+
+@pytest.mark.parametrize("search", ["gbfs", "lazy-gbfs", "astar", "wastar:2", "lazy-wastar:3"])
+@pytest.mark.parametrize("heuristic", ["ff", "add", "max", "lmcut", "goalcount", "blind"])
+def test_every_search_and_heuristic(search, heuristic):
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search=search, heuristic=heuristic)
+    assert result.solved
+    if search == "astar" and heuristic in ("max", "lmcut", "blind"):
+        assert result.cost == 7
+
+
+def test_action_costs_give_general_cost_and_optimal_astar():
+    result = solve(COST_DOMAIN, COST_PROBLEM, search="astar", heuristic="blind")
+    assert result.solved and not result.unit_cost
+    assert result.cost == 2 and result.plan == ("(go a b)", "(go b c)")
+
+
+def test_unsolvable_is_reported_with_fd_exit_codes():
+    result = solve(COST_DOMAIN, TRAP_PROBLEM)
+    assert result.status is SearchStatus.UNSOLVABLE
+    assert result.exit_code in (ExitCode.TRANSLATE_UNSOLVABLE, ExitCode.SEARCH_UNSOLVABLE)
+    assert result.plan is None
+
+
+def test_python_heuristic_file(tmp_path):
+    path = tmp_path / "h.py"
+    path.write_text(
+        "class Balls:\n"
+        "    def __init__(self, task):\n"
+        "        self.goal = task.goal_atoms\n"
+        "    def __call__(self, state):\n"
+        "        return sum(a not in state for a in self.goal)\n"
+    )
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=str(path))
+    assert result.solved and result.statistics["heuristic"] == "Balls"
+    assert solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=f"{path}:Balls", search="gbfs").solved
+
+
+def test_search_spec_parsing():
+    assert parse_search_spec("wastar:3") == ("wastar", 3.0)
+    assert parse_search_spec("wastar") == ("wastar", 5.0)
+    assert parse_search_spec("GBFS") == ("gbfs", 1.0)
+    for bad in ("dfs", "gbfs:2", "wastar:x", "wastar:-1", "wastar:inf"):
+        with pytest.raises(ArgumentError):
+            parse_search_spec(bad)
+
+
+def test_time_limit_covers_the_whole_call():
+    bench = benchmarks_dir()
+    result = solve(bench / "blocksworld" / "domain.pddl", bench / "blocksworld" / "testing" / "easy" / "p30.pddl",
+                   search="astar", heuristic="blind", time_limit=1.5)
+    assert result.status is SearchStatus.OUT_OF_TIME
+    assert result.exit_code == ExitCode.SEARCH_OUT_OF_TIME
+    assert result.statistics["total_time"] < 4
+
+
+def test_benchmark_task_solved_and_validated():
+    bench = benchmarks_dir()
+    result = solve(bench / "transport" / "domain.pddl", bench / "transport" / "testing" / "easy" / "p05.pddl")
+    assert result.solved and result.validated_by == "validator"
+
+
+class _Crashing:
+    """A heuristic that fails on its first call."""
+
+    def __init__(self, task):
+        pass
+
+    def __call__(self, state):
+        raise RuntimeError("deliberate failure")
+
+
+class _BadConstructor:
+    def __init__(self, task):
+        raise RuntimeError("cannot start")
+
+    def __call__(self, state):
+        return 0
+
+
+class _GoalCount:
+    def __init__(self, task):
+        self.goal = list(task.goal_atoms)
+
+    def __call__(self, state):
+        return sum(1 for g in self.goal if g not in state)
+
+
+def test_a_portfolio_alternates_and_names_members_apart():
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs", heuristic="ff,goalcount")
+    assert result.solved and result.statistics["heuristic"] == "ff, goalcount"
+    assert set(result.statistics["initial_h"]) == {"ff", "goalcount"}
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs", heuristic=[_GoalCount, _GoalCount])
+    assert result.solved and result.statistics["heuristic"] == "_GoalCount#1, _GoalCount#2"
+
+
+def test_a_failing_portfolio_member_is_dropped_and_the_others_solve(caplog):
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs",
+                   heuristic=[_Crashing, _BadConstructor, _GoalCount])
+    assert result.solved and result.statistics["heuristic"] == "_GoalCount"
+    assert result.statistics["dropped_heuristics"] == ["_Crashing"]
+    assert "deliberate failure" in caplog.text and "cannot start" in caplog.text
+
+
+def test_a_lone_failing_heuristic_still_fails_the_run():
+    from planner.errors import HeuristicError
+
+    with pytest.raises(HeuristicError, match="_Crashing failed: RuntimeError: deliberate failure"):
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs", heuristic=_Crashing)
+    with pytest.raises(HeuristicError, match="_Crashing#2 failed"):  # the last one standing
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=[_Crashing, _Crashing])
+    with pytest.raises(HeuristicError, match="every heuristic of the portfolio failed to start"):
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=[_BadConstructor, _BadConstructor])
+    with pytest.raises(ArgumentError, match="empty heuristic"):
+        solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic="ff,")
