@@ -15,7 +15,9 @@ order:
 Within a root the folder named after the domain is searched first, then the
 others (a file may have been filed under another name). When several files
 of one root match, the one with the best recorded training score (solved,
-then agile) wins, then the lexicographically smallest path.
+then agile, from the JSON record `planner learn` wrote beside the file, and
+only while the file still has the digest recorded there) wins, then the
+lexicographically smallest path.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ import platformdirs
 
 from planner.errors import LLMError
 from planner.frontend.inputs import looks_like_pddl
-from planner.heuristics.format import domain_fingerprint, domain_name, read_provenance
+from planner.heuristics.format import domain_fingerprint, domain_name, read_provenance, recorded_rank
 from planner.heuristics.loader import load_stored_portfolio
 from planner.heuristics.untrusted import UntrustedHeuristic
 
@@ -105,7 +107,7 @@ def find_stored_heuristic(domain: str | Path,
             class_name = meta.get("class_name")
             if not isinstance(class_name, str) or not class_name:
                 continue
-            rank = (float(meta.get("solved") or 0), float(meta.get("agile") or 0.0))
+            rank = recorded_rank(path)  # learn's record, never the file's own text
             found.append((rank, path, class_name))
         if found:
             found.sort(key=lambda f: (-f[0][0], -f[0][1], str(f[1])))
