@@ -43,9 +43,12 @@ MAX_OUTPUT_BYTES = 64 << 10
 """stdout/stderr of the child kept for the log; the rest is read and dropped."""
 DEFAULT_MEMORY_MB = 4096
 """Address space the child may add to what it inherits from the parent."""
-KILL_GRACE = 0.25
-"""Seconds past the deadline before SIGKILL: a search stopping itself at its
-own time limit gets to send its statistics (measured: reporting takes < 5 ms)."""
+KILL_GRACE = 0.75
+"""Seconds past the deadline before SIGKILL: a search stopping itself at its own
+time limit gets to send its statistics. The compiled search checks its clock
+between evaluations, so a slow Python heuristic (0.1-0.5 s per state in
+learn's slow_but_correct test candidate) overruns by up to one call; sending
+takes < 5 ms. Kept under the 1 s the deadline is promised to hold within."""
 _HEADER = struct.Struct(">Q")
 _EXIT_JAIL_INCOMPLETE = 3
 _EXIT_PREPARE_FAILED = 4

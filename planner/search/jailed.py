@@ -36,9 +36,18 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
     search_limit = None if time_limit is None else max(time_limit - 0.05, 0.01)
 
     def target() -> dict[str, Any]:
+        import logging
+
         from planner.errors import HeuristicError
         from planner.search.solve import _search_portfolio, _search_stats, resolve_heuristic
 
+        notes: list[str] = []
+
+        class Keep(logging.Handler):  # the search's warnings (a portfolio member dropped...)
+            def emit(self, record: logging.LogRecord) -> None:
+                notes.append(record.getMessage()[:500])
+
+        logging.getLogger("planner").addHandler(Keep(logging.WARNING))
         evaluators, dropped, errors = [], [], []
         for member in members:
             try:
@@ -55,8 +64,9 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
         if not evaluators:
             return {"failed": errors}
         seen: dict[str, int] = {}
+        names = [e.name for e in evaluators]
         for evaluator in evaluators:  # portfolio members often share a class name
-            if sum(e.name == evaluator.name for e in evaluators) > 1:
+            if names.count(evaluator.name) > 1:
                 seen[evaluator.name] = seen.get(evaluator.name, 0) + 1
                 evaluator.name = f"{evaluator.name}#{seen[evaluator.name]}"
         deadline = math.inf if search_limit is None else _now() + search_limit
@@ -67,9 +77,9 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
             return {"failed": errors + [str(err)[:300]], "kind": _failure_kind(err.__cause__)}
         stats = _search_stats(result)
         stats["search_time"] = result.statistics.search_time
-        return {"status": result.status.value, "plan": list(result.plan) if result.plan else None,
+        return {"status": result.status.value, "plan": list(result.plan) if result.plan is not None else None,
                 "cost": result.cost, "statistics": stats, "heuristic": [e.name for e in used],
-                "dropped": dropped + list(more), "errors": errors}
+                "dropped": dropped + list(more), "errors": errors, "warnings": notes[:20]}
 
     wall = math.inf if time_limit is None else time_limit
     memory = None if memory_limit is None else int(memory_limit) + 256
@@ -105,6 +115,8 @@ class ChildSearch:
     statistics: dict[str, Any]
     heuristic: tuple[str, ...]
     dropped: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    """The child's log warnings and member errors (its own words: for the log only)."""
 
 
 _STATUSES = ("solved", "unsolvable", "incomplete", "out_of_time", "out_of_memory")
@@ -144,8 +156,9 @@ def parse_child_result(value: Any, task: GroundTask) -> ChildSearch:
                           if type(v) in (int, float) and not math.isnan(v)}
     names = value.get("heuristic") if isinstance(value.get("heuristic"), list) else []
     dropped = value.get("dropped") if isinstance(value.get("dropped"), list) else []
+    said = [w for key in ("errors", "warnings") if isinstance(value.get(key), list) for w in value[key]]
     return ChildSearch(status, plan, stats, tuple(str(n)[:80] for n in names[:16]),
-                       tuple(str(n)[:200] for n in dropped[:16]))
+                       tuple(str(n)[:200] for n in dropped[:16]), tuple(str(w)[:500] for w in said[:20]))
 
 
 def log_child_output(result: JailResult, log: Any) -> None:

@@ -308,6 +308,8 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
         log.warning("heuristic %s failed in the jail (%s); searching with %s instead",
                     ", ".join(labels), str(err)[:500], _fallback_name(members))
         return failed
+    for said in child.warnings:
+        log.warning("in the jail: %s", said)
     status = SearchStatus(child.status)
     if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
         jail["failure"] = f"claimed {status.value}"
