@@ -9,7 +9,8 @@ once, N times: fork, namespaces, chroot, uid drop, rlimits, seccomp, the
 result frame and the reaping, i.e. what every jailed `plan`/`solve` adds.
 Target: <= 50 ms.
 
-Search speed: GBFS with the same heuristic in this process and in the jail,
+Search speed: GBFS with the same heuristic in this process, in a plain forked
+child (no jail: the copy-on-write cost of any fork) and in the jail,
 on the same grounded task: the shipped (LLM-style Python) heuristic of the
 domain and the compiled h^FF. Expansions are identical (same search); the
 table compares search time as the search itself measures it (the child's
@@ -31,7 +32,7 @@ DEFAULT_TASKS = ("blocksworld/testing/easy/p20.pddl", "spanner/testing/easy/p20.
                  "transport/testing/easy/p10.pddl")
 
 
-def startup(samples: int, task_path: Path) -> dict[str, float]:
+def startup(samples: int, task_path: Path, plain_fork: bool = False) -> dict[str, float]:
     from planner.frontend.grounding import ground_files
     from planner.jail import JailLimits, run_jailed
 
@@ -39,12 +40,38 @@ def startup(samples: int, task_path: Path) -> dict[str, float]:
     times = []
     for _ in range(samples):
         start = time.perf_counter()
-        result = run_jailed(lambda: 1, JailLimits(wall_seconds=10))
+        if plain_fork:
+            assert _in_plain_fork(lambda: 1) == 1
+        else:
+            result = run_jailed(lambda: 1, JailLimits(wall_seconds=10))
+            assert result.ok, result
         times.append(time.perf_counter() - start)
-        assert result.ok, result
     times.sort()
     return {"median_ms": 1000 * statistics.median(times), "p90_ms": 1000 * times[int(0.9 * len(times)) - 1],
             "min_ms": 1000 * times[0]}
+
+
+def _in_plain_fork(function):
+    """function() in a forked child without any jail layer (to tell the cost of
+    the fork's copy-on-write from that of the jail)."""
+    import json
+    import os
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            os.write(write, json.dumps(function()).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 1 << 16):
+        data += chunk
+    os.close(read)
+    os.waitpid(pid, 0)
+    return json.loads(data)
 
 
 def speed(task_path: Path, repeat: int) -> list[dict]:
@@ -65,20 +92,26 @@ def speed(task_path: Path, repeat: int) -> list[dict]:
         kinds.append(("stored Python", load_candidate(code, found[1]),
                       UntrustedHeuristic(code, found[1], found[1], str(found[0]))))
     for label, inside_spec, jailed_spec in kinds:
-        outside, inside, expansions = [], [], None
-        for _ in range(repeat):
-            evaluators = resolve_heuristics([inside_spec], task)
+        outside, forked, inside, expansions = [], [], [], None
+
+        def run_here(spec=inside_spec):
+            evaluators = resolve_heuristics([spec], task)
             result, _, _ = _search_portfolio(task, "gbfs", 1.0, evaluators, None, float("inf"), None)
-            outside.append(result.statistics.search_time)
-            expansions = result.statistics.expansions
+            return result.statistics.search_time, result.statistics.expansions
+
+        for _ in range(repeat):
+            seconds, expansions = run_here()
+            outside.append(seconds)
+            forked.append(_in_plain_fork(run_here)[0])
             jailed = jailed_search(task, "gbfs", 1.0, [jailed_spec], None, 600.0, None)
             child = parse_child_result(jailed.unwrap(), task)
             assert child.statistics["expansions"] == expansions, "the same search must expand the same"
             inside.append(child.statistics["search_time"])
-        best_out, best_in = min(outside), min(inside)
+        best_out, best_in, best_fork = min(outside), min(inside), min(forked)
         rows.append({"task": str(task_path.relative_to(BENCHMARKS)), "heuristic": label,
-                     "expansions": expansions, "outside_s": best_out, "inside_s": best_in,
-                     "ratio": best_in / best_out if best_out else float("nan")})
+                     "expansions": expansions, "outside_s": best_out, "fork_s": best_fork,
+                     "inside_s": best_in, "ratio": best_in / best_out if best_out else float("nan"),
+                     "ratio_fork": best_in / best_fork if best_fork else float("nan")})
     return rows
 
 
@@ -89,15 +122,22 @@ def main() -> None:
     parser.add_argument("--tasks", nargs="*", default=list(DEFAULT_TASKS))
     args = parser.parse_args()
     tasks = [BENCHMARKS / t for t in args.tasks]
+    f = startup(args.startups, tasks[0], plain_fork=True)
+    print(f"plain fork+pipe+wait for comparison: median {f['median_ms']:.1f} ms, min {f['min_ms']:.1f} ms")
     s = startup(args.startups, tasks[0])
     print(f"jail start-up over {args.startups} runs after grounding {args.tasks[0]}: "
           f"median {s['median_ms']:.1f} ms, p90 {s['p90_ms']:.1f} ms, min {s['min_ms']:.1f} ms "
           f"(target <= 50 ms)")
-    print(f"{'task':40s} {'heuristic':14s} {'expansions':>10s} {'outside s':>10s} {'inside s':>10s} {'ratio':>6s}")
+    import os
+
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'task':36s} {'heuristic':14s} {'expansions':>10s} {'here s':>8s} {'fork s':>8s} "
+          f"{'jail s':>8s} {'jail/here':>9s} {'jail/fork':>9s}")
     for task in tasks:
         for row in speed(task, args.repeat):
-            print(f"{row['task']:40s} {row['heuristic']:14s} {row['expansions']:10d} "
-                  f"{row['outside_s']:10.4f} {row['inside_s']:10.4f} {row['ratio']:6.3f}")
+            print(f"{row['task']:36s} {row['heuristic']:14s} {row['expansions']:10d} "
+                  f"{row['outside_s']:8.4f} {row['fork_s']:8.4f} {row['inside_s']:8.4f} "
+                  f"{row['ratio']:9.3f} {row['ratio_fork']:9.3f}")
 
 
 if __name__ == "__main__":

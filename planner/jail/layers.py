@@ -248,6 +248,15 @@ def close_descriptors(layers: Layers, keep: tuple[int, ...]) -> None:
     layers.mark("descriptors", True)
 
 
+def prebuild_seccomp() -> None:
+    """Build the child's filter once in the parent (see seccomp_filter.prebuild)."""
+    if _seccomp_filter is not None:
+        try:
+            _seccomp_filter.prebuild(1)
+        except (OSError, ValueError, RuntimeError):
+            pass  # the child builds it itself, or reports why not
+
+
 def seccomp_available() -> tuple[bool, str]:
     """Whether libseccomp and the kernel's filter mode are usable (host check)."""
     if _seccomp_filter is None:

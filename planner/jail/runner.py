@@ -188,6 +188,8 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
                      if limits.memory_mb is not None else None)
     uid = next_job_uid()
     root = empty_root()
+    with _ROOT_LOCK:
+        L.prebuild_seccomp()
     r_res, w_res = os.pipe()
     r_out, w_out = os.pipe()
     r_ctl, w_ctl = os.pipe()
@@ -377,12 +379,20 @@ def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: f
                     out.extend(chunk[: MAX_OUTPUT_BYTES - len(out)])
     if killed or timed_out or oversize:
         _kill(pid, pidfd)
-    status = _reap(pid, pid_also=target_pid if pidfd is None and target_pid != pid else None)
+    decoded, rest = _frames(bytes(res))
+    if not (killed or timed_out or oversize) and decoded is not None and len(decoded) == 2 and rest == 0:
+        # A complete answer and EOF: the child has closed its files, i.e. is exiting.
+        # Its namespaces' teardown (RCU grace periods: 20-60 ms measured) need not
+        # delay the caller; a thread reaps the intermediate process once it has reaped
+        # the child. The status is not needed here.
+        status: int | None = 0
+        _reap_later(pid)
+    else:
+        status = _reap(pid)
     if pidfd is not None:
         os.close(pidfd)
     wall = time.monotonic() - start
     text = bytes(out).decode("utf-8", "replace")
-    decoded, rest = _frames(bytes(res))
     frames = decoded if decoded is not None else []
     layer_frame = frames[0] if frames else None
     layers = layer_frame.get("layers", {}) if isinstance(layer_frame, dict) else {}
@@ -436,7 +446,37 @@ def _kill(pid: int, pidfd: int | None) -> bool:
     return True
 
 
-def _reap(pid: int, pid_also: int | None = None) -> int | None:
+_reaper_lock = threading.Lock()
+_to_reap: list[int] = []
+_reaper_wake = threading.Event()
+
+
+def _reaper() -> None:
+    while True:
+        _reaper_wake.wait()
+        with _reaper_lock:
+            pids, _to_reap[:] = list(_to_reap), []
+            _reaper_wake.clear()
+        for pid in pids:
+            _reap(pid)
+
+
+_reaper_thread: threading.Thread | None = None
+
+
+def _reap_later(pid: int) -> None:
+    """Reap an exiting intermediate process in a daemon thread (_reap kills it if it
+    has not exited within 10 s)."""
+    global _reaper_thread
+    with _reaper_lock:
+        _to_reap.append(pid)
+        if _reaper_thread is None or not _reaper_thread.is_alive():
+            _reaper_thread = threading.Thread(target=_reaper, name="planner-jail-reaper", daemon=True)
+            _reaper_thread.start()
+    _reaper_wake.set()
+
+
+def _reap(pid: int) -> int | None:
     """Wait for the intermediate process; returns its exit status (or 128+signal)."""
     deadline = time.monotonic() + 10.0
     while True:
@@ -451,7 +491,7 @@ def _reap(pid: int, pid_also: int | None = None) -> int | None:
         if time.monotonic() > deadline:
             _kill(pid, None)
             deadline = time.monotonic() + 10.0
-        time.sleep(0.001)
+        time.sleep(0.0005)
 
 
 def _frames(data: bytes) -> tuple[list[Any] | None, int]:

@@ -58,6 +58,14 @@ _TCGETS = 0x5401
 def build_filter(own_pid: int) -> seccomp.SyscallFilter:
     """The filter for a child whose pid (as it sees itself) is own_pid."""
     flt = seccomp.SyscallFilter(defaction=seccomp.ERRNO(errno.EPERM))
+    try:
+        # Keep speculative store bypass as the host set it: on kernels whose default
+        # is spec_store_bypass_disable=seccomp, a filter would otherwise switch the
+        # mitigation on and slow the search. The child's memory is a copy of the
+        # parent's, so within it there is nothing the mitigation would protect.
+        flt.set_attr(seccomp.Attr.CTL_SSB, 1)
+    except (OSError, AttributeError):
+        pass  # libseccomp < 2.5
     for name in ALLOWED:
         _allow(flt, name)
     # Opening: read-only only. openat2 and creat are denied (ENOSYS makes libc fall back to openat).
@@ -83,6 +91,18 @@ def _allow(flt: seccomp.SyscallFilter, name: str, *args: seccomp.Arg) -> None:
         pass  # not a system call on this architecture
 
 
+_built: dict[int, seccomp.SyscallFilter] = {}
+
+
+def prebuild(own_pid: int = 1) -> None:
+    """Build the filter in the parent before the fork, so that the child only loads
+    it: building takes 6-14 ms (one libseccomp call per rule), loading 0.5 ms.
+    A jailed child is init of its PID namespace, so its pid is 1."""
+    if own_pid not in _built:
+        _built[own_pid] = build_filter(own_pid)
+
+
 def install(own_pid: int) -> None:
     """Load the filter into this process (irreversible; needs no_new_privs or CAP_SYS_ADMIN)."""
-    build_filter(own_pid).load()
+    flt = _built.get(own_pid) or build_filter(own_pid)
+    flt.load()
