@@ -18,6 +18,7 @@ from typing import Any, Sequence
 from planner.heuristics.untrusted import (guarded_evaluator, is_untrusted, load_in_jail,
                                           prepare_for_jail)
 from planner.jail import HeuristicFailure, JailLimits, JailResult, run_jailed
+from planner.jail.runner import SEARCH_MARGIN
 from planner.task import GroundTask
 
 MAX_PLAN_LENGTH = 1 << 20
@@ -31,9 +32,9 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
     'ok' result is checked by parse_child_result, not here."""
     sources = [m for m in members if is_untrusted(m)]
     prepare, extensions = prepare_for_jail(sources)
-    # The child's search stops itself slightly before the parent's SIGKILL, so a
-    # search out of time still reports its statistics.
-    search_limit = None if time_limit is None else max(time_limit - 0.05, 0.01)
+    # The child's search stops itself before the deadline (and the parent's SIGKILL
+    # after it), so a search out of time still reports its statistics.
+    search_limit = None if time_limit is None else max(time_limit - SEARCH_MARGIN, 0.01)
 
     def target() -> dict[str, Any]:
         import logging

@@ -107,7 +107,9 @@ while True:
 
 
 def job_processes() -> list[str]:
-    """Processes owned by a jail job uid (planner.jail.layers.JOB_UID_BASE and above)."""
+    """Live processes owned by a jail job uid (planner.jail.layers.JOB_UID_BASE and
+    above). A killed one still freeing gigabytes of memory (SIGKILL pending, or a
+    zombie) is dying, not surviving: it cannot run another instruction."""
     from planner.jail.layers import JOB_UID_BASE
 
     found = []
@@ -115,12 +117,17 @@ def job_processes() -> list[str]:
         if not entry.name.isdigit():
             continue
         try:
-            status = (entry / "status").read_text()
+            fields = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines()
+                          if ":" in line)
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("Uid:") and int(line.split()[1]) >= JOB_UID_BASE:
-                found.append(f"{entry.name}: {status.splitlines()[0]}")
+        if int(fields.get("Uid", "0").split()[0]) < JOB_UID_BASE:
+            continue
+        state = fields.get("State", "").split()[0] if fields.get("State") else ""
+        pending = int(fields.get("ShdPnd", "0").strip(), 16) | int(fields.get("SigPnd", "0").strip(), 16)
+        if state in ("Z", "X") or pending & (1 << (9 - 1)):
+            continue
+        found.append(f"{entry.name}: {fields.get('Name', '').strip()} {state}")
     return found
 
 
@@ -177,7 +184,7 @@ class Arena:
         assert self.listener.connections == 0 and self.listener.datagrams() == 0, "it reached the listener"
         assert self.decoy.poll() is None and self.decoy_log.read_text() == "", "the decoy got a signal"
         assert not Path("/dev/shm/planner-pwned").exists()
-        deadline = time.monotonic() + 2.0
+        deadline = time.monotonic() + 5.0
         while job_processes() and time.monotonic() < deadline:  # reaping is asynchronous
             time.sleep(0.05)
         assert job_processes() == [], "a jailed process survived"
