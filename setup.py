@@ -49,7 +49,8 @@ setup(
     package_data={
         "planner": ["py.typed"],
         "planner.llm": ["templates/*.md"],
-        "planner.shipped_heuristics": ["README.md", "*/*.py", "*/*.py.json", "*/*.py.ext/*"],
+        "planner.shipped_heuristics": ["README.md", "*/*.py", "*/*.py.json", "*/*.py.ext/*",
+                                       "pools/*/*.md"],
         "planner.domains": ["README.md", "*/domain.pddl", "*/examples/*.pddl"],
     },
     exclude_package_data={"planner.shipped_heuristics": ["_src/*"]},

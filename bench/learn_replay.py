@@ -2,7 +2,7 @@
 
 Reproduces the candidate table in the issue notes without a paid endpoint:
 the recorded responses in tests/llm/data/responses (good, slow, partial and
-adversarial ones) are served by tests/llm/replay_server.py on 127.0.0.1, and
+adversarial ones) are served by planner.llm.replay on 127.0.0.1, and
 the real pipeline (openai client, cache, static check, sandboxed probe and
 evaluation, selection) runs on five blocksworld training tasks.
 
@@ -18,7 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "llm"))
 
-from replay_server import Reply, ReplayServer, recorded, recorded_names  # noqa: E402
+from replay_server import recorded, recorded_names  # noqa: E402
+
+from planner.llm.replay import Reply, ReplayServer  # noqa: E402
 
 from planner.cli.learn import register as register_learn  # noqa: E402
 

@@ -4,7 +4,7 @@
 # source: heuristics/_src/childsnack.py, evaluated and stored by heuristics/build.py.
 import math
 
-from planner.heuristics.api import Heuristic
+from planner.heuristic_api import Heuristic
 
 
 class ChildsnackHeuristic(Heuristic):

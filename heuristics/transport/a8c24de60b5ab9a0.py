@@ -4,7 +4,7 @@
 # source: heuristics/_src/transport.py, evaluated and stored by heuristics/build.py.
 from collections import deque
 
-from planner.heuristics.api import Heuristic
+from planner.heuristic_api import Heuristic
 
 
 class TransportHeuristic(Heuristic):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from planner.errors import ArgumentError, HeuristicError, LLMError
 from planner.exitcodes import ExitCode
-from planner.heuristics import pyperplan
+from planner.heuristics import api, pyperplan
 from planner.heuristics.compile import extension_path
 from planner.heuristics.format import check_domain, read_provenance
 from planner.heuristics.pyparse import parse_code
@@ -32,6 +32,14 @@ log = logging.getLogger(__name__)
 
 CANDIDATE_MODULE = "candidate_heuristic"
 CANDIDATE_FILE = "<candidate>"
+LEGACY_API_MODULE = "planner.heuristic_api"
+"""Where planner.heuristics.api lived before the package was regrouped; heuristic
+files learned then, and the recorded answers in heuristics/pools, import it."""
+
+
+def install_legacy_api_alias() -> None:
+    """Let `from planner.heuristic_api import Heuristic` load the current API."""
+    sys.modules.setdefault(LEGACY_API_MODULE, api)
 
 
 class CandidateError(Exception):
@@ -77,6 +85,7 @@ def load_candidate(code: str, class_name: str | None = None) -> type:
     """Execute candidate code in a fresh module and return its heuristic class.
 
     This runs the code: only call it where LLM-written code may run."""
+    install_legacy_api_alias()
     module = types.ModuleType(CANDIDATE_MODULE)
     module.__dict__["__builtins__"] = builtins
     # Tracebacks show the candidate's lines (the repair loop quotes them).
@@ -111,6 +120,7 @@ def load_heuristic_source(code: str, path: str, class_name: str = "") -> type:
     child cannot see the file system); tracebacks still name the file.
     This runs the code: only planner.heuristics.untrusted.load_in_jail calls it."""
     pyperplan.install_module_aliases()
+    install_legacy_api_alias()
     name = f"planner_user_heuristic_{abs(hash(path))}"
     module = types.ModuleType(name)
     module.__file__ = path
@@ -133,6 +143,7 @@ def load_heuristic_source(code: str, path: str, class_name: str = "") -> type:
 
 def _import_file(path: Path) -> types.ModuleType:
     pyperplan.install_module_aliases()
+    install_legacy_api_alias()
     name = f"planner_user_heuristic_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:

@@ -21,6 +21,7 @@ MAX_CODE_CHARS = 200_000
 ALLOWED_MODULES = frozenset({
     "math", "itertools", "collections", "heapq", "functools", "networkx", "numpy",
     "typing", "__future__", "planner.heuristics.api",
+    "planner.heuristic_api",  # its name before the package was regrouped (loader.LEGACY_API_MODULE)
 })
 """Top-level modules a candidate may import (and their submodules, minus DENIED_ATTRIBUTES)."""
 
