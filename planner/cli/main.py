@@ -17,7 +17,7 @@ from planner import __version__
 from planner.errors import PlannerError
 from planner.exitcodes import ExitCode
 
-COMMANDS = ("solve", "validate", "ground", "learn", "plan", "bench")
+COMMANDS = ("solve", "validate", "ground", "learn", "plan", "bench", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,7 +2,9 @@
 (the IPC 2023 learning-track interface).
 
 plan refuses a DK learned for another domain or one that fails the safety
-check, then runs the same code path as `planner solve --heuristic`.
+check, then runs the same code path as `planner solve --heuristic`: DK's code
+runs only in the jail (planner.jail; `planner doctor` shows its layers), and
+this process alone validates and writes the plan.
 """
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", default=None, help="e.g. 1800, 30m")
     p.add_argument("--memory-limit", default=None, help="e.g. 8G")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.add_argument("--unsafe-no-jail", action="store_true",
+                   help="run the LLM-written heuristic even where the jail cannot be built "
+                        "(`planner doctor`), with your privileges: it could then read, write or "
+                        "delete your files and reach the network")
     p.set_defaults(run=run)
 
 
@@ -31,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     classes = load_learned_portfolio(args.dk, args.domain)
     solve_args = argparse.Namespace(
         domain=args.domain, problem=args.problem, plan_file=args.plan_file, search=args.search,
-        heuristic=classes, preferred=None, json=args.json,
+        heuristic=classes, preferred=None, json=args.json, unsafe_no_jail=args.unsafe_no_jail,
         time_limit=parse_time(args.time_limit) if args.time_limit else None,
         memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None)
     return int(solve_command.run(solve_args))

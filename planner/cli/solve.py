@@ -61,6 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "heuristic (python -m planner.subroutines learn), PATH a library file "
                         "(default %(default)s)")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    p.add_argument("--unsafe-no-jail", action="store_true",
+                   help="run heuristic files and stored (LLM-written) heuristics even where the "
+                        "jail cannot be built (`planner doctor`), with your privileges: they could "
+                        "then read, write or delete your files and reach the network")
     p.set_defaults(run=run)
 
 
@@ -78,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
             result = solve(domain, args.problem, search=args.search, heuristic=args.heuristic,
                            time_limit=args.time_limit, memory_limit=memory_mib,
                            preferred=args.preferred,
-                           subroutines=getattr(args, "subroutines", "off"))  # `plan` builds its own args
+                           subroutines=getattr(args, "subroutines", "off"),  # `plan` builds its own args
+                           allow_unjailed=bool(getattr(args, "unsafe_no_jail", False)))
     except _HardTimeLimit:
         return _abort(args, start, "out_of_time", ExitCode.SEARCH_OUT_OF_TIME, "Time limit reached. Abort search.")
     except MemoryError:
@@ -185,6 +190,8 @@ def _summary(result: SolveResult, start: float) -> dict[str, Any]:
         "dropped_heuristics": s.get("dropped_heuristics", []),
         "validated_by": result.validated_by,
         "subroutines": s.get("subroutines"),
+        "jail": ({k: v for k, v in s["jail"].items() if k != "output"}  # the child's text stays off stdout
+                 if isinstance(s.get("jail"), dict) else None),
     }
 
 

@@ -8,10 +8,21 @@ Cython and the C compiler only translate the code, they never run it. The
 extension module is named after the code's sha256, so a compiled file can only
 ever be used with the exact source it came from, and it is written atomically
 next to the heuristic file as `<DK>.ext/planner_h_<sha16><EXT_SUFFIX>`.
+
+Cython obeys directive comments (`# distutils: extra_compile_args=...`,
+`# cython: ...`), through which a candidate once had the compiler wrapper run
+a shell. So source with such a comment is refused, and every comment is
+stripped (tokenize) before Cython sees the text. Compilation is not done in
+the jail (Cython and the C compiler exec and fork, which the jail forbids);
+with directives gone it only translates code, and the module it builds runs
+only in the jail (planner.heuristics.untrusted).
 """
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import tokenize
 import importlib.machinery
 import importlib.util
 import os
@@ -43,9 +54,10 @@ def compile_heuristic(code: str, heuristic_file: str | Path, timeout: float = CO
     if target.exists():
         return target
     name = module_name(code)
+    text = strip_comments(code)
     with tempfile.TemporaryDirectory(prefix="planner-cython-") as build:
         source = Path(build) / f"{name}.py"
-        source.write_text(code, encoding="utf-8")
+        source.write_text(text, encoding="utf-8")
         command = [sys.executable, "-c",
                    "import sys; from Cython.Build.Cythonize import main; "
                    "sys.exit(main(['-i', '-3', '-q', sys.argv[1]]))", str(source)]
@@ -67,8 +79,29 @@ def compile_heuristic(code: str, heuristic_file: str | Path, timeout: float = CO
     return target
 
 
+_DIRECTIVE = re.compile(r"^[ \t\f]*#[ \t]*(cython|distutils)[ \t]*:", re.IGNORECASE | re.MULTILINE)
+
+
+def strip_comments(code: str) -> str:
+    """code without comments, after refusing Cython/distutils directive comments
+    (LLMError naming the line). Strings that look like directives are left alone:
+    Cython reads directives only from comments."""
+    match = _DIRECTIVE.search(code)
+    if match:
+        line = code.count("\n", 0, match.start()) + 1
+        raise LLMError(f"line {line}: a `# {match.group(1)}:` directive comment is refused "
+                       "(it would configure the compiler)")
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline)
+                  if t.type != tokenize.COMMENT]
+        return tokenize.untokenize(tokens)
+    except (tokenize.TokenError, SyntaxError, IndentationError) as err:
+        raise LLMError(f"compiling the heuristic with Cython failed: cannot tokenize: {err}") from None
+
+
 def load_compiled(path: str | Path, class_name: str) -> type:
-    """The heuristic class from a compiled extension module."""
+    """The heuristic class from a compiled extension module. This runs the
+    module's code: the planner does so only in the jail (tests call it directly)."""
     path = Path(path)
     name = path.name.split(".", 1)[0]
     loader = importlib.machinery.ExtensionFileLoader(name, str(path))

@@ -64,9 +64,34 @@ def write_heuristic(path: str | Path, code: str, class_name: str,
         f"{HEADER_MARK} {json.dumps(meta, sort_keys=True, default=str)}",
         "",
     ])
-    atomic_write_text(path, header + code)
-    atomic_write_json(path.with_suffix(path.suffix + ".json"), meta)
+    text = header + code
+    atomic_write_text(path, text)
+    # The sidecar is learn's record: it alone ranks stored heuristics, and only
+    # while the file still has the digest recorded here (planner.heuristics.store).
+    atomic_write_json(path.with_suffix(path.suffix + ".json"), {**meta, "file_sha256": file_digest(text)})
     return path
+
+
+def file_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def recorded_rank(path: str | Path) -> tuple[float, float]:
+    """(solved, agile) from the sidecar learn wrote for this file, or (0, 0)
+    when there is none or the file changed since (its digest differs): scores
+    written inside a heuristic file's text are never believed."""
+    path = Path(path)
+    try:
+        record = json.loads(path.with_suffix(path.suffix + ".json").read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    if not isinstance(record, dict) or record.get("file_sha256") != file_digest(text):
+        return 0.0, 0.0
+    try:
+        return float(record.get("solved") or 0), float(record.get("agile") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0, 0.0
 
 
 def read_provenance(path: str | Path) -> dict[str, Any]:

@@ -22,10 +22,11 @@ from pathlib import Path
 from planner.errors import ArgumentError, HeuristicError, LLMError
 from planner.exitcodes import ExitCode
 from planner.heuristics import api, pyperplan
-from planner.heuristics.compile import extension_path, load_compiled
+from planner.heuristics.compile import extension_path
 from planner.heuristics.format import check_domain, read_provenance
 from planner.heuristics.pyparse import parse_code
 from planner.heuristics.static_check import check
+from planner.heuristics.untrusted import UntrustedHeuristic
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,32 @@ def load_heuristic_file(spec: str) -> type:
         raise ArgumentError(f"{err}{hint}", path=path) from None
 
 
+def load_heuristic_source(code: str, path: str, class_name: str = "") -> type:
+    """As load_heuristic_file, from the file's text read earlier (the jailed
+    child cannot see the file system); tracebacks still name the file.
+    This runs the code: only planner.heuristics.untrusted.load_in_jail calls it."""
+    pyperplan.install_module_aliases()
+    install_legacy_api_alias()
+    name = f"planner_user_heuristic_{abs(hash(path))}"
+    module = types.ModuleType(name)
+    module.__file__ = path
+    sys.modules[name] = module
+    linecache.cache[path] = (len(code), None, code.splitlines(True), path)
+    try:
+        exec(compile(code, path, "exec"), module.__dict__)  # noqa: S102 - only inside the jail
+    except SyntaxError as exc:
+        raise HeuristicError(f"syntax error in heuristic: {exc.msg}", path=path, line=exc.lineno,
+                             exit_code=ExitCode.SEARCH_INPUT_ERROR) from exc
+    except Exception as exc:
+        raise HeuristicError(f"importing heuristic failed: {type(exc).__name__}: {exc}",
+                             path=path, exit_code=ExitCode.SEARCH_INPUT_ERROR) from exc
+    try:
+        return _pick(vars(module), heuristic_classes(code), class_name or None, "heuristic file")
+    except CandidateError as err:
+        hint = "" if class_name else "; name one with PATH.py:ClassName"
+        raise ArgumentError(f"{err}{hint}", path=path) from None
+
+
 def _import_file(path: Path) -> types.ModuleType:
     pyperplan.install_module_aliases()
     install_legacy_api_alias()
@@ -134,17 +161,18 @@ def _import_file(path: Path) -> types.ModuleType:
     return module
 
 
-def load_stored_heuristic(path: str | Path, class_name: str) -> type:
-    """The class in a stored heuristic file, after the static safety check (the
-    user directory may hold LLM-written code); its Cython-compiled form when
-    `planner learn --compile` built one for exactly this source."""
+def load_stored_heuristic(path: str | Path, class_name: str) -> UntrustedHeuristic:
+    """The heuristic in a stored file, after the static safety check (the user
+    directory may hold LLM-written code), as code for the jail (never executed
+    here); with its Cython-compiled form when `planner learn --compile` built
+    one for exactly this source."""
     return _load_checked(path, Path(path).read_text(encoding="utf-8"), class_name, "stored heuristic")
 
 
-def load_stored_portfolio(path: str | Path, class_name: str) -> list[type]:
-    """The classes of a stored heuristic file: its own, then those of the
-    portfolio members recorded in its provenance, each after the same safety
-    check and in its compiled form when one was built."""
+def load_stored_portfolio(path: str | Path, class_name: str) -> list[UntrustedHeuristic]:
+    """The heuristics of a stored file: its own, then the portfolio members
+    recorded in its provenance, each after the same safety check, as code for
+    the jail (with its compiled form when one was built)."""
     classes = [load_stored_heuristic(path, class_name)]
     for member in read_provenance(path).get("portfolio") or []:
         code, name = member.get("code"), member.get("class_name")
@@ -155,22 +183,19 @@ def load_stored_portfolio(path: str | Path, class_name: str) -> list[type]:
     return classes
 
 
-def _load_checked(path: str | Path, code: str, class_name: str, what: str) -> type:
+def _load_checked(path: str | Path, code: str, class_name: str, what: str) -> UntrustedHeuristic:
     result = check(code)
     if not result.ok:
         raise ArgumentError(f"{what} fails the safety check: {result.reason}", path=str(path))
-    compiled = extension_path(path, result.code)
-    if compiled.exists():  # named by the code's sha256: only ever the same source
-        try:
-            return load_compiled(compiled, class_name)
-        except (LLMError, ImportError, OSError) as err:
-            log.warning("ignoring compiled heuristic %s: %s", compiled, err)
-    return load_candidate(result.code, class_name)
+    compiled = extension_path(path, result.code)  # named by the code's sha256: only this source
+    return UntrustedHeuristic(result.code, class_name, class_name, str(path), kind="candidate",
+                              compiled=str(compiled) if compiled.exists() else None)
 
 
-def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[type]:
-    """The heuristic classes in DK (its own, then any portfolio members), after
-    checking its domain and re-running the safety check on every one."""
+def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[UntrustedHeuristic]:
+    """The heuristics in DK (its own, then any portfolio members) as code for the
+    jail, after checking its domain and re-running the safety check on every
+    one. Nothing of DK is executed here."""
     if not Path(dk).is_file():
         raise ArgumentError(f"heuristic file not found: {dk}", path=dk)
     check_domain(dk, domain)
@@ -186,6 +211,6 @@ def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[type]:
         raise LLMError(f"heuristic file does not load: {type(err).__name__}: {err}", path=dk) from err
 
 
-def load_learned_heuristic(dk: str | Path, domain: str | Path) -> type:
-    """DK's own (best) heuristic class; see load_learned_portfolio for all."""
+def load_learned_heuristic(dk: str | Path, domain: str | Path) -> UntrustedHeuristic:
+    """DK's own (best) heuristic; see load_learned_portfolio for all."""
     return load_learned_portfolio(dk, domain)[0]

@@ -15,7 +15,9 @@ order:
 Within a root the folder named after the domain is searched first, then the
 others (a file may have been filed under another name). When several files
 of one root match, the one with the best recorded training score (solved,
-then agile) wins, then the lexicographically smallest path.
+then agile, from the JSON record `planner learn` wrote beside the file, and
+only while the file still has the digest recorded there) wins, then the
+lexicographically smallest path.
 """
 from __future__ import annotations
 
@@ -28,8 +30,9 @@ import platformdirs
 
 from planner.errors import LLMError
 from planner.frontend.inputs import looks_like_pddl
-from planner.heuristics.format import domain_fingerprint, domain_name, read_provenance
+from planner.heuristics.format import domain_fingerprint, domain_name, read_provenance, recorded_rank
 from planner.heuristics.loader import load_stored_portfolio
+from planner.heuristics.untrusted import UntrustedHeuristic
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +107,7 @@ def find_stored_heuristic(domain: str | Path,
             class_name = meta.get("class_name")
             if not isinstance(class_name, str) or not class_name:
                 continue
-            rank = (float(meta.get("solved") or 0), float(meta.get("agile") or 0.0))
+            rank = recorded_rank(path)  # learn's record, never the file's own text
             found.append((rank, path, class_name))
         if found:
             found.sort(key=lambda f: (-f[0][0], -f[0][1], str(f[1])))
@@ -112,10 +115,10 @@ def find_stored_heuristic(domain: str | Path,
     return None
 
 
-def auto_heuristic(domain: str | Path) -> tuple[list[type], Path] | None:
-    """For `--heuristic auto`: (classes, path) of the stored heuristic matching
-    the domain (one class, or several for a learned portfolio), or None (use
-    h^FF). A stored file that fails to load is skipped with a warning rather
+def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] | None:
+    """For `--heuristic auto`: (heuristics, path) of the stored heuristic matching
+    the domain (one, or several for a learned portfolio) as code for the jail,
+    or None (use h^FF). A stored file that fails to load is skipped with a warning rather
     than failing the run."""
     found = find_stored_heuristic(domain)
     if found is None:

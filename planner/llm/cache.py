@@ -5,12 +5,17 @@ are the same in every process and on every machine (never Python's hash()),
 and they include the sample index so that n samples of one prompt are n
 distinct entries. Entries are written atomically (temporary file in the same
 directory, fsync, rename) the moment a response arrives: a run killed midway
-leaves only complete entries, and the next run resumes from them.
+leaves only complete entries, and the next run resumes from them. Each
+entry carries a sha256 digest of its content; one changed after it was
+written is a miss (re-sampled, never replayed). The digest catches edits by
+anything that does not recompute it; candidate code cannot write here at all
+(it runs only in planner.jail).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -20,6 +25,7 @@ from planner.util.atomic import atomic_write_json
 from planner.llm.errors import LLMError
 
 CACHE_FORMAT = 1
+log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
@@ -49,6 +55,13 @@ def request_key(
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
+def entry_digest(entry: Mapping[str, Any]) -> str:
+    """sha256 of an entry's canonical JSON without its "digest" field."""
+    body = {k: v for k, v in entry.items() if k != "digest"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
 class ResponseCache:
     """Directory of cached responses, sharded by the first two hex digits of the key."""
 
@@ -72,10 +85,17 @@ class ResponseCache:
             return None
         if not isinstance(entry, dict) or entry.get("key") != key or "content" not in entry:
             return None
+        if entry.get("digest") != entry_digest(entry):
+            # Changed since this process family wrote it (or written by an older
+            # version): a miss, so `learn --offline` never runs code it did not sample.
+            log.warning("ignoring cache entry %s: its digest does not match its content", key[:12])
+            return None
         return entry
 
     def put(self, key: str, entry: Mapping[str, Any]) -> None:
-        atomic_write_json(self.path(key), {**entry, "key": key})
+        record = {**entry, "key": key}
+        record["digest"] = entry_digest(record)
+        atomic_write_json(self.path(key), record)
 
     def __contains__(self, key: str) -> bool:
         return self.get(key) is not None

@@ -1,12 +1,16 @@
 """What a sandbox worker can be asked to do with a candidate (runs inside the worker).
 
-A job has two phases. prepare(payload) is trusted: it reads and grounds the
-task and finds a reference plan, with the worker's CPU and memory limits
-already set but before the lock-down (it needs the file system). run(prepared)
-loads and calls the candidate after the lock-down. Both return JSON-able data;
+A job has two phases, both trusted: prepare(payload) reads and grounds the
+task and finds a reference plan; run(prepared) hands the candidate to a
+jailed child (planner.jail) and judges what comes back. The candidate's
+code is only ever loaded in that child: the worker itself never executes it,
+so it cannot rebind the worker's functions or forge its result. A probe's
+values along the reference plan are re-checked here (plan states are known
+not to be dead ends); a solve is planner.solve with the candidate as an
+untrusted heuristic: the worker grounds, the child searches, the worker
+validates the plan, and "solved" means validated within the time limit the
+worker measured, counting from before the candidate's constructor ran.
 run returns a dict whose 'outcome' is one of planner.llm.sandbox.OUTCOMES.
-These functions execute candidate code, so only a worker process may call
-run(); tests drive them directly on trusted code.
 """
 from __future__ import annotations
 
@@ -69,11 +73,54 @@ def _is_number(x: Any) -> bool:
 # -- load: does the code define the class? ------------------------------------------------
 
 def _load_run(payload: dict[str, Any]) -> dict[str, Any]:
-    try:
-        cls = load_candidate(payload["code"], payload.get("class_name"))
-    except CandidateError as err:
-        return {"outcome": "crash", "detail": str(err)}
-    return {"outcome": "ok", "class_name": cls.__name__}
+    def target(source: Any) -> dict[str, Any]:
+        try:
+            cls = load_candidate(source.code, source.class_name)
+        except CandidateError as err:
+            return {"outcome": "crash", "detail": str(err)}
+        return {"outcome": "ok", "class_name": str(cls.__name__)}
+
+    value, failure, layers = _in_jail(payload, target)
+    if failure is not None:
+        return {**failure, "isolation": layers}
+    if not isinstance(value, dict) or value.get("outcome") not in ("ok", "crash"):
+        return {"outcome": "crash", "detail": "the jailed load returned garbage", "isolation": layers}
+    return {"outcome": value["outcome"], "detail": str(value.get("detail", ""))[:500],
+            "class_name": str(value.get("class_name", ""))[:200], "isolation": layers}
+
+
+# -- running candidate code in the jail ------------------------------------------------------
+
+def _in_jail(prepared: dict[str, Any], target: Callable[[Any], Any]) -> tuple[Any, dict[str, Any] | None, dict]:
+    """target(source) in a jailed child, with the job's limits: (value, None,
+    layers) or (None, failure result, layers) for a crash, hang or garbage."""
+    from planner.jail import JailLimits, run_jailed
+    from planner.heuristics.untrusted import UntrustedHeuristic, prepare_for_jail
+
+    limits = prepared.get("limits") or {}
+    source = UntrustedHeuristic(prepared["code"], prepared.get("class_name"), "candidate")
+    prepare, _ = prepare_for_jail([source])
+    outcome = run_jailed(lambda: target(source),
+                         JailLimits(wall_seconds=float(limits.get("cpu_seconds", 60)),
+                                    memory_mb=int(limits.get("memory_mb", 2048))),
+                         prepare=prepare)
+    layers = outcome.layers.get("held", {}) if isinstance(outcome.layers, dict) else {}
+    if outcome.ok:
+        return outcome.value, None, layers
+    return None, jail_failure(outcome.outcome, outcome.detail, outcome.output), layers
+
+
+def jail_failure(reason: str, detail: str, output: str = "") -> dict[str, Any]:
+    """A jail outcome (planner.jail.runner.OUTCOMES) as a job result."""
+    if reason in ("invalid-value", "memout"):
+        return {"outcome": reason, "detail": detail[:500]}
+    if reason == "timeout" or "SIGXCPU" in detail:
+        return {"outcome": "timeout", "detail": f"time limit: {detail}"}
+    if "MemoryError" in detail or "MemoryError" in output:
+        return {"outcome": "memout", "detail": "MemoryError"}
+    if reason == "unjailed":
+        return {"outcome": "error", "detail": detail}
+    return {"outcome": "crash", "detail": f"{reason}: {detail}"[:500]}
 
 
 # -- shared task preparation --------------------------------------------------------------
@@ -212,12 +259,53 @@ def _successor_states(task: Any, states: list[frozenset[int]], limit: int) -> li
 
 
 def _probe_run(prepared: dict[str, Any]) -> dict[str, Any]:
-    try:
-        cls = load_candidate(prepared["code"], prepared.get("class_name"))
-    except CandidateError as err:
-        return {"outcome": "crash", "detail": str(err)}
-    return probe(cls, prepared["task"], prepared["plan_ids"],
-                 int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
+    task, plan = prepared["task"], prepared["plan_ids"]
+
+    def target(source: Any) -> dict[str, Any]:
+        try:
+            cls = load_candidate(source.code, source.class_name)
+        except CandidateError as err:
+            return {"outcome": "crash", "detail": str(err)}
+        return probe(cls, task, plan, int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
+
+    value, failure, layers = _in_jail(prepared, target)
+    if failure is not None:
+        return {**failure, "isolation": layers}
+    return {**check_probe_result(value, task, plan), "isolation": layers}
+
+
+_PROBE_FIELDS = ("outcome", "detail", "values", "construct_time", "calls", "mean_call_time",
+                 "plan_length", "counterexample", "traceback")
+
+
+def check_probe_result(value: Any, task: Any, plan: list[int] | None) -> dict[str, Any]:
+    """The child's probe verdict, re-checked in the worker's terms: an 'ok' must
+    carry one valid value per plan state, finite (the plan reaches the goal from
+    each), zero only at the goal. A failure verdict is the candidate's own."""
+    from planner.llm.sandbox import OUTCOMES
+
+    if not isinstance(value, dict) or value.get("outcome") not in OUTCOMES or value["outcome"] == "error":
+        return {"outcome": "crash", "detail": "the jailed probe returned garbage"}
+    result = {k: value[k] for k in _PROBE_FIELDS if k in value}
+    if result["outcome"] != "ok":
+        return result
+    values = value.get("values")
+    states = len(plan) + 1 if plan is not None else 1
+    if not isinstance(values, list) or len(values) != states:
+        return {"outcome": "crash", "detail": f"the jailed probe returned {states} state values "
+                                              "wrongly (checked by the parent)"}
+    for i, h in enumerate(values):
+        if type(h) not in (int, float) or math.isnan(h) or h < 0:
+            return {"outcome": "invalid-value", "detail": f"state {i}: value {h!r} (checked by the parent)"}
+        goal = plan is not None and i == len(plan)
+        if math.isinf(h):
+            return {"outcome": "infinite-on-solvable",
+                    "detail": f"h = inf on plan state {i}, from which the plan reaches the goal"}
+        if goal and h != 0:
+            return {"outcome": "nonzero-at-goal", "detail": f"h = {h} in a goal state"}
+        if not goal and plan is not None and h == 0:
+            return {"outcome": "zero-at-nongoal", "detail": f"h = 0 in non-goal state {i}"}
+    return result
 
 
 # -- solve: planner.search.solve with the candidate as heuristic ---------------------------------
@@ -246,15 +334,26 @@ def solve(cls: type | list[type], domain_text: str, problem_text: str, search: s
     """Run planner.search.solve (parse, ground, search, validate) with the candidate.
 
     This is what `planner solve --heuristic` does, so the figures measured
-    here are the ones the selected heuristic will show in use.
+    here are the ones the selected heuristic will show in use. Untrusted
+    heuristics (planner.heuristics.untrusted.UntrustedHeuristic) search in the jail with no
+    fallback: their failure is this run's outcome.
     """
+    import time as _time
+
     from planner.errors import HeuristicError
+    from planner.jail import HeuristicFailure
     from planner.search.engine import SearchStatus
     from planner.search.solve import solve as planner_solve
 
+    started = _time.perf_counter()
     try:
         result = planner_solve(domain_text, problem_text, search=search, heuristic=cls,
-                               time_limit=time_limit, memory_limit=memory_mb, preferred=use_preferred)
+                               time_limit=time_limit, memory_limit=memory_mb, preferred=use_preferred,
+                               fallback=False)
+    except HeuristicFailure as err:
+        if err.reason in ("unsolvable", "incomplete"):
+            return {"outcome": "unsolved", "status": err.reason, "detail": str(err)[:500]}
+        return jail_failure(err.reason, str(err))
     except HeuristicError as err:
         cause = err.__cause__
         if isinstance(cause, MemoryError):
@@ -268,6 +367,10 @@ def solve(cls: type | list[type], domain_text: str, problem_text: str, search: s
     data["status"] = result.status.value
     if result.statistics.get("dropped_heuristics"):
         data["dropped_heuristics"] = result.statistics["dropped_heuristics"]
+    elapsed = _time.perf_counter() - started
+    if result.solved and elapsed > time_limit:  # the limit as this process measured it
+        return {"outcome": "timeout", "detail": f"plan found after {elapsed:.2f} s > {time_limit:g} s",
+                **data}
     if result.solved:
         return {"outcome": "solved", "plan_cost": result.cost, "plan_length": len(result.plan),
                 "plan": list(result.plan), "validated_by": result.validated_by, **data}
@@ -284,13 +387,13 @@ def _is_value_error(cause: BaseException | None) -> bool:
 
 
 def _solve_run(prepared: dict[str, Any]) -> dict[str, Any]:
-    try:
-        cls = load_candidate(prepared["code"], prepared.get("class_name"))
-        members = [load_candidate(code, name) for code, name in prepared.get("members") or ()]
-    except CandidateError as err:
-        return {"outcome": "crash", "detail": str(err)}
+    from planner.heuristics.untrusted import UntrustedHeuristic
+
+    sources = [UntrustedHeuristic(prepared["code"], prepared.get("class_name"), "candidate")]
+    sources += [UntrustedHeuristic(code, name, f"portfolio member {i + 1}")
+                for i, (code, name) in enumerate(prepared.get("members") or ())]
     memory = prepared.get("memory_mb")
-    return solve([cls, *members] if members else cls, prepared["domain_text"], prepared["problem_text"],
+    return solve(sources, prepared["domain_text"], prepared["problem_text"],
                  prepared.get("search", "gbfs"), float(prepared.get("time_limit", 60)),
                  float(memory) if memory is not None else None, prepared.get("use_preferred"))
 

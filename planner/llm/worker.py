@@ -1,28 +1,23 @@
-"""The process that runs untrusted candidate code (started only by planner.llm.sandbox).
+"""The process that evaluates one candidate (started only by planner.llm.sandbox).
 
-It reads one job from stdin, imports the libraries candidates may use while
-it still can, then locks itself down before any candidate code runs: a fresh
-network namespace when the kernel allows it, an unprivileged user when
-started as root, resource limits (CPU time, address space, no new processes
-or threads, no file writes, no core dumps), descriptors above 2 closed and
-stdout/stderr pointed at /dev/null. The result goes back as one JSON line on
-a private duplicate of the original stdout, tagged with a nonce from the job.
+It reads one job from stdin, applies CPU and memory limits to itself, does
+the job's trusted preparation (parse, ground, reference plan) and then runs
+the job, which hands the candidate to a jailed child (planner.jail: its own
+uid, PID/IPC/network/mount namespaces, seccomp, rlimits) and judges what
+comes back. This process never executes candidate code. The result goes back
+as one JSON line on a private duplicate of the original stdout, tagged with a
+nonce from the job; stdout/stderr themselves point at /dev/null.
 """
 from __future__ import annotations
 
 import json
 import os
 import resource
-import signal
 import sys
 import time
 import traceback
 from typing import Any
 
-NOBODY = 65534
-_CLONE_NEWNET = 0x40000000
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNS = 0x00020000
 MAX_TRACEBACK = 4000
 
 def main() -> None:
@@ -40,9 +35,10 @@ def main() -> None:
         result = {"outcome": "error", "detail": f"preparing the job failed: {type(err).__name__}: {err}"[:500],
                   "traceback": _tail(traceback.format_exc())}
     else:
-        isolation = _isolate(keep_fd=result_fd)
+        _quiet(result_fd)
+        if isinstance(prepared, dict):
+            prepared["limits"] = limits
         result = _run(spec.run, prepared)
-        result["isolation"] = isolation
     line = job["nonce"] + " " + json.dumps(result, default=str) + "\n"
     data = line.encode("utf-8", "replace")
     while data:
@@ -55,7 +51,8 @@ def _preload() -> None:
     for name in ("collections", "functools", "heapq", "itertools", "math", "numpy", "numpy.fft", "numpy.random", "numpy.polynomial", "numpy.ma",
                  "networkx", "encodings.idna", "planner._core", "planner.heuristics.api",
                  "planner.search.engine", "planner.frontend.grounding", "planner.heuristics.pyperplan",
-                 "planner.search.solve", "planner.plans.validate", "planner.llm.jobs"):
+                 "planner.search.solve", "planner.plans.validate", "planner.llm.jobs", "planner.jail",
+                 "planner.heuristics.untrusted", "planner.search.jailed"):
         try:
             __import__(name)
         except Exception:  # noqa: BLE001 - a job needing it reports the failure itself
@@ -71,58 +68,14 @@ def _limit_resources(limits: dict[str, Any]) -> None:
     _limit(resource.RLIMIT_CORE, 0, 0)
 
 
-def _isolate(keep_fd: int) -> dict[str, bool]:
-    """Apply every restriction this kernel and user allow; report which held."""
-    devnull = os.open(os.devnull, os.O_RDWR)  # before chroot hides /dev
-    done = {"netns": _unshare_network(), "chroot": _chroot(), "dropped_root": False}
-    if os.getuid() == 0:
-        try:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            done["dropped_root"] = True
-        except OSError:
-            pass
-    _limit(resource.RLIMIT_FSIZE, 0, 0)
-    done["nproc"] = _limit(resource.RLIMIT_NPROC, 0, 0) and os.getuid() != 0
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
+def _quiet(keep_fd: int) -> None:
+    """stdio on /dev/null, no descriptor but the result's kept."""
+    devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.close(devnull)
     os.closerange(3, keep_fd)
     os.closerange(keep_fd + 1, 1 << 16)
-    _limit(resource.RLIMIT_NOFILE, 64, 64)
-    return done
-
-
-def _unshare_network() -> bool:
-    """A private, empty network namespace: sockets exist but reach nothing."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.unshare(_CLONE_NEWNET) == 0:
-            return True
-        if os.getuid() != 0:
-            return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
-    except (OSError, AttributeError):
-        pass
-    return False
-
-
-def _chroot() -> bool:
-    """Confine the file system view to the (empty, root-owned) working directory,
-    so nothing outside it can be read or created. Needs root or a user namespace."""
-    try:
-        if os.getuid() != 0:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER | _CLONE_NEWNS)
-        os.chroot(".")
-        os.chdir("/")
-        return True
-    except (OSError, AttributeError):
-        return False
 
 
 def _limit(which: int, soft: int, hard: int) -> bool:

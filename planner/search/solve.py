@@ -15,8 +15,6 @@ from typing import Any, Callable
 
 from planner.errors import ArgumentError, HeuristicError, PlannerError
 from planner.exitcodes import ExitCode
-from planner.heuristics.api import make_python_evaluator
-from planner.heuristics.loader import load_heuristic_file
 from planner.frontend.parsing import ParsedTask
 from planner.frontend.inputs import looks_like_pddl, parse_files, parse_strings
 from planner.search.engine import ALGORITHMS, COMPILED_HEURISTICS, SearchResult, SearchStatus, make_evaluator, plan_names, search
@@ -122,14 +120,17 @@ def resolve_heuristic(spec: Any, task: GroundTask):
         low = spec.strip().lower()
         if low == "auto":
             low = "ff"
-        if low.endswith(".py") or ".py:" in spec:
-            cls = load_heuristic_file(spec)
-            return make_python_evaluator(cls, task)
+        if _is_file_spec(spec):
+            raise ArgumentError(f"heuristic file {spec} runs only in the jail (planner.search.jailed)")
         if low not in COMPILED_HEURISTICS:
             raise ArgumentError(f"unknown heuristic '{spec}'; choose from {', '.join(heuristic_choices())}"
                                 " (several joined by commas run in alternation)")
         return make_evaluator(low, task)
     return make_evaluator(spec, task)
+
+
+def _is_file_spec(spec: Any) -> bool:
+    return isinstance(spec, str) and (spec.strip().lower().endswith(".py") or ".py:" in spec)
 
 
 def resolve_heuristics(specs: list[Any], task: GroundTask) -> list[Any]:
@@ -157,18 +158,24 @@ def resolve_heuristics(specs: list[Any], task: GroundTask) -> list[Any]:
 
 def resolve_auto(spec: Any, domain: str | Path) -> tuple[list[Any], Path | None]:
     """Expand 'auto' into the stored heuristic (or portfolio) matching the
-    domain's fingerprint (planner.heuristics.store), else 'ff'. Returns the
-    member specs and the stored file used, if any."""
+    domain's fingerprint (planner.heuristics.store), else 'ff', and heuristic
+    files into their text (planner.heuristics.untrusted: they run only in the
+    jail). Returns the member specs and the stored file used, if any."""
+    from planner.heuristics.untrusted import from_file_spec
+
     members: list[Any] = []
     stored: Path | None = None
     for item in heuristic_specs(spec):
+        if _is_file_spec(item):
+            members.append(from_file_spec(item.strip()))
+            continue
         if isinstance(item, str) and item.strip().lower() == "auto":
             from planner.heuristics.store import auto_heuristic
 
             found = auto_heuristic(domain)
             if found is not None:
-                classes, path = found
-                members.extend(classes)
+                sources, path = found
+                members.extend(sources)
                 stored = Path(path)
                 continue
             item = "ff"
@@ -186,6 +193,8 @@ def solve(
     preferred: bool | None = None,
     validate: bool = True,
     fast_path: Callable[..., Any] | None = None,
+    allow_unjailed: bool = False,
+    fallback: bool = True,
 ) -> SolveResult:
     """Solve a PDDL task.
 
@@ -207,6 +216,12 @@ def solve(
     search on another task, check(result) validates a plan of `task`. When it
     returns no result, the plain search runs from the initial state in the
     time left, and the statistics count the work of both.
+    Heuristic files and stored (LLM-written) heuristics run only in the jail
+    (planner.search.jailed); when this host cannot build it they are refused
+    (JailUnavailable) unless allow_unjailed. Classes and callables passed here
+    are the caller's own code and run in this process. fallback=False (learn's
+    evaluation) raises planner.jail.HeuristicFailure where a failed jailed
+    search would otherwise be replaced by the trusted members or h^FF.
     """
     _check_arguments(domain, problem, search, time_limit, memory_limit, preferred, validate)
     algorithm, weight = parse_search_spec(search)
@@ -230,25 +245,49 @@ def solve(
     log.info("grounded: %d facts, %d operators [%.3f s]", task.num_facts, task.num_operators,
              grounded_at - parsed_at)
     members, stored_file = resolve_auto(heuristic, domain)
+    from planner.heuristics.untrusted import is_untrusted
+
+    untrusted = any(is_untrusted(m) for m in members)
     fast = None
-    if fast_path is not None:
+    if fast_path is not None and untrusted:
+        # the hook searches in this process: heuristic code from files runs only in the jail
+        log.warning("subroutines: the fast path runs only with built-in or library heuristics; "
+                    "searching the plain task")
+    elif fast_path is not None:
         fast, chosen = _run_fast_path(fast_path, parsed, task, members, algorithm, weight, preferred,
                                       deadline, memory_limit, validate)
+    jailed: dict[str, Any] | None = None
     if fast is not None and fast.result is not None:
         result, validated_by = fast.result, fast.validated_by
         evaluators, dropped = chosen["evaluators"], chosen["dropped"]
+        names = [e.name for e in evaluators]
         searched_at = time.perf_counter()
     else:
-        evaluators = resolve_heuristics(members, task)
-        if log.isEnabledFor(logging.INFO):
-            log.info("search started: %s with %s, initial h = %s", search,
-                     ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
-        result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
-                                                        deadline, memory_limit)
-        searched_at = time.perf_counter()
-        validated_by = None
-        if result.solved and validate:
-            validated_by = validate_result(parsed, task, result)
+        if untrusted:
+            jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
+                                   memory_limit, allow_unjailed)
+        if jailed is not None and jailed["result"] is not None:
+            result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
+            validated_by = jailed["validated_by"]
+            searched_at = time.perf_counter()
+        else:
+            if jailed is not None and not fallback:
+                raise jailed["error"]
+            if jailed is not None:  # the jailed search failed: the trusted members, else h^FF, here
+                members = [m for m in members if not is_untrusted(m)] or ["ff"]
+            evaluators = resolve_heuristics(members, task)
+            if log.isEnabledFor(logging.INFO):
+                log.info("search started: %s with %s, initial h = %s", search,
+                         ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
+            result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators,
+                                                            preferred, deadline, memory_limit)
+            names = [e.name for e in evaluators]
+            if jailed is not None:
+                dropped = jailed["dropped"] + dropped
+            searched_at = time.perf_counter()
+            validated_by = None
+            if result.solved and validate:
+                validated_by = validate_result(parsed, task, result)
     stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
     stats.update(_search_stats(result))
     if fast is not None:
@@ -260,7 +299,9 @@ def solve(
             for key in ("evaluations", "expansions", "generated"):
                 stats[key] += info.get(f"fast_{key}", 0)
     stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
-    stats["heuristic"] = ", ".join(e.name for e in evaluators)
+    stats["heuristic"] = ", ".join(names)
+    if jailed is not None:
+        stats["jail"] = jailed["jail"]
     stats["dropped_heuristics"] = dropped
     stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
     stats["validate_time"] = time.perf_counter() - searched_at
@@ -300,6 +341,91 @@ def _run_fast_path(hook: Callable[..., Any], parsed: ParsedTask, task: GroundTas
         return "ground-replay"
 
     return hook(task, search_on, check, deadline), chosen
+
+
+def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: float,
+                  members: list[Any], preferred: bool | None, deadline: float,
+                  memory_limit: float | None, allow_unjailed: bool) -> dict[str, Any]:
+    """Search in the jail and judge the answer here. 'result' is None when the
+    parent must search again without the untrusted members: the child failed
+    (crash, hang, garbage, every member failed), its plan does not validate, or
+    it claims unsolvable/incomplete (not believed from candidate code)."""
+    from planner.jail import HeuristicFailure, JailUnavailable
+    from planner.heuristics.untrusted import is_untrusted
+    from planner.search.jailed import jailed_search, log_child_output, parse_child_result
+
+    labels = [m.label for m in members if is_untrusted(m)]
+    outcome = jailed_search(task, algorithm, weight, members, preferred, _remaining(deadline),
+                            memory_limit, allow_unjailed)
+    log_child_output(outcome, log)
+    jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time,
+            "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v),
+            "output": outcome.output[-4000:]}
+    if outcome.outcome == "unjailed":
+        raise JailUnavailable(f"{outcome.detail}; refusing to run LLM-written or file heuristic code "
+                              "outside the jail (`planner doctor` shows why; --unsafe-no-jail runs it "
+                              "anyway with your privileges)")
+    if allow_unjailed and outcome.layers.get("held"):
+        missing = [k for k in ("uid", "pid_namespace", "seccomp") if not outcome.layers["held"].get(k)]
+        if missing:
+            log.warning("running heuristic code WITHOUT a complete jail (missing %s): "
+                        "--unsafe-no-jail", ", ".join(missing))
+    failed = {"result": None, "heuristic": [], "dropped": labels, "validated_by": None, "jail": jail,
+              "error": None}
+    try:
+        child = parse_child_result(outcome.unwrap(", ".join(labels)), task)
+    except HeuristicFailure as err:
+        jail["failure"] = err.reason
+        failed["error"] = err
+        log.warning("heuristic %s failed in the jail (%s); searching with %s instead",
+                    ", ".join(labels), str(err)[:500], _fallback_name(members))
+        return failed
+    for said in child.warnings:
+        log.warning("in the jail: %s", said)
+    status = SearchStatus(child.status)
+    if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
+        jail["failure"] = f"claimed {status.value}"
+        failed["error"] = HeuristicFailure(f"the jailed search ended {status.value}", status.value)
+        log.warning("the jailed search with %s ended %s; not taken on trust from heuristic code, "
+                    "searching with %s", ", ".join(child.heuristic), status.value,
+                    _fallback_name(members))
+        return failed
+    result = _child_search_result(task, child, status)
+    validated_by = None
+    if result.solved:
+        try:
+            validated_by = validate_result(parsed, task, result)
+        except PlanValidationError as err:
+            jail["failure"] = "invalid plan"
+            failed["error"] = HeuristicFailure(f"invalid plan: {str(err)[:300]}", "invalid-plan")
+            log.warning("the jailed search returned an invalid plan (%s); searching with %s",
+                        str(err)[:300], _fallback_name(members))
+            return failed
+    return {"result": result, "heuristic": list(child.heuristic), "dropped": list(child.dropped),
+            "validated_by": validated_by, "jail": jail}
+
+
+def _fallback_name(members: list[Any]) -> str:
+    from planner.heuristics.untrusted import is_untrusted
+
+    trusted = [str(m) for m in members if not is_untrusted(m)]
+    return ", ".join(trusted) if trusted else "h^FF"
+
+
+def _child_search_result(task: GroundTask, child: Any, status: SearchStatus) -> SearchResult:
+    from planner.search.engine import SearchStatistics
+
+    s = child.statistics
+    cost = None
+    if child.plan is not None:
+        cost = int(sum(int(task.cost[o]) for o in child.plan))
+    statistics = SearchStatistics(
+        expansions=s["expansions"], evaluations=s["evaluations"], generated=s["generated"],
+        dead_ends=s["dead_ends"], reopened=s["reopened"], initial_h=s["initial_h"],
+        search_time=s["search_time"], registered_states=s["registered_states"], registry_bytes=0,
+        bytes_per_state=s["bytes_per_state"], open_list_bytes=0, heuristic_calls=0, state_words=0,
+        peak_memory_kb=s["peak_memory_kb"])
+    return SearchResult(status, child.plan, cost, statistics, child.heuristic)
 
 
 def _check_arguments(domain: Any, problem: Any, search: Any, time_limit: Any, memory_limit: Any,

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from planner.errors import PlannerError
-from planner.exitcodes import ExitCode
 
 
 def _default_split(domain: Path, n_mine: int, n_heldout: int) -> tuple[list[Path], list[Path]]:

@@ -116,7 +116,7 @@ def read_library(path: str | Path, domain_text: str | None = None,
         raise LibraryError(f"subroutine library format {found!r}, expected {FORMAT_VERSION}",
                            path=str(path))
     if domain_text is not None and data.get("domain_fingerprint") != domain_fingerprint(domain_text):
-        raise LibraryError(f"subroutine library is for another domain (fingerprint differs)",
+        raise LibraryError("subroutine library is for another domain (fingerprint differs)",
                            path=str(path))
     if config is not None and data.get("config") != dict(config):
         raise LibraryError(f"subroutine library was measured with {data.get('config')}, "

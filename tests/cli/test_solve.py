@@ -74,8 +74,12 @@ def test_heuristic_file_errors_are_reported_cleanly(gripper, tmp_path):
     h = tmp_path / "h.py"
     h.write_text("class H:\n    def __init__(self, task): pass\n    def __call__(self, s): return 1 / 0\n")
     proc = run_planner("solve", gripper, "--plan-file", tmp_path / "sas_plan", "--heuristic", h)
-    assert proc.returncode == 32
+    # The heuristic runs in the jail; its failure is its own: a warning naming the
+    # error, then h^FF in the parent finds the plan.
+    assert proc.returncode == 0, proc.stderr
     assert "ZeroDivisionError" in proc.stderr and "Traceback" not in proc.stderr
+    assert "searching with h^FF instead" in proc.stderr
+    assert (tmp_path / "sas_plan").exists()
 
 
 def test_no_domain_found(tmp_path):

@@ -91,10 +91,12 @@ def test_missing_shipped_folder_is_graceful(monkeypatch: pytest.MonkeyPatch, tmp
     assert heuristic_store.auto_heuristic(DOMAIN) is None
 
 
-def test_auto_heuristic_loads_the_class(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_heuristic_returns_code_for_the_jail(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(heuristic_store, "search_roots", lambda: [store])
-    (cls,), path = heuristic_store.auto_heuristic(DOMAIN)
-    assert cls.__name__ == "ToyHeuristic" and path == store / "toy" / "x.py"
+    (source,), path = heuristic_store.auto_heuristic(DOMAIN)
+    # Never imported in the planner's process: the code goes to the jail.
+    assert source.class_name == "ToyHeuristic" and "class ToyHeuristic" in source.code
+    assert path == store / "toy" / "x.py"
 
 
 def test_shipped_folder_is_the_repository_one() -> None:

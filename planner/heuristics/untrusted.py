@@ -1,0 +1,181 @@
+"""Heuristic code we do not trust, as text: it is loaded only inside the jail.
+
+LLM-written heuristics (stored files for `--heuristic auto`, DK files of
+`planner plan`, portfolio members, learn's candidates) and heuristic files
+named on the command line reach the planner as UntrustedHeuristic: their
+text, never an imported class. planner.search.jailed forks the jailed child
+that calls load_in_jail and guarded_evaluator; the parent never does.
+
+In the child, each heuristic's values go through a guard that rejects bools
+(which the compiled search would read as 0/1) before the compiled checks of
+non-numbers, NaN and negative values; safe_dead_ends is ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from planner.task import GroundTask
+
+PRELOAD = ("collections", "collections.abc", "functools", "heapq", "itertools", "math", "typing",
+           "numpy", "planner.heuristics.api", "planner.heuristics.pyperplan",
+           "planner.heuristics.loader")
+"""Modules an LLM-written heuristic may import (planner.llm.static_check), loaded
+before the chroot hides the file system (already in memory in a planner
+process, so this costs nothing measurable). networkx (~0.3 s to import) is
+loaded only for code that names it; a heuristic file of the user's also gets
+the standard-library modules its top-level imports name."""
+_NOT_PRELOADED = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo",
+                            "webbrowser", "pydoc", "ensurepip", "venv", "lib2to3"})
+
+
+
+@dataclass(frozen=True)
+class UntrustedHeuristic:
+    """Heuristic code that runs only inside the jail."""
+
+    code: str
+    class_name: str | None
+    label: str
+    """How messages name it: the file, or 'portfolio member (sample 3)'."""
+    path: str = "<heuristic>"
+    kind: str = "candidate"
+    """'candidate': LLM-written (exec'd as a fresh module, class by name or the one
+    class with __call__); 'file': a heuristic file named by the user (heuristic_api's
+    rules, Pyperplan aliases)."""
+    compiled: str | None = None
+    """A compiled extension module built from exactly this code, if any."""
+
+
+def is_untrusted(spec: Any) -> bool:
+    return isinstance(spec, UntrustedHeuristic)
+
+
+def from_file_spec(spec: str) -> UntrustedHeuristic:
+    """'PATH.py[:Class]' read now, loaded later in the jail."""
+    from pathlib import Path
+
+    from planner.errors import ArgumentError
+
+    path, class_name = spec, ""
+    if spec.rpartition(":")[0].endswith(".py"):
+        path, _, class_name = spec.rpartition(":")
+    try:
+        code = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ArgumentError(f"heuristic file not found or unreadable: {err}", path=path) from None
+    return UntrustedHeuristic(code, class_name or None, path, str(Path(path).resolve()), kind="file")
+
+
+def prepare_for_jail(sources: Sequence[UntrustedHeuristic]) -> Any:
+    """Trusted, in the child before the lock-down: imports and compiled modules' files."""
+    loaded: dict[int, Any] = {}
+
+    def prepare() -> None:
+        for name in PRELOAD:
+            __import__(name)
+        from planner.heuristics import pyperplan
+
+        pyperplan.install_module_aliases()
+        for source in sources:
+            if source.kind == "file":
+                for name in _stdlib_imports(source.code):
+                    try:
+                        __import__(name)
+                    except Exception:  # noqa: BLE001 - the heuristic reports it when it imports
+                        pass
+        if any("networkx" in s.code for s in sources):
+            try:
+                import networkx  # noqa: F401
+            except ImportError:
+                pass
+        for i, source in enumerate(sources):
+            if source.compiled:
+                loaded[i] = _create_extension(source.compiled)
+    return prepare, loaded
+
+
+def _stdlib_imports(code: str) -> list[str]:
+    """Standard-library modules named by the top-level imports of a heuristic file."""
+    import ast
+    import sys
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return [n for n in names if n.split(".")[0] in sys.stdlib_module_names
+            and n.split(".")[0] not in _NOT_PRELOADED]
+
+
+def _create_extension(path: str) -> Any:
+    """dlopen the module and run its PEP 489 create step; its body (the heuristic's
+    code) runs later, in exec_module, after the lock-down. None on any failure
+    (then the Python source is used)."""
+    import importlib.machinery
+    import importlib.util
+    from pathlib import Path
+
+    try:
+        name = Path(path).name.split(".", 1)[0]
+        loader = importlib.machinery.ExtensionFileLoader(name, path)
+        spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+        if spec is None:
+            return None
+        return loader, importlib.util.module_from_spec(spec)
+    except (ImportError, OSError):
+        return None
+
+
+def load_in_jail(source: UntrustedHeuristic, extension: Any = None) -> type:
+    """The heuristic class (only ever called inside the jailed child)."""
+    if extension is not None:
+        loader, module = extension
+        loader.exec_module(module)
+        cls = getattr(module, source.class_name or "", None)
+        if isinstance(cls, type):
+            return cls
+    from planner.heuristics.loader import load_candidate, load_heuristic_source
+
+    if source.kind == "file":
+        return load_heuristic_source(source.code, source.path, source.class_name or "")
+    return load_candidate(source.code, source.class_name)
+
+
+def guarded_evaluator(cls: type, task: GroundTask, label: str) -> Any:
+    """A compiled evaluator over an instance of cls, with bools rejected and
+    safe_dead_ends ignored."""
+    from planner import _core
+    from planner.errors import HeuristicError
+    from planner.heuristics.api import TaskView
+
+    try:
+        instance = cls(TaskView(task))
+    except BaseException as exc:  # noqa: BLE001 - SystemExit/GeneratorExit are failures too
+        raise HeuristicError(f"heuristic {label}: constructor failed: {type(exc).__name__}: {exc}") from None
+
+    def guarded(state: Any, _h: Any = instance) -> Any:
+        value = _h(state)
+        kind = type(value)
+        if kind is float or kind is int:
+            return value
+        head = value[0] if (kind is tuple or kind is list) and len(value) == 2 else value
+        if type(head) is bool:
+            raise TypeError(f"heuristic {label} returned a bool ({head!r}); expected a number")
+        return value
+
+    return _core.PythonEvaluator(guarded, task, name=label,
+                                 provides_preferred=bool(getattr(instance, "provides_preferred", False)),
+                                 safe=False)
+
+
+
+
+__all__ = ["UntrustedHeuristic", "from_file_spec", "guarded_evaluator", "is_untrusted", "load_in_jail",
+           "prepare_for_jail"]

@@ -1,0 +1,10 @@
+"""value: NaN"""
+
+class H:
+    def __init__(self, task):
+        self.goal = task.goal_atoms
+
+    def __call__(self, state):
+        _proof("attempt")
+        return float("nan")
+        return sum(1 for a in self.goal if a not in state)
