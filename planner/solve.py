@@ -18,6 +18,7 @@ from planner.errors import ArgumentError, PlannerError
 from planner.exitcodes import ExitCode
 from planner.heuristic_api import HeuristicError, load_heuristic_file, make_python_evaluator
 from planner.parsing import ParsedTask, parse_files, parse_strings
+from planner import _core
 from planner.search import ALGORITHMS, SearchResult, SearchStatus, make_evaluator, plan_names, search
 from planner.task import GroundTask
 
@@ -54,14 +55,24 @@ class SolveResult:
         return self.status is SearchStatus.SOLVED
 
 
+def search_choices() -> str:
+    """'gbfs | lazy-gbfs | astar | wastar:W | ...' from the algorithm table."""
+    return " | ".join(f"{name}:W" if _takes_weight(name) else name for name in ALGORITHMS)
+
+
+def _takes_weight(name: str) -> bool:
+    spec = _core.ALGORITHMS[name]
+    return not spec.greedy and spec.weight is None
+
+
 def parse_search_spec(spec: str) -> tuple[str, float]:
-    """'gbfs' | 'lazy-gbfs' | 'astar' | 'wastar:W' | 'lazy-wastar:W' -> (algorithm, weight)."""
+    """'gbfs' | 'lazy-gbfs' | 'astar' | 'wastar:W' | 'lazy-wastar:W' | ... -> (algorithm, weight)."""
     name, _, weight_text = spec.strip().lower().partition(":")
     if name not in ALGORITHMS:
-        raise ArgumentError(f"unknown search '{spec}'; choose from gbfs, lazy-gbfs, astar, wastar:W")
+        raise ArgumentError(f"unknown search '{spec}'; choose from {search_choices()}")
     weight = 1.0
     if weight_text:
-        if not name.endswith("wastar"):
+        if not _takes_weight(name):
             raise ArgumentError(f"search '{name}' takes no weight")
         try:
             weight = float(weight_text)
@@ -69,7 +80,7 @@ def parse_search_spec(spec: str) -> tuple[str, float]:
             raise ArgumentError(f"invalid weight in '{spec}'") from None
         if not (math.isfinite(weight) and weight >= 0):
             raise ArgumentError(f"weight must be a finite number >= 0 in '{spec}'")
-    elif name.endswith("wastar"):
+    elif _takes_weight(name):
         weight = 5.0
     return name, weight
 
@@ -174,6 +185,7 @@ def solve(
     memory_limit: float | None = None,
     preferred: bool | None = None,
     validate: bool = True,
+    verbosity: int = 0,
 ) -> SolveResult:
     """Solve a PDDL task.
 
@@ -185,7 +197,8 @@ def solve(
     time_limit: seconds for the whole call; memory_limit: MiB of resident
     memory, checked during search. preferred: use the heuristic's preferred
     operators (default: yes for greedy and weighted searches when the
-    heuristic provides them, never for A*).
+    heuristic provides them, never for A*). verbosity: 1 prints the search's
+    Fast Downward-style progress lines on stderr (the CLI does); 0 is quiet.
     """
     algorithm, weight = parse_search_spec(search)
     start = time.perf_counter()
@@ -204,14 +217,14 @@ def solve(
     members, stored_file = resolve_auto(heuristic, domain)
     evaluators = resolve_heuristics(members, task)
     result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators, preferred,
-                                                    deadline, memory_limit)
+                                                    deadline, memory_limit, verbosity)
     searched_at = time.perf_counter()
     validated_by = None
     if result.solved and validate:
         validated_by = validate_result(parsed, task, result)
     stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
     stats.update(_search_stats(result))
-    stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
+    stats["algorithm"] = f"{algorithm}:{weight:g}" if _takes_weight(algorithm) else algorithm
     stats["heuristic"] = ", ".join(e.name for e in evaluators)
     stats["dropped_heuristics"] = dropped
     stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
@@ -230,7 +243,7 @@ def _remaining(deadline: float) -> float | None:
 
 def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
                       preferred: bool | None, deadline: float, memory_limit: float | None,
-                      ) -> tuple[SearchResult, list[Any], list[str]]:
+                      verbosity: int = 0) -> tuple[SearchResult, list[Any], list[str]]:
     """Search with all evaluators in alternation (one open list each). When a
     Python member of a portfolio fails, search again with the others in the
     remaining time: one bad member must not sink the rest."""
@@ -239,8 +252,8 @@ def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluator
         use_pref = preferred if preferred is not None else (
             algorithm != "astar" and any(e.provides_preferred for e in evaluators))
         try:
-            return (_run_search(task, algorithm, weight, evaluators, use_pref, deadline, memory_limit),
-                    evaluators, dropped)
+            return (_run_search(task, algorithm, weight, evaluators, use_pref, deadline, memory_limit,
+                                verbosity), evaluators, dropped)
         except HeuristicError as err:
             failed = set(err.failed_evaluators)
             rest = [e for e in evaluators if e not in failed]
@@ -253,7 +266,8 @@ def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluator
 
 
 def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
-                use_pref: bool, deadline: float, memory_limit: float | None) -> SearchResult:
+                use_pref: bool, deadline: float, memory_limit: float | None,
+                verbosity: int = 0) -> SearchResult:
     return search(
         task,
         algorithm,
@@ -262,6 +276,7 @@ def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: lis
         weight=weight,
         time_limit=_remaining(deadline),
         memory_limit=memory_limit,
+        verbosity=verbosity,
     )
 
 
