@@ -106,18 +106,30 @@ def run_one(problem: Path, options: list[str], time_limit: float, memory_limit: 
         return row
 
 
-def build_table(time_limit: float, memory_limit: str, configs: list[str]) -> dict:
-    rows = {}
+def build_table(time_limit: float, memory_limit: str, configs: list[str], done: dict,
+                out: Path) -> dict:
+    """Run every (config, task) not in `done`; the table so far is rewritten
+    to `out` after each run, so an interrupted table can be resumed."""
+    rows = dict(done)
+    table = {"time_limit": time_limit, "memory_limit": memory_limit,
+             "configs": {c: CONFIGS[c][0] for c in configs}, "rows": rows}
     for config in configs:
         options, task_set = CONFIGS[config]
         for problem in tasks(task_set):
             key = f"{config}|{problem.parent.parent.parent.name}/{problem.name}"
+            if key in rows:
+                continue
             row = run_one(problem, options, time_limit, memory_limit)
             rows[key] = row
             print(f"{key}: {row['status']} exit={row['exit_code']} exp={row.get('expansions')} "
                   f"cost={row.get('plan_cost')} {row['wall_time']}s", file=sys.stderr, flush=True)
-    return {"time_limit": time_limit, "memory_limit": memory_limit,
-            "configs": {c: CONFIGS[c][0] for c in configs}, "rows": rows}
+            _write(table, out)
+    return table
+
+
+def _write(table: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
 
 
 def write_csv(table: dict, path: Path) -> None:
@@ -130,14 +142,22 @@ def write_csv(table: dict, path: Path) -> None:
             writer.writerow({"config": config, "task": task, **row})
 
 
-def compare(old: dict, new: dict) -> int:
-    """Print differences; 1 if a deterministic field differs, else 0."""
+def compare(old: dict, new: dict, common_only: bool = False) -> int:
+    """Print differences; 1 if a deterministic field differs, else 0.
+
+    common_only: compare the rows both tables have and list how many each
+    lacks (for a table cut short), instead of failing on a missing row.
+    """
     failures, timing = [], []
     old_rows, new_rows = old["rows"], new["rows"]
+    if common_only:
+        print(f"{len(set(old_rows) - set(new_rows))} rows only in old, "
+              f"{len(set(new_rows) - set(old_rows))} only in new (not compared)")
     for key in sorted(set(old_rows) | set(new_rows)):
         a, b = old_rows.get(key), new_rows.get(key)
         if a is None or b is None:
-            failures.append(f"{key}: only in {'new' if a is None else 'old'}")
+            if not common_only:
+                failures.append(f"{key}: only in {'new' if a is None else 'old'}")
             continue
         if a["limited"] and b["limited"]:
             if a["status"] != b["status"]:
@@ -166,19 +186,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", default=",".join(CONFIGS),
                         help=f"comma-separated subset of {', '.join(CONFIGS)}")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
+    parser.add_argument("--common-only", action="store_true",
+                        help="with --compare: compare only the rows both tables have")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --out: keep the rows already in that file, run only the others")
     args = parser.parse_args(argv)
     if args.compare:
         old, new = (json.loads(p.read_text()) for p in args.compare)
-        return compare(old, new)
+        return compare(old, new, args.common_only)
     if args.out is None:
         parser.error("--out is required unless --compare is given")
     configs = [c for c in args.configs.split(",") if c]
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
         parser.error(f"unknown config(s) {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
-    table = build_table(args.time_limit, args.memory_limit, configs)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    done = json.loads(args.out.read_text())["rows"] if args.resume and args.out.exists() else {}
+    table = build_table(args.time_limit, args.memory_limit, configs, done, args.out)
+    _write(table, args.out)
     write_csv(table, args.out.with_suffix(".csv"))
     return 0
 
