@@ -24,6 +24,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -106,8 +107,31 @@ def run_one(problem: Path, options: list[str], time_limit: float, memory_limit: 
         return row
 
 
+LOG_LINE = re.compile(r"^(?P<key>\S+\|\S+): (?P<status>\S+) exit=(?P<exit>\S+) exp=(?P<exp>\S+) "
+                      r"cost=(?P<cost>\S+) (?P<wall>[\d.]+)s$")
+
+
+def table_from_log(log: Path, time_limit: float, memory_limit: str) -> dict:
+    """Rows from the progress lines build_table prints (one per run)."""
+    def number(text: str) -> int | None:
+        return None if text == "None" else int(text)
+
+    rows = {}
+    for line in log.read_text().splitlines():
+        m = LOG_LINE.match(line.strip())
+        if m is None:
+            continue
+        exit_code = number(m["exit"])
+        rows[m["key"]] = {"status": m["status"], "exit_code": exit_code, "expansions": number(m["exp"]),
+                          "plan_cost": number(m["cost"]), "wall_time": float(m["wall"]),
+                          "limited": exit_code is None or exit_code in LIMIT_EXIT_CODES}
+    configs = sorted({key.split("|")[0] for key in rows})
+    return {"time_limit": time_limit, "memory_limit": memory_limit, "from_log": str(log.name),
+            "configs": {c: CONFIGS[c][0] for c in configs}, "rows": rows}
+
+
 def build_table(time_limit: float, memory_limit: str, configs: list[str], done: dict,
-                out: Path) -> dict:
+                out: Path, max_task: int | None = None, domains: tuple[str, ...] = DOMAINS) -> dict:
     """Run every (config, task) not in `done`; the table so far is rewritten
     to `out` after each run, so an interrupted table can be resumed."""
     rows = dict(done)
@@ -117,7 +141,9 @@ def build_table(time_limit: float, memory_limit: str, configs: list[str], done: 
         options, task_set = CONFIGS[config]
         for problem in tasks(task_set):
             key = f"{config}|{problem.parent.parent.parent.name}/{problem.name}"
-            if key in rows:
+            if key in rows or (max_task is not None and int(problem.stem[1:]) > max_task):
+                continue
+            if problem.parent.parent.parent.name not in domains:
                 continue
             row = run_one(problem, options, time_limit, memory_limit)
             rows[key] = row
@@ -167,7 +193,9 @@ def compare(old: dict, new: dict, common_only: bool = False) -> int:
             timing.append(f"{key}: {a['status']} ({a['wall_time']}s) -> {b['status']} ({b['wall_time']}s)")
             continue
         for field in DETERMINISTIC:
-            if a.get(field) != b.get(field):
+            if field not in a or field not in b:
+                continue  # a table read back from a run log lacks some fields
+            if a[field] != b[field]:
                 failures.append(f"{key}: {field} {a.get(field)} -> {b.get(field)}")
     compared = len(set(old_rows) & set(new_rows))
     print(f"{compared} rows compared, {len(failures)} differences, {len(timing)} timing-dependent")
@@ -188,6 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     parser.add_argument("--common-only", action="store_true",
                         help="with --compare: compare only the rows both tables have")
+    parser.add_argument("--domains", default=",".join(DOMAINS),
+                        help="comma-separated subset of the ten domains")
+    parser.add_argument("--max-task", type=int, default=None,
+                        help="only tasks pNN with NN <= this (a quicker subset)")
+    parser.add_argument("--from-log", type=Path, default=None,
+                        help="with --out: build the table from a run's stderr log (status, exit "
+                             "code, expansions, plan cost only), for a run cut short")
     parser.add_argument("--resume", action="store_true",
                         help="with --out: keep the rows already in that file, run only the others")
     args = parser.parse_args(argv)
@@ -200,8 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
         parser.error(f"unknown config(s) {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
+    if args.from_log:
+        table = table_from_log(args.from_log, args.time_limit, args.memory_limit)
+        _write(table, args.out)
+        write_csv(table, args.out.with_suffix(".csv"))
+        return 0
     done = json.loads(args.out.read_text())["rows"] if args.resume and args.out.exists() else {}
-    table = build_table(args.time_limit, args.memory_limit, configs, done, args.out)
+    table = build_table(args.time_limit, args.memory_limit, configs, done, args.out, args.max_task,
+                        tuple(d for d in args.domains.split(",") if d))
     _write(table, args.out)
     write_csv(table, args.out.with_suffix(".csv"))
     return 0
