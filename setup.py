@@ -14,24 +14,26 @@ from Cython.Build import cythonize
 from setuptools import Extension, find_packages, setup
 
 EXT_DIR = Path("ext")
+CORE_DIR = EXT_DIR / "planner" / "core"
 COMPILE_ARGS = ["-O3"]
 MAPPED = {"planner.shipped_heuristics": "heuristics", "planner.domains": "domains"}
 
 
 def extensions() -> list[Extension]:
-    """One extension module, planner._core, built from ext/_core.pyx.
+    """planner._core (the facade with the name tables) and one extension
+    module planner.core.<part> per ext/planner/core/<part>.pyx.
 
-    The search core's parts (registry, successor generator, open lists,
-    searches, heuristics) are .pxi files included by _core.pyx, so that they
-    share cdef classes without cross-module cimport plumbing.
+    Every .pyx there is built, so a new heuristic or search file needs no
+    entry here; parts share cdef classes through their .pxd files, and the
+    source tree mirrors the module names because cimport finds a .pxd by its
+    module path (planner/core/task.pxd) under the include path ext/.
     """
+    modules = [("planner._core", EXT_DIR / "planner" / "_core.pyx")]
+    modules += [(f"planner.core.{p.stem}", p) for p in sorted(CORE_DIR.glob("*.pyx"))]
     return [
-        Extension(
-            "planner._core",
-            [str(EXT_DIR / "_core.pyx")],
-            extra_compile_args=COMPILE_ARGS,
-            language="c++",
-        )
+        Extension(name, [str(path)], extra_compile_args=COMPILE_ARGS, language="c++",
+                  include_dirs=[str(CORE_DIR)])
+        for name, path in modules
     ]
 
 

@@ -7,7 +7,10 @@ Task paths are relative to ../shared/benchmarks/ipc2023-learning (from the
 repo root). For each task both planners run in their own subprocess with the
 same time limit; the table shows expansions, search time, expansions per
 second and plan cost. FD's search time excludes its translator, ours
-excludes parsing and grounding, so the rates compare the search loops.
+excludes parsing and grounding, so the rates compare the search loops. Both
+are CPU seconds (FD's timer reads CPU time; ours is the search's process
+time), so a loaded machine slows both alike; pick tasks both solve (the
+limits differ: FD's is CPU time, ours wall time).
 """
 from __future__ import annotations
 
@@ -32,7 +35,8 @@ def run_fd(domain: Path, problem: Path, search: str, time_limit: float) -> dict:
         cmd = [PYTHON, str(FD), "--search-time-limit", f"{int(time_limit)}s", str(domain), str(problem),
                "--search", search]
         try:
-            out = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=time_limit + 120).stdout
+            out = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True,
+                                 timeout=time_limit * 20 + 300).stdout  # the limit is CPU time
         except subprocess.TimeoutExpired:
             return {"status": "timeout"}
 
@@ -53,19 +57,21 @@ def run_fd(domain: Path, problem: Path, search: str, time_limit: float) -> dict:
 def run_ours(domain: Path, problem: Path, config: str, time_limit: float) -> dict:
     algorithm, _, heuristic = config.partition(":")
     code = (
-        "import json,sys; from planner.frontend.grounding import ground_files; from planner.search.engine import search\n"
+        "import json,sys,time; from planner.frontend.grounding import ground_files; from planner.search.engine import search\n"
         f"task = ground_files({str(domain)!r}, {str(problem)!r})\n"
         f"h = {heuristic or 'ff'!r}\n"
         f"pref = [h] if {algorithm!r}.startswith('lazy') else None\n"
+        "cpu = time.process_time()\n"
         f"r = search(task, {algorithm!r}, evaluators=[h], preferred=pref, time_limit={time_limit})\n"
+        "cpu = time.process_time() - cpu\n"
         "s = r.statistics\n"
         "print(json.dumps(dict(status=r.status.value, expansions=s.expansions, evaluations=s.evaluations,"
-        " search_time=s.search_time, cost=r.cost, memory_kb=s.peak_memory_kb,"
+        " search_time=s.search_time, search_cpu=cpu, cost=r.cost, memory_kb=s.peak_memory_kb,"
         " bytes_per_state=s.bytes_per_state)))\n"
     )
     try:
         proc = subprocess.run([PYTHON, "-c", code], cwd=REPO, capture_output=True, text=True,
-                              timeout=time_limit + 120)
+                              timeout=time_limit * 20 + 300)
     except subprocess.TimeoutExpired:
         return {"status": "timeout"}
     if proc.returncode != 0:
@@ -74,8 +80,12 @@ def run_ours(domain: Path, problem: Path, config: str, time_limit: float) -> dic
 
 
 def rate(result: dict, key: str = "expansions") -> float | None:
-    if result.get(key) and result.get("search_time"):
-        return result[key] / max(result["search_time"], 1e-6)
+    """Per CPU second: FD's "Search time" is CPU time (its Timer reads
+    times()), so ours is too (the search's process time); with wall time, a
+    loaded machine made the two incomparable (FD 10 s of CPU took 140 s)."""
+    seconds = result.get("search_cpu", result.get("search_time"))
+    if result.get(key) and seconds:
+        return result[key] / max(seconds, 1e-6)
     return None
 
 
@@ -107,7 +117,8 @@ def main() -> None:
             return f"{a / b:.2f}" if a and b else "-"
 
         fd_time = f"{fd['search_time']:.2f}" if fd.get("search_time") is not None else "-"
-        our_time = f"{ours['search_time']:.2f}" if ours.get("search_time") is not None else "-"
+        our_seconds = ours.get("search_cpu", ours.get("search_time"))
+        our_time = f"{our_seconds:.2f}" if our_seconds is not None else "-"
         note = "" if ours["status"] == "solved" else ours["status"]
         if fd["status"] != "solved":
             note += " FD:" + fd["status"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import signal
 import sys
 import time
@@ -23,8 +22,8 @@ from planner.exitcodes import ExitCode
 from planner.util.limits import apply_memory_limit, parse_memory, parse_time
 from planner.plans.files import remove_stale_plans, write_plan
 from planner.frontend.problem_files import resolve_domain
-from planner.search.engine import SearchStatus
-from planner.search.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec
+from planner.search.engine import COMPILED_HEURISTICS
+from planner.search.solve import DEFAULT_HEURISTIC, DEFAULT_SEARCH, SolveResult, parse_search_spec, search_choices
 from planner.subroutines.solve import solve
 
 GRACE_SECONDS = 2.0
@@ -36,6 +35,12 @@ class _HardTimeLimit(BaseException):
     """Raised by the backstop alarm; a BaseException so no handler swallows it."""
 
 
+class _Terminated(BaseException):
+    """Raised on SIGTERM (how run limiters such as the IPC's end a run): the
+    search sees it at its next signal check (every 2 ms) and stops, logging
+    its statistics so far."""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("solve", help="find a plan (Fast Downward conventions)", description=__doc__,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -43,9 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("problem", help="problem file")
     p.add_argument("--plan-file", default="sas_plan", help="where to write the plan (default sas_plan)")
     p.add_argument("--search", default=DEFAULT_SEARCH,
-                   help="gbfs | lazy-gbfs | astar | wastar:W | lazy-wastar:W (default %(default)s)")
+                   help=f"{' | '.join(search_choices())} (default %(default)s)")
     p.add_argument("--heuristic", default=DEFAULT_HEURISTIC,
-                   help="ff | add | max | lmcut | goalcount | blind | PATH.py[:ClassName] | auto "
+                   help=f"{' | '.join(COMPILED_HEURISTICS)} | PATH.py[:ClassName] | auto "
                         "(default %(default)s: the stored heuristic or portfolio for this domain, "
                         "else ff); several joined by commas are searched in alternation")
     pref = p.add_mutually_exclusive_group()
@@ -78,12 +83,15 @@ def run(args: argparse.Namespace) -> int:
     plan_file = Path(args.plan_file)
     remove_stale_plans(plan_file)
     try:
-        with _alarm(args.time_limit):
+        with _alarm(args.time_limit), _terminate_on_sigterm():
             result = solve(domain, args.problem, search=args.search, heuristic=args.heuristic,
                            time_limit=args.time_limit, memory_limit=memory_mib,
                            preferred=args.preferred,
                            subroutines=getattr(args, "subroutines", "off"),  # `plan` builds its own args
-                           allow_unjailed=bool(getattr(args, "unsafe_no_jail", False)))
+                           allow_unjailed=bool(getattr(args, "unsafe_no_jail", False)), verbosity=1)
+    except _Terminated:
+        return _abort(args, start, "out_of_time", ExitCode.SEARCH_OUT_OF_TIME,
+                      "Terminated (SIGTERM). Abort search.")
     except _HardTimeLimit:
         return _abort(args, start, "out_of_time", ExitCode.SEARCH_OUT_OF_TIME, "Time limit reached. Abort search.")
     except MemoryError:
@@ -115,8 +123,20 @@ def _alarm(time_limit: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _fmt(x: float) -> str:
-    return str(int(x)) if math.isfinite(x) and float(x).is_integer() else str(x)
+@contextmanager
+def _terminate_on_sigterm() -> Iterator[None]:
+    def fire(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, fire)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _log(result: SolveResult, start: float) -> None:
@@ -139,19 +159,11 @@ def _log(result: SolveResult, start: float) -> None:
                   f"{sub.get('fast_time', 0.0):.2f}s; plain search", file=err)
         else:
             print("Subroutines: none for this domain and configuration; plain search", file=err)
-    for name, h in (s.get("initial_h") or {}).items():
-        print(f"Initial heuristic value for {name}: {_fmt(h)}", file=err)
-    messages = {
-        SearchStatus.SOLVED: "Solution found!",
-        SearchStatus.UNSOLVABLE: "Completely explored state space -- no solution!",
-        SearchStatus.INCOMPLETE: "Search stopped without finding a solution (pruning was not safe).",
-        SearchStatus.OUT_OF_TIME: "Time limit reached. Abort search.",
-        SearchStatus.OUT_OF_MEMORY: "Memory limit reached.",
-    }
+    # "Initial heuristic value for NAME: N" is printed by the search at its start.
     if result.exit_code == ExitCode.TRANSLATE_UNSOLVABLE:
         print("Goal is unreachable (proved while grounding) -- no solution!", file=err)
     else:
-        print(messages[result.status], file=err)
+        print(result.status.message, file=err)
     if result.solved and result.plan is not None:
         print(f"Plan length: {len(result.plan)} step(s).", file=err)
         print(f"Plan cost: {result.cost}", file=err)

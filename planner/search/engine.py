@@ -22,17 +22,12 @@ from planner.errors import HeuristicError
 from planner.heuristics.api import make_python_evaluator
 from planner.task import GroundTask, is_artificial
 
-ALGORITHMS = ("gbfs", "lazy-gbfs", "astar", "wastar", "lazy-wastar")
+ALGORITHMS = tuple(_core.ALGORITHMS)
+"""Search names accepted everywhere (the table is planner._core.ALGORITHMS)."""
 
-COMPILED_HEURISTICS = {
-    "blind": "Blind",
-    "goalcount": "GoalCount",
-    "ff": "HFF",
-    "add": "HAdd",
-    "max": "HMax",
-    "lmcut": "LMCut",
-}
-"""Heuristic names accepted everywhere -> class name in planner._core."""
+COMPILED_HEURISTICS = {name: cls.__name__ for name, cls in _core.HEURISTICS.items()}
+"""Heuristic names accepted everywhere -> class name in planner._core (the
+table is planner._core.HEURISTICS)."""
 
 
 class SearchStatus(str, Enum):
@@ -45,13 +40,12 @@ class SearchStatus(str, Enum):
     @property
     def exit_code(self) -> ExitCode:
         """Fast Downward's exit code for a search ending this way."""
-        return {
-            SearchStatus.SOLVED: ExitCode.SUCCESS,
-            SearchStatus.UNSOLVABLE: ExitCode.SEARCH_UNSOLVABLE,
-            SearchStatus.INCOMPLETE: ExitCode.SEARCH_UNSOLVED_INCOMPLETE,
-            SearchStatus.OUT_OF_TIME: ExitCode.SEARCH_OUT_OF_TIME,
-            SearchStatus.OUT_OF_MEMORY: ExitCode.SEARCH_OUT_OF_MEMORY,
-        }[self]
+        return ExitCode(_core.STATUSES[self.value][0])
+
+    @property
+    def message(self) -> str:
+        """Fast Downward's log line for a search ending this way."""
+        return str(_core.STATUSES[self.value][1])
 
 
 @dataclass(frozen=True)
@@ -92,14 +86,11 @@ def make_evaluator(spec: Any, task: GroundTask) -> _core.Evaluator:
     if isinstance(spec, _core.Evaluator):
         return spec
     if isinstance(spec, str):
-        cls_name = COMPILED_HEURISTICS.get(spec.lower())
-        if cls_name is None:
-            raise ArgumentError(
-                f"unknown heuristic {spec!r}; choose from {', '.join(COMPILED_HEURISTICS)}"
-            )
-        cls = getattr(_core, cls_name, None)
+        cls = _core.HEURISTICS.get(spec.lower())
         if cls is None:
-            raise ArgumentError(f"heuristic {spec!r} is not available in this build")
+            raise ArgumentError(
+                f"unknown heuristic {spec!r}; choose from {', '.join(_core.HEURISTICS)}"
+            )
         # axioms are zero-cost relaxed operators to the compiled heuristics
         return cls(relaxed_view(task))
     return make_python_evaluator(spec, task)
@@ -175,6 +166,7 @@ def search(
     boost: int | None = None,
     tie_breaking: str = "fifo",
     reopen: bool | None = None,
+    verbosity: int = 0,
 ) -> SearchResult:
     """Run a compiled search on `task`.
 
@@ -186,6 +178,9 @@ def search(
     evaluators is evaluated once). time_limit in seconds, memory_limit in MiB
     (resident memory of the whole process). boost: priority bonus for the
     preferred lists on progress (default: FD's 1000 lazy, 0 eager).
+    verbosity: 0 (the default, for library callers) prints nothing; 1 prints
+    Fast Downward-style progress lines on stderr (initial and new best
+    heuristic values, A*'s f layers, expansions per second every 5 s).
     """
     if algorithm not in ALGORITHMS:
         raise ArgumentError(f"unknown search {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
@@ -193,7 +188,8 @@ def search(
         raise ArgumentError("tie_breaking must be 'fifo' or 'lifo'")
     if not evaluators:
         raise ArgumentError("search needs at least one evaluator")
-    if algorithm in ("wastar", "lazy-wastar") and not (weight >= 0 and math.isfinite(weight)):
+    spec = _core.ALGORITHMS[algorithm]
+    if not spec.greedy and spec.weight is None and not (weight >= 0 and math.isfinite(weight)):
         raise ArgumentError(f"weight must be a finite number >= 0, got {weight}")
     built: dict[Any, _core.Evaluator] = {}
 
@@ -216,6 +212,7 @@ def search(
         reopen=reopen,
         time_limit=math.inf if time_limit is None else float(time_limit),
         memory_limit_mb=math.inf if memory_limit is None else float(memory_limit),
+        verbosity=verbosity,
     )
     try:
         raw = engine.run()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from planner import _core
 from planner.errors import ArgumentError, HeuristicError, PlannerError
 from planner.exitcodes import ExitCode
 from planner.frontend.parsing import ParsedTask
@@ -55,8 +56,13 @@ class SolveResult:
 
 
 def search_choices() -> list[str]:
-    """Every valid --search value, weighted ones with their ':W'."""
-    return [name + (":W" if name.endswith("wastar") else "") for name in ALGORITHMS]
+    """Every valid --search value from the algorithm table, weighted ones with their ':W'."""
+    return [f"{name}:W" if _takes_weight(name) else name for name in ALGORITHMS]
+
+
+def _takes_weight(name: str) -> bool:
+    spec = _core.ALGORITHMS[name]
+    return not spec.greedy and spec.weight is None
 
 
 def heuristic_choices() -> list[str]:
@@ -71,7 +77,7 @@ def parse_search_spec(spec: str) -> tuple[str, float]:
         raise ArgumentError(f"unknown search '{spec}'; choose from {', '.join(search_choices())}")
     weight = 1.0
     if weight_text:
-        if not name.endswith("wastar"):
+        if not _takes_weight(name):
             raise ArgumentError(f"search '{name}' takes no weight")
         try:
             weight = float(weight_text)
@@ -79,7 +85,7 @@ def parse_search_spec(spec: str) -> tuple[str, float]:
             raise ArgumentError(f"invalid weight in '{spec}'") from None
         if not (math.isfinite(weight) and weight >= 0):
             raise ArgumentError(f"weight must be a finite number >= 0 in '{spec}'")
-    elif name.endswith("wastar"):
+    elif _takes_weight(name):
         weight = 5.0
     return name, weight
 
@@ -195,8 +201,12 @@ def solve(
     fast_path: Callable[..., Any] | None = None,
     allow_unjailed: bool = False,
     fallback: bool = True,
+    verbosity: int = 0,
 ) -> SolveResult:
     """Solve a PDDL task.
+
+    verbosity: 1 prints the search's Fast Downward-style progress lines on
+    stderr (the CLI does); 0 is quiet.
 
     search: gbfs, lazy-gbfs, astar, wastar:W (weighted A*, default W=5).
     heuristic: ff (the 'auto' default), add, max, lmcut, goalcount, blind,
@@ -280,7 +290,7 @@ def solve(
                 log.info("search started: %s with %s, initial h = %s", search,
                          ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
             result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators,
-                                                            preferred, deadline, memory_limit)
+                                                            preferred, deadline, memory_limit, verbosity)
             names = [e.name for e in evaluators]
             if jailed is not None:
                 dropped = jailed["dropped"] + dropped
@@ -298,7 +308,7 @@ def solve(
             stats["search_time"] += info.get("fast_time", 0.0)
             for key in ("evaluations", "expansions", "generated"):
                 stats[key] += info.get(f"fast_{key}", 0)
-    stats["algorithm"] = algorithm if not algorithm.endswith("wastar") else f"{algorithm}:{weight:g}"
+    stats["algorithm"] = f"{algorithm}:{weight:g}" if _takes_weight(algorithm) else algorithm
     stats["heuristic"] = ", ".join(names)
     if jailed is not None:
         stats["jail"] = jailed["jail"]
@@ -452,7 +462,7 @@ def _remaining(deadline: float) -> float | None:
 
 def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
                       preferred: bool | None, deadline: float, memory_limit: float | None,
-                      ) -> tuple[SearchResult, list[Any], list[str]]:
+                      verbosity: int = 0) -> tuple[SearchResult, list[Any], list[str]]:
     """Search with all evaluators in alternation (one open list each). When a
     Python member of a portfolio fails, search again with the others in the
     remaining time: one bad member must not sink the rest."""
@@ -461,8 +471,8 @@ def _search_portfolio(task: GroundTask, algorithm: str, weight: float, evaluator
         use_pref = preferred if preferred is not None else (
             algorithm != "astar" and any(e.provides_preferred for e in evaluators))
         try:
-            return (_run_search(task, algorithm, weight, evaluators, use_pref, deadline, memory_limit),
-                    evaluators, dropped)
+            return (_run_search(task, algorithm, weight, evaluators, use_pref, deadline, memory_limit,
+                                verbosity), evaluators, dropped)
         except HeuristicError as err:
             failed = set(err.failed_evaluators)
             rest = [e for e in evaluators if e not in failed]
@@ -492,7 +502,8 @@ def _initial_h(task: GroundTask, evaluators: list[Any]) -> str:
 
 
 def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: list[Any],
-                use_pref: bool, deadline: float, memory_limit: float | None) -> SearchResult:
+                use_pref: bool, deadline: float, memory_limit: float | None,
+                verbosity: int = 0) -> SearchResult:
     return search(
         task,
         algorithm,
@@ -501,6 +512,7 @@ def _run_search(task: GroundTask, algorithm: str, weight: float, evaluators: lis
         weight=weight,
         time_limit=_remaining(deadline),
         memory_limit=memory_limit,
+        verbosity=verbosity,
     )
 
 

@@ -26,7 +26,7 @@ def solve(domain: str | Path, problem: str | Path, search: str = DEFAULT_SEARCH,
           heuristic: Any = DEFAULT_HEURISTIC, time_limit: float | None = None,
           memory_limit: float | None = None, preferred: bool | None = None, validate: bool = True,
           subroutines: Any = "off", subroutine_share: float | None = None,
-          allow_unjailed: bool = False, fallback: bool = True) -> SolveResult:
+          allow_unjailed: bool = False, fallback: bool = True, verbosity: int = 0) -> SolveResult:
     """planner.search.solve.solve (see there for the other arguments) with
     subroutines: 'off' (default), 'auto' (the stored library for this domain,
     search and heuristic), a library file, a Library, or Subroutine objects.
@@ -46,7 +46,7 @@ def solve(domain: str | Path, problem: str | Path, search: str = DEFAULT_SEARCH,
             hook = _nothing
     return plain_solve(domain, problem, search=search, heuristic=heuristic, time_limit=time_limit,
                        memory_limit=memory_limit, preferred=preferred, validate=validate, fast_path=hook,
-                       allow_unjailed=allow_unjailed, fallback=fallback)
+                       allow_unjailed=allow_unjailed, fallback=fallback, verbosity=verbosity)
 
 
 def _hook(subs: list, library: Path | None, share: float) -> Callable[..., FastPathOutcome]:

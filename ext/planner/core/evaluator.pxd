@@ -7,24 +7,13 @@
 # A heuristic written in Python may raise; evaluate() then returns -2.0 with
 # the Python error set, and the search propagates it.
 
-from libc.math cimport INFINITY
-from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.stdint cimport int32_t, uint8_t
 from libcpp.vector cimport vector
 
 
 cdef class Evaluator:
-    """Base class of every heuristic the compiled search can call."""
-
     cdef public str name
     cdef public bint provides_preferred
     cdef public bint is_safe  # INFINITY means a real dead end
 
-    cdef double evaluate(self, const uint8_t* state, vector[int32_t]* preferred) except? -2.0:
-        return 0.0
-
-    def __call__(self, state):
-        """Evaluate from Python: state is an iterable of true fact ids.
-
-        Returns (h, preferred operator ids); for tests and debugging.
-        """
-        raise NotImplementedError
+    cdef double evaluate(self, const uint8_t* state, vector[int32_t]* preferred) except? -2.0

@@ -1,10 +1,10 @@
+# distutils: language = c++
 # Open lists: binary heaps of plain structs, combined FD-style.
 #
 # An entry is ordered by (k1, k2, seq): GBFS uses k1 = h, A* uses
 # k1 = g + w*h and k2 = h; seq is an insertion counter that gives FIFO
-# order among ties (or LIFO when negated). Eager searches store the state id
-# in `a`; lazy searches store (parent id, operator) in (a, b) and generate
-# the state only when it is popped.
+# order among ties (or LIFO when negated). What an entry stands for is in
+# openlist.pxd (Entry).
 #
 # AlternationOpenList mirrors Fast Downward's alternation: one list per
 # heuristic plus one preferred-only list per heuristic; each pop takes from
@@ -13,18 +13,15 @@
 # counters so that they are used for the next `boost` pops.
 #
 # Greedy lists order by h alone, and heuristics almost always return small
-# integers, so (like FD) those lists are bucket queues: an 8-byte (a, b)
+# integers, so (like FD) those lists are bucket queues: an 8-byte (state, op)
 # record appended to bucket h, popped from the lowest non-empty bucket in
 # FIFO (or LIFO) order, O(1) instead of a heap's O(log n) cache misses.
 # Keys that are not small non-negative integers go to a heap beside the
 # buckets, and pop takes whichever key is smaller.
 
-cdef struct Entry:
-    double k1
-    double k2
-    int64_t seq
-    int32_t a
-    int32_t b
+from libc.stdint cimport int32_t, int64_t, uint8_t
+from libcpp.vector cimport vector
+
 
 
 cdef inline bint _less(const Entry& x, const Entry& y) noexcept:
@@ -68,28 +65,11 @@ cdef Entry _heap_pop(vector[Entry]& heap) noexcept:
     return top
 
 
-cdef struct Slot:
-    int32_t a
-    int32_t b
-
-
 cdef int64_t MAX_BUCKET = 1 << 20
 
 
 cdef class AlternationOpenList:
     """Several lists (bucket queues or heaps), popped in FD's alternation order."""
-
-    cdef vector[vector[Entry]] heaps
-    cdef vector[vector[vector[Slot]]] buckets   # [list][h] -> records
-    cdef vector[vector[size_t]] heads           # [list][h] -> first unread (FIFO)
-    cdef vector[size_t] lowest                  # [list] -> no bucket below is non-empty
-    cdef vector[size_t] count                   # [list] -> entries in buckets + heap
-    cdef vector[int64_t] priority
-    cdef vector[uint8_t] preferred_only
-    cdef bint use_buckets
-    cdef int64_t boost
-    cdef int64_t counter
-    cdef bint lifo
 
     def __init__(self, int num_regular, int num_preferred, int64_t boost, bint lifo=False,
                  bint use_buckets=False):
@@ -108,12 +88,8 @@ cdef class AlternationOpenList:
         self.counter = 0
         self.lifo = lifo
 
-    cdef inline int64_t next_seq(self) noexcept:
-        self.counter += 1
-        return -self.counter if self.lifo else self.counter
-
-    cdef void push(self, int i, double k1, double k2, int64_t seq, int32_t a,
-                   int32_t b) except *:
+    cdef void push(self, int i, double k1, double k2, int64_t seq, int32_t state,
+                   int32_t op) except *:
         cdef Entry e
         cdef Slot r
         cdef int64_t key = <int64_t>k1
@@ -121,8 +97,8 @@ cdef class AlternationOpenList:
             if <size_t>key >= self.buckets[i].size():
                 self.buckets[i].resize(key + 1)
                 self.heads[i].resize(key + 1, 0)
-            r.a = a
-            r.b = b
+            r.state = state
+            r.op = op
             self.buckets[i][key].push_back(r)
             if <size_t>key < self.lowest[i]:
                 self.lowest[i] = key
@@ -130,8 +106,8 @@ cdef class AlternationOpenList:
             e.k1 = k1
             e.k2 = k2
             e.seq = seq
-            e.a = a
-            e.b = b
+            e.state = state
+            e.op = op
             _heap_push(self.heaps[i], e)
         self.count[i] += 1
 
@@ -181,8 +157,8 @@ cdef class AlternationOpenList:
         e.k1 = <double>key
         e.k2 = 0.0
         e.seq = 0
-        e.a = r.a
-        e.b = r.b
+        e.state = r.state
+        e.op = r.op
         return e
 
     cdef void boost_preferred(self) noexcept:

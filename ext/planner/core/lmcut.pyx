@@ -1,3 +1,4 @@
+# distutils: language = c++
 # Landmark-cut heuristic (Helmert & Domshlak 2009), following Fast Downward's
 # algorithm: h^max with a precondition choice function (the supporter), the
 # goal zone found backwards from an artificial goal through zero-cost
@@ -13,14 +14,23 @@
 # disjunctive action landmark of the task under a valid cost partitioning.
 # (Such an operator may be needed several times, so the value is raised to
 # h^max when the cuts sum to less.)
-#
-# Requires relaxation.pxi (PlnCostQueue, _TaskArrays) to be included first.
+
+from libc.math cimport INFINITY
+from libc.stdint cimport int32_t, int64_t, uint8_t, INT64_MAX
+from libcpp.pair cimport pair
+from libcpp.vector cimport vector
+
+from planner.core.cost_queue cimport CostQueue
+from planner.core.evaluator cimport Evaluator
+from planner.core.task cimport (CompiledTask, add_unique, compiled_task, csr_transpose,
+                                negative_goal_value)
+
 
 cdef enum:
-    _LMC_UNREACHED = 0
-    _LMC_REACHED = 1
-    _LMC_GOAL_ZONE = 2
-    _LMC_BEFORE_GOAL_ZONE = 3
+    UNREACHED = 0
+    REACHED = 1
+    GOAL_ZONE = 2
+    BEFORE_GOAL_ZONE = 3
 
 
 cdef class LMCut(Evaluator):
@@ -39,14 +49,14 @@ cdef class LMCut(Evaluator):
     cdef vector[int64_t] cost, hmax, supp_cost
     cdef vector[uint8_t] status, in_cut
     cdef vector[int32_t] unsat, supp
-    cdef PlnCostQueue queue
+    cdef CostQueue queue
     cdef vector[int32_t] stack, zone_facts, cut, cut_orig
     cdef vector[pair[int32_t, int32_t]] frames
     cdef bint goal_zone_detection, border_detection
 
     def __init__(self, task, goal_zone_detection=True, border_detection=True):
         """The two flags are FD's lmcut options of the same names."""
-        cdef _TaskArrays t = _TaskArrays(task)
+        cdef CompiledTask t = compiled_task(task)
         self.goal_zone_detection = goal_zone_detection
         self.border_detection = border_detection
         self.name = "lmcut"
@@ -62,28 +72,28 @@ cdef class LMCut(Evaluator):
         self.base_cost = t.cost
         self.base_cost.push_back(0)
         self._build_relaxed(t)
-        _rx_csr_transpose(self.r_pre_ptr, self.r_pre, self.num_props, self.pre_of_ptr, self.pre_of)
-        _rx_csr_transpose(self.r_eff_ptr, self.r_eff, self.num_props, self.eff_of_ptr, self.eff_of)
+        csr_transpose(self.r_pre_ptr, self.r_pre, self.num_props, self.pre_of_ptr, self.pre_of)
+        csr_transpose(self.r_eff_ptr, self.r_eff, self.num_props, self.eff_of_ptr, self.eff_of)
         cdef vector[int32_t] orig_as_csr_ptr
         cdef int32_t r
         orig_as_csr_ptr.push_back(0)
         for r in range(<int32_t>self.r_orig.size()):
             orig_as_csr_ptr.push_back(r + 1)
-        _rx_csr_transpose(orig_as_csr_ptr, self.r_orig, self.num_ops + 1,
+        csr_transpose(orig_as_csr_ptr, self.r_orig, self.num_ops + 1,
                           self.orig_ptr, self.orig_rel)
         cdef size_t nrel = self.r_orig.size()
         self.cost.resize(self.num_ops + 1)
         self.hmax.clear()
         self.hmax.resize(self.num_props, 0)
         self.status.clear()
-        self.status.resize(self.num_props, _LMC_UNREACHED)
+        self.status.resize(self.num_props, UNREACHED)
         self.in_cut.clear()
         self.in_cut.resize(self.num_ops + 1, 0)
         self.unsat.resize(nrel)
         self.supp.resize(nrel)
         self.supp_cost.resize(nrel)
 
-    cdef void _build_relaxed(self, _TaskArrays t):
+    cdef void _build_relaxed(self, CompiledTask t):
         """Relaxed operators: each task operator's unconditional part, each
         conditional effect, and the artificial goal operator."""
         cdef vector[int32_t] stamp = vector[int32_t](self.num_props, -1)
@@ -95,23 +105,23 @@ cdef class LMCut(Evaluator):
             tag += 1
             pre.clear()
             eff.clear()
-            _rx_add_unique(pre, stamp, tag, t.pre, t.pre_ptr[o], t.pre_ptr[o + 1])
-            _lmc_new_effects(eff, stamp, tag, t.add, t.add_ptr[o], t.add_ptr[o + 1])
+            add_unique(pre, stamp, tag, t.pre_pos, t.pre_pos_ptr[o], t.pre_pos_ptr[o + 1])
+            add_unique(eff, stamp, tag, t.add, t.add_ptr[o], t.add_ptr[o + 1])  # effects not among the preconditions
             self._add_relaxed(pre, eff, o)
-            if not t.has_ce:
+            if not t.has_conditional:
                 continue
             for j in range(t.ce_ops_ptr[o], t.ce_ops_ptr[o + 1]):
                 e = t.ce_ops[j]
                 tag += 1
                 pre.clear()
                 eff.clear()
-                _rx_add_unique(pre, stamp, tag, t.pre, t.pre_ptr[o], t.pre_ptr[o + 1])
-                _rx_add_unique(pre, stamp, tag, t.ce_cond, t.ce_cond_ptr[e], t.ce_cond_ptr[e + 1])
-                _lmc_new_effects(eff, stamp, tag, t.ce_add, t.ce_add_ptr[e], t.ce_add_ptr[e + 1])
+                add_unique(pre, stamp, tag, t.pre_pos, t.pre_pos_ptr[o], t.pre_pos_ptr[o + 1])
+                add_unique(pre, stamp, tag, t.ce_pos, t.ce_pos_ptr[e], t.ce_pos_ptr[e + 1])
+                add_unique(eff, stamp, tag, t.ce_add, t.ce_add_ptr[e], t.ce_add_ptr[e + 1])
                 self._add_relaxed(pre, eff, o)
         tag += 1
         pre.clear()
-        _rx_add_unique(pre, stamp, tag, t.goal_pos, 0, <int32_t>t.goal_pos.size())
+        add_unique(pre, stamp, tag, t.goal_pos, 0, <int32_t>t.goal_pos.size())
         eff.clear()
         eff.push_back(self.art_goal)
         self._add_relaxed(pre, eff, self.num_ops)
@@ -135,8 +145,8 @@ cdef class LMCut(Evaluator):
     # -- h^max exploration ---------------------------------------------------
 
     cdef inline void _enqueue(self, int32_t f, int64_t c) noexcept:
-        if self.status[f] == _LMC_UNREACHED or self.hmax[f] > c:
-            self.status[f] = _LMC_REACHED
+        if self.status[f] == UNREACHED or self.hmax[f] > c:
+            self.status[f] = REACHED
             self.hmax[f] = c
             self.queue.push(c, f)
 
@@ -155,7 +165,7 @@ cdef class LMCut(Evaluator):
         cdef const int32_t* r_pre_ptr = self.r_pre_ptr.data()
         self.queue.clear()
         for f in range(self.num_props):
-            self.status[f] = _LMC_UNREACHED
+            self.status[f] = UNREACHED
         for r in range(<int32_t>self.r_orig.size()):
             unsat[r] = r_pre_ptr[r + 1] - r_pre_ptr[r]
             self.supp[r] = -1
@@ -241,12 +251,12 @@ cdef class LMCut(Evaluator):
             return
         for k in range(self.r_pre_ptr[r], self.r_pre_ptr[r + 1]):
             p = self.r_pre[k]
-            if self.hmax[p] != self.supp_cost[r] or self.status[p] == _LMC_UNREACHED:
+            if self.hmax[p] != self.supp_cost[r] or self.status[p] == UNREACHED:
                 continue
             if self.border_detection and not self._has_zero_cost_achiever(p):
                 self.supp[r] = p
                 return
-            if self.goal_zone_detection and self.status[p] == _LMC_GOAL_ZONE:
+            if self.goal_zone_detection and self.status[p] == GOAL_ZONE:
                 self.supp[r] = p
                 return
 
@@ -270,8 +280,8 @@ cdef class LMCut(Evaluator):
                     self._enter_zone(self.supp[r])
 
     cdef inline void _enter_zone(self, int32_t f) noexcept:
-        if self.status[f] != _LMC_GOAL_ZONE:
-            self.status[f] = _LMC_GOAL_ZONE
+        if self.status[f] != GOAL_ZONE:
+            self.status[f] = GOAL_ZONE
             self.zone_facts.push_back(f)
             self.frames.push_back(pair[int32_t, int32_t](f, self.eff_of_ptr[f]))
 
@@ -303,7 +313,7 @@ cdef class LMCut(Evaluator):
                     continue
                 hits_zone = False
                 for j in range(r_eff_ptr[r], r_eff_ptr[r + 1]):
-                    if status[r_eff[j]] == _LMC_GOAL_ZONE:
+                    if status[r_eff[j]] == GOAL_ZONE:
                         hits_zone = True
                         break
                 if hits_zone:
@@ -311,11 +321,11 @@ cdef class LMCut(Evaluator):
                     continue
                 for j in range(r_eff_ptr[r], r_eff_ptr[r + 1]):
                     e = r_eff[j]
-                    if status[e] != _LMC_BEFORE_GOAL_ZONE:
+                    if status[e] != BEFORE_GOAL_ZONE:
                         self._enter_before(e)
 
     cdef inline void _enter_before(self, int32_t f) noexcept:
-        self.status[f] = _LMC_BEFORE_GOAL_ZONE
+        self.status[f] = BEFORE_GOAL_ZONE
         self.zone_facts.push_back(f)
         self.stack.push_back(f)
 
@@ -340,16 +350,16 @@ cdef class LMCut(Evaluator):
     cdef void _reset_zones(self) noexcept:
         cdef int32_t f
         for f in self.zone_facts:
-            self.status[f] = _LMC_REACHED
+            self.status[f] = REACHED
         self.zone_facts.clear()
 
     cdef double evaluate(self, const uint8_t* state, vector[int32_t]* preferred) except? -2.0:
-        cdef double neg = _rx_negative_goal_value(state, self.goal_neg, self.goal_neg_bound)
+        cdef double neg = negative_goal_value(state, self.goal_neg, self.goal_neg_bound)
         if neg == INFINITY:
             return INFINITY
         self.cost = self.base_cost
         self._first_exploration(state)
-        if self.status[self.art_goal] == _LMC_UNREACHED:
+        if self.status[self.art_goal] == UNREACHED:
             return INFINITY
         # With conditional effects the shared costs can make the cuts sum to
         # less than h^max (an operator may be needed twice); both are
@@ -378,15 +388,3 @@ cdef class LMCut(Evaluator):
 
     def __call__(self, state):
         return self.compute(state)
-
-
-cdef inline void _lmc_new_effects(vector[int32_t]& out, vector[int32_t]& stamp, int32_t tag,
-                                  const vector[int32_t]& src, int32_t lo, int32_t hi) noexcept:
-    """Distinct added facts that are not also preconditions (stamp == tag
-    marks the preconditions collected just before)."""
-    cdef int32_t k, f
-    for k in range(lo, hi):
-        f = src[k]
-        if stamp[f] != tag:
-            stamp[f] = tag
-            out.push_back(f)

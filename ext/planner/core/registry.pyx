@@ -1,4 +1,5 @@
-# State storage: the compiled task, the bit packer and the state registry.
+# distutils: language = c++
+# State storage: the bit packer and the state registry.
 #
 # Search works on two state forms. The *unpacked* form is one byte per fact
 # (what heuristics read and what the successor generator tests). The *packed*
@@ -13,9 +14,11 @@
 # creating operator, status) in parallel arrays, so a stored state costs
 # words*4 + ~30 bytes and no Python object.
 
-from libc.string cimport memcpy, memcmp, memset
-from libc.stdint cimport uint32_t, uint64_t, int8_t
+from libc.string cimport memcmp, memset
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libcpp.vector cimport vector
+
+from planner.core.task cimport CompiledTask
 
 import numpy as _np
 
@@ -32,174 +35,8 @@ cdef extern from *:
     int _ctz32 "__builtin_ctz"(unsigned int x) noexcept nogil
 
 
-cdef class CompiledTask:
-    """The GroundTask's CSR arrays copied into C++ vectors for the search loop."""
-
-    cdef readonly int num_facts
-    cdef readonly int num_ops
-    cdef readonly bint has_conditional
-    cdef vector[int32_t] pre_pos_ptr, pre_pos
-    cdef vector[int32_t] pre_neg_ptr, pre_neg
-    cdef vector[int32_t] add_ptr, add
-    cdef vector[int32_t] del_ptr, dele
-    cdef vector[int64_t] cost
-    cdef vector[int32_t] init, goal_pos, goal_neg
-    # conditional effects: op -> effect ids; effect -> condition / add / delete
-    cdef vector[int32_t] ce_ops_ptr, ce_ops
-    cdef vector[int32_t] ce_pos_ptr, ce_pos, ce_neg_ptr, ce_neg
-    cdef vector[int32_t] ce_add_ptr, ce_add, ce_del_ptr, ce_del
-    cdef readonly object task
-    cdef readonly AxiomEvaluator axioms  # None without derived facts (see axioms.pxi)
-
-    def __init__(self, task):
-        self.task = task
-        self.num_facts = task.num_facts
-        self.num_ops = task.num_operators
-        _fill_csr(task.pre_pos, self.num_ops, self.pre_pos_ptr, self.pre_pos)
-        _fill_csr(task.pre_neg, self.num_ops, self.pre_neg_ptr, self.pre_neg)
-        _fill_csr(task.add, self.num_ops, self.add_ptr, self.add)
-        _fill_csr(task.delete, self.num_ops, self.del_ptr, self.dele)
-        _fill_vec64(task.cost, self.cost)
-        if len(task.cost) != self.num_ops:
-            raise ValueError("task.cost must have one entry per operator")
-        _fill_vec(task.init, self.init)
-        _fill_vec(task.goal_pos, self.goal_pos)
-        _fill_vec(task.goal_neg, self.goal_neg)
-        ce = task.conditional
-        self.has_conditional = ce is not None and len(ce.cond_pos) > 0
-        if self.has_conditional:
-            _fill_csr(ce.ops, self.num_ops, self.ce_ops_ptr, self.ce_ops)
-            n_eff = len(ce.cond_pos)
-            _fill_csr(ce.cond_pos, n_eff, self.ce_pos_ptr, self.ce_pos)
-            _fill_csr(ce.cond_neg, n_eff, self.ce_neg_ptr, self.ce_neg)
-            _fill_csr(ce.add, n_eff, self.ce_add_ptr, self.ce_add)
-            _fill_csr(ce.delete, n_eff, self.ce_del_ptr, self.ce_del)
-        axioms = getattr(task, "axioms", None)
-        self.axioms = AxiomEvaluator(axioms, self.num_facts) if axioms is not None and len(axioms) else None
-        self._check_ids(task)
-
-    def _check_ids(self, task):
-        """Reject out-of-range ids here rather than crash in the search loop."""
-        arrays = [task.pre_pos.idx, task.pre_neg.idx, task.add.idx, task.delete.idx,
-                  task.init, task.goal_pos, task.goal_neg]
-        ce = task.conditional
-        if self.has_conditional:
-            arrays += [ce.cond_pos.idx, ce.cond_neg.idx, ce.add.idx, ce.delete.idx]
-            effects = _np.asarray(ce.ops.idx)
-            if effects.size and (effects.min() < 0 or effects.max() >= len(ce.cond_pos)):
-                raise ValueError("conditional effect id out of range")
-        for arr in arrays:
-            arr = _np.asarray(arr)
-            if arr.size and (arr.min() < 0 or arr.max() >= self.num_facts):
-                raise ValueError(f"fact id out of range 0..{self.num_facts - 1}")
-
-    cdef inline bint applicable(self, const uint8_t* s, int32_t op) noexcept:
-        cdef int32_t i
-        for i in range(self.pre_pos_ptr[op], self.pre_pos_ptr[op + 1]):
-            if not s[self.pre_pos[i]]:
-                return False
-        for i in range(self.pre_neg_ptr[op], self.pre_neg_ptr[op + 1]):
-            if s[self.pre_neg[i]]:
-                return False
-        return True
-
-    cdef inline bint effect_fires(self, const uint8_t* s, int32_t e) noexcept:
-        cdef int32_t i
-        for i in range(self.ce_pos_ptr[e], self.ce_pos_ptr[e + 1]):
-            if not s[self.ce_pos[i]]:
-                return False
-        for i in range(self.ce_neg_ptr[e], self.ce_neg_ptr[e + 1]):
-            if s[self.ce_neg[i]]:
-                return False
-        return True
-
-    cdef void apply_unpacked(self, const uint8_t* parent, uint8_t* child, int32_t op) noexcept:
-        """child := successor of parent under op (child may not alias parent).
-
-        Deletes are applied before adds so that adds win, as in PDDL; effect
-        conditions are read from the parent.
-        """
-        cdef int32_t i, j, e
-        memcpy(child, parent, self.num_facts)
-        for i in range(self.del_ptr[op], self.del_ptr[op + 1]):
-            child[self.dele[i]] = 0
-        if self.has_conditional:
-            for j in range(self.ce_ops_ptr[op], self.ce_ops_ptr[op + 1]):
-                e = self.ce_ops[j]
-                if self.effect_fires(parent, e):
-                    for i in range(self.ce_del_ptr[e], self.ce_del_ptr[e + 1]):
-                        child[self.ce_del[i]] = 0
-            for j in range(self.ce_ops_ptr[op], self.ce_ops_ptr[op + 1]):
-                e = self.ce_ops[j]
-                if self.effect_fires(parent, e):
-                    for i in range(self.ce_add_ptr[e], self.ce_add_ptr[e + 1]):
-                        child[self.ce_add[i]] = 1
-        for i in range(self.add_ptr[op], self.add_ptr[op + 1]):
-            child[self.add[i]] = 1
-        if self.axioms is not None:
-            self.axioms.evaluate(child)
-
-    cdef inline bint is_goal(self, const uint8_t* s) noexcept:
-        cdef int32_t f
-        for f in self.goal_pos:
-            if not s[f]:
-                return False
-        for f in self.goal_neg:
-            if s[f]:
-                return False
-        return True
-
-    cdef int64_t min_cost(self) noexcept:
-        cdef int64_t best = 0
-        cdef int32_t o
-        for o in range(self.num_ops):
-            if o == 0 or self.cost[o] < best:
-                best = self.cost[o]
-        return best
-
-
-cdef void _fill_vec(object arr, vector[int32_t]& out) except *:
-    cdef int32_t[::1] view = _np.ascontiguousarray(arr, dtype=_np.int32)
-    cdef Py_ssize_t i
-    out.resize(view.shape[0])
-    for i in range(view.shape[0]):
-        out[i] = view[i]
-
-
-cdef void _fill_vec64(object arr, vector[int64_t]& out) except *:
-    cdef int64_t[::1] view = _np.ascontiguousarray(arr, dtype=_np.int64)
-    cdef Py_ssize_t i
-    out.resize(view.shape[0])
-    for i in range(view.shape[0]):
-        out[i] = view[i]
-
-
-cdef void _fill_csr(object csr, Py_ssize_t rows, vector[int32_t]& ptr,
-                    vector[int32_t]& idx) except *:
-    if len(csr.ptr) != rows + 1:
-        raise ValueError(f"CSR has {len(csr.ptr) - 1} rows, expected {rows}")
-    _fill_vec(csr.ptr, ptr)
-    _fill_vec(csr.idx, idx)
-    if ptr[0] != 0 or <size_t>ptr[rows] != idx.size():
-        raise ValueError("malformed CSR arrays")
-
-
 cdef class StatePacker:
     """Maps unpacked states (byte per fact) to packed words and back."""
-
-    cdef readonly int num_facts
-    cdef readonly int num_words
-    cdef readonly int num_bits
-    # per fact: word (-1 = constant, not stored), shift, variable mask, value
-    cdef vector[int32_t] f_word
-    cdef vector[uint32_t] f_shift, f_mask, f_value
-    cdef vector[int32_t] const_true
-    # multi-valued variables (mutex groups): word, shift, mask, facts by value-1
-    cdef vector[int32_t] v_word, v_shift, v_fact_ptr, v_facts
-    cdef vector[uint32_t] v_mask
-    # one-bit facts: per word the mask of one-bit positions, and bit -> fact
-    cdef vector[uint32_t] bin_mask
-    cdef vector[int32_t] bit_fact
 
     def __init__(self, CompiledTask t, mutex_groups=()):
         cdef int n = t.num_facts
@@ -313,16 +150,6 @@ cdef class StatePacker:
                 out[self.bit_fact[w * 32 + _ctz32(bits)]] = 1
                 bits &= bits - 1
 
-    cdef inline void set_fact(self, uint32_t* p, int32_t f) noexcept:
-        cdef int32_t w = self.f_word[f]
-        if w >= 0:
-            p[w] = (p[w] & ~(self.f_mask[f] << self.f_shift[f])) | (self.f_value[f] << self.f_shift[f])
-
-    cdef inline void clear_fact(self, uint32_t* p, int32_t f) noexcept:
-        cdef int32_t w = self.f_word[f]
-        if w >= 0 and ((p[w] >> self.f_shift[f]) & self.f_mask[f]) == self.f_value[f]:
-            p[w] &= ~(self.f_mask[f] << self.f_shift[f])
-
     cdef void apply_packed(self, CompiledTask t, const uint8_t* parent, uint32_t* p,
                            int32_t op) noexcept:
         """Apply op's effects in place to packed words p (a copy of the parent's).
@@ -373,20 +200,6 @@ cdef inline uint64_t _hash_words(const uint32_t* p, int n) noexcept:
     return h
 
 
-cdef enum:
-    ST_NEW = 0       # registered, not yet reached by a path the search accepts
-    ST_OPEN = 1
-    ST_CLOSED = 2
-    ST_DEAD = 3
-    CHUNK_BITS = 14  # states per storage chunk = 2**CHUNK_BITS
-
-
-cdef struct StateInfo:
-    int64_t g
-    int32_t parent
-    int32_t op
-
-
 cdef class StateRegistry:
     """All packed states seen, a hash index over them, and per-state data.
 
@@ -398,26 +211,11 @@ cdef class StateRegistry:
     state (the home slot is the hash's low bits).
     """
 
-    cdef readonly int num_words
-    cdef vector[vector[uint32_t]] word_chunks
-    cdef vector[vector[StateInfo]] info_chunks
-    cdef vector[uint8_t] status
-    cdef vector[uint64_t] slots
-    cdef uint64_t mask
-    cdef readonly int32_t size
-
     def __init__(self, int num_words):
         self.num_words = num_words
         self.slots.resize(1024, 0)
         self.mask = 1023
         self.size = 0
-
-    cdef inline const uint32_t* state(self, int32_t sid) noexcept:
-        return self.word_chunks[sid >> CHUNK_BITS].data() + (
-            <size_t>(sid & ((1 << CHUNK_BITS) - 1)) * self.num_words)
-
-    cdef inline StateInfo* info(self, int32_t sid) noexcept:
-        return &self.info_chunks[sid >> CHUNK_BITS][sid & ((1 << CHUNK_BITS) - 1)]
 
     cdef int32_t insert(self, const uint32_t* p, bint* is_new) except -1:
         """Id of the state with words p, adding it (with blank data) if unseen."""

@@ -1,3 +1,4 @@
+# distutils: language = c++
 # Axiom evaluation: the derived facts of an unpacked state.
 #
 # GroundTask.axioms (planner.task.Axioms) are ground rules head :- body_pos,
@@ -16,26 +17,38 @@
 # fact becomes true at most once, so the work per state is linear in the
 # total size of the rules.
 
+from libc.stdint cimport int32_t, uint8_t
+from libcpp.vector cimport vector
+
+import numpy as _np
+
+
+cdef void fill_vec(object arr, vector[int32_t]& out) except *:
+    # Built once per task; this module cimports no other core part, so the
+    # search can cimport it without a cycle through planner.core.task.
+    out.clear()
+    for value in _np.asarray(arr, dtype=_np.int64).ravel():
+        out.push_back(<int32_t>value)
+
+
+cdef void fill_csr(object csr, Py_ssize_t rows, vector[int32_t]& ptr, vector[int32_t]& idx) except *:
+    if len(csr.ptr) != rows + 1:
+        raise ValueError(f"CSR has {len(csr.ptr) - 1} rows, expected {rows}")
+    fill_vec(csr.ptr, ptr)
+    fill_vec(csr.idx, idx)
+
+
 cdef class AxiomEvaluator:
     """Stratified, semi-naive evaluation of ground axioms on byte states."""
-
-    cdef readonly int num_axioms
-    cdef vector[int32_t] head
-    cdef vector[int32_t] pos_ptr, pos, neg_ptr, neg
-    cdef vector[int32_t] layer_start        # axioms layer_start[k]..layer_start[k+1]
-    cdef vector[int32_t] derived
-    cdef vector[int32_t] users_ptr, users   # fact -> axioms with it in body_pos
-    cdef vector[int32_t] counter
-    cdef vector[int32_t] queue
 
     def __init__(self, axioms, int num_facts):
         cdef int32_t a, i, f, n
         self.num_axioms = len(axioms)
         n = self.num_axioms
-        _fill_vec(axioms.head, self.head)
-        _fill_csr(axioms.body_pos, n, self.pos_ptr, self.pos)
-        _fill_csr(axioms.body_neg, n, self.neg_ptr, self.neg)
-        _fill_vec(axioms.derived, self.derived)
+        fill_vec(axioms.head, self.head)
+        fill_csr(axioms.body_pos, n, self.pos_ptr, self.pos)
+        fill_csr(axioms.body_neg, n, self.neg_ptr, self.neg)
+        fill_vec(axioms.derived, self.derived)
         strata = _np.asarray(axioms.stratum, dtype=_np.int64)
         if n and (_np.diff(strata) < 0).any():
             raise ValueError("axioms must be sorted by stratum")
@@ -44,7 +57,7 @@ cdef class AxiomEvaluator:
             if arr.size and (arr.min() < 0 or arr.max() >= num_facts):
                 raise ValueError(f"axiom fact id out of range 0..{num_facts - 1}")
         starts = [0] + [int(k) for k in _np.flatnonzero(_np.diff(strata)) + 1] + [n]
-        _fill_vec(_np.array(starts if n else [0], dtype=_np.int32), self.layer_start)
+        fill_vec(_np.array(starts if n else [0], dtype=_np.int32), self.layer_start)
         # fact -> axioms using it positively (CSR by counting)
         self.users_ptr.resize(num_facts + 1, 0)
         for i in range(<int32_t>self.pos.size()):

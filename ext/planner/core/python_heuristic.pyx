@@ -1,3 +1,4 @@
+# distutils: language = c++
 # Heuristics written in Python, called from the compiled search.
 #
 # Per evaluation the search hands over the unpacked state; we copy it into a
@@ -9,7 +10,16 @@
 
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
 from libc.math cimport isnan
+from libc.stdint cimport int32_t, int64_t, uint8_t
+from libcpp.vector cimport vector
+
+from planner.core.evaluator cimport Evaluator
+
+from planner.core.evaluator import evaluate_state
+
 import operator as _operator
+
+import numpy as _np
 
 
 cdef class ViewContext:

@@ -1,3 +1,4 @@
+# distutils: language = c++
 # Successor generator: finds the applicable operators of a state without
 # scanning every operator.
 #
@@ -9,17 +10,19 @@
 # state, which captures what mutex reasoning would tell us (holding(a) is
 # rarely true, clear(b) often) without needing mutex groups.
 
+from libc.string cimport memset
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libcpp.vector cimport vector
+
+from planner.core.task cimport CompiledTask, compiled_task
+
+
 cdef class SuccessorGenerator:
     """Applicable-operator lookup indexed by a rare precondition per operator."""
 
-    cdef CompiledTask t
-    cdef vector[int32_t] always        # operators without positive preconditions
-    cdef vector[int32_t] keyed         # facts that have operators filed under them
-    cdef vector[int32_t] keyed_ptr     # keyed[k] -> ops[keyed_ptr[k]:keyed_ptr[k+1]]
-    cdef vector[int32_t] keyed_ops
-    cdef readonly int sampled_states
-
-    def __init__(self, CompiledTask t, int samples=1000, uint64_t seed=1):
+    def __init__(self, task, int samples=1000, uint64_t seed=1):
+        """task: a GroundTask or its CompiledTask."""
+        cdef CompiledTask t = compiled_task(task)
         self.t = t
         self.sampled_states = 0
         cdef vector[int32_t] first_key

@@ -1,0 +1,51 @@
+from libc.stdint cimport int32_t, int64_t, uint8_t
+from libcpp.vector cimport vector
+
+
+cdef enum:
+    NO_OP = -1  # Entry.op of an entry that is the state itself (eager search)
+
+
+cdef struct Entry:
+    # An open-list entry stands for the state reached by applying `op` to the
+    # registered state `state` (op == NO_OP: `state` itself). Eager search
+    # pushes states it has generated; lazy search pushes (parent, operator)
+    # and generates the state only when the entry is popped.
+    double k1     # primary key: h (greedy) or g + w*h (A*-like)
+    double k2     # tie-breaker: h for A*-like keys, 0 otherwise
+    int64_t seq   # insertion counter: FIFO (or LIFO, negated) among ties
+    int32_t state
+    int32_t op
+
+
+cdef struct Slot:
+    # What a bucket stores: the entry without its keys (the bucket is k1).
+    int32_t state
+    int32_t op
+
+
+cdef class AlternationOpenList:
+    cdef vector[vector[Entry]] heaps
+    cdef vector[vector[vector[Slot]]] buckets   # [list][h] -> records
+    cdef vector[vector[size_t]] heads           # [list][h] -> first unread (FIFO)
+    cdef vector[size_t] lowest                  # [list] -> no bucket below is non-empty
+    cdef vector[size_t] count                   # [list] -> entries in buckets + heap
+    cdef vector[int64_t] priority
+    cdef vector[uint8_t] preferred_only
+    cdef bint use_buckets
+    cdef int64_t boost
+    cdef int64_t counter
+    cdef bint lifo
+
+    cdef void push(self, int i, double k1, double k2, int64_t seq, int32_t state,
+                   int32_t op) except *
+    cdef bint empty(self) noexcept
+    cdef Entry pop(self) noexcept
+    cdef Entry pop_from(self, int i) noexcept
+    cdef void boost_preferred(self) noexcept
+    cdef size_t memory_bytes(self) noexcept
+    cdef size_t size(self) noexcept
+
+    cdef inline int64_t next_seq(self) noexcept:
+        self.counter += 1
+        return -self.counter if self.lifo else self.counter

@@ -1,0 +1,92 @@
+# The search algorithms as classes over one base (see search.pyx).
+
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
+from libcpp.vector cimport vector
+
+from planner.core.axioms cimport AxiomEvaluator
+from planner.core.openlist cimport AlternationOpenList, Entry
+from planner.core.registry cimport StatePacker, StateRegistry
+from planner.core.successor cimport SuccessorGenerator
+from planner.core.task cimport CompiledTask
+
+
+cdef class Search:
+    # task and search machinery
+    cdef CompiledTask t
+    cdef AxiomEvaluator axioms        # None without derived predicates
+
+    cdef inline void derive(self, uint8_t* s) noexcept:
+        """Recompute s's derived facts from its basic facts (every unpacked state)."""
+        if self.axioms is not None:
+            self.axioms.evaluate(s)
+    cdef readonly StatePacker packer
+    cdef readonly SuccessorGenerator succ
+    cdef StateRegistry reg
+    cdef AlternationOpenList open
+    cdef readonly str algorithm
+    # evaluators: evals[i] is called once per state; key_ev[j] orders list j
+    cdef list evals
+    cdef int n_evals
+    cdef vector[uint8_t] ev_pref       # evals[i] gives preferred operators
+    cdef vector[int32_t] key_ev
+    cdef int n_key
+    cdef bint use_pref
+    cdef bint greedy                   # key h; else g + weight*h, ties on h
+    cdef double weight
+    cdef bint reopen
+    cdef bint pruned_unsafe            # an unsafe evaluator called a state a dead end
+    # limits
+    cdef double time_limit, start_time, deadline
+    cdef int64_t memory_limit_kb
+    cdef int64_t steps
+    # statistics
+    cdef readonly int64_t expansions, evaluated, heuristic_calls, generated, dead_ends, reopened
+    cdef readonly double search_time
+    cdef readonly int32_t goal_state
+    cdef readonly list initial_h
+    cdef vector[double] best_h
+    # progress log and signals
+    cdef readonly int verbosity
+    cdef double next_tick, next_report
+    cdef double last_f
+    cdef bint report_f
+    cdef readonly bint interrupted
+    # scratch
+    cdef vector[uint8_t] s_buf, c_buf, par_buf
+    cdef vector[uint32_t] p_buf
+    cdef vector[int32_t] app, pref
+    cdef vector[uint8_t] is_pref
+    cdef vector[double] hv, keys
+    cdef vector[double] state_h  # per state and key evaluator, when reopening needs it
+
+    # what each algorithm defines
+    cdef object initialize(self)
+    cdef object step(self)
+
+    # the common machinery
+    cdef int evaluate(self, const uint8_t* s, bint want_pref) except -1
+    cdef int collect_preferred(self, const uint8_t* s) except -1
+    cdef void mark_preferred(self) noexcept
+    cdef void clear_preferred(self) noexcept
+    cdef int progress(self, int64_t g) except -1
+    cdef int push(self, int32_t state, int32_t op, int64_t g, const double* hs,
+                  bint preferred) except -1
+    cdef void key_values(self, double* out) noexcept
+    cdef object check_limits(self)
+    cdef int tick(self, double now) except -1
+    cdef int report_f_layer(self, double f) except -1
+    cdef object exhausted(self)
+    cdef int32_t register_initial(self) except -2
+    cdef void remember_h(self, int32_t sid, const double* hs) except *
+    cdef int set_initial_h(self, bint dead_end) except -1
+
+
+cdef class EagerSearch(Search):
+    pass
+
+
+cdef class LazySearch(Search):
+    cdef int32_t current, parent, last_parent
+    cdef int32_t op
+    cdef int64_t g
+    cdef int expand_current(self) except -1
