@@ -55,7 +55,6 @@ setup(
                                        "pools/*/*.md"],
         "planner.domains": ["README.md", "*/domain.pddl", "*/examples/*.pddl"],
     },
-    exclude_package_data={"planner.shipped_heuristics": ["_src/*"]},
     ext_modules=cythonize(
         extensions(),
         compiler_directives={
