@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from tests.fixtures import ROOT, run_planner
 from planner import _core
 from planner.search.engine import ALGORITHMS, COMPILED_HEURISTICS, SearchStatus, search
-from random_tasks import OpSpec, build_task, is_valid_plan, optimal_cost, random_tasks, reachable_states
+from tests.random_tasks import OpSpec, build_task, is_valid_plan, optimal_cost, random_tasks, reachable_states
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -225,7 +225,7 @@ def test_progress_lines_only_when_asked(tmp_path, capfd):
 SLOW_SEARCH = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {tests!r})
-    from random_tasks import OpSpec, build_task
+    from tests.random_tasks import OpSpec, build_task
     from planner.search.engine import search
     n = 40  # 2**40 states: blind A* never ends on its own
     ops = [OpSpec((), (), (i,), (), 1) for i in range(n)] + [OpSpec((i,), (), (), (i,), 1) for i in range(n)]

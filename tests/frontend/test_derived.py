@@ -26,9 +26,9 @@ from planner.errors import PDDLInputError
 from planner.exitcodes import ExitCode
 from planner.frontend.grounding import ground
 from planner.frontend.normalize import StratificationError, normalize
-from planner.frontend.parsing import parse_strings
+from planner.frontend.inputs import parse_strings
 from planner.plans.files import PlanStep
-from planner.search.engine import plan_names, search
+from planner.search.engine import search
 from planner.task import atom_str, is_artificial
 from planner.plans.validate import CompiledTask, validate_parsed
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from planner.errors import PDDLInputError
 from planner.frontend.grounding import ground
-from planner.frontend.parsing import parse_strings
+from planner.frontend.inputs import parse_strings
 from planner.frontend.pddl_text import RESERVED, Escapes, Rewrite
 from planner.plans.files import PlanStep
 from planner.search.engine import search
