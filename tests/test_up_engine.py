@@ -510,13 +510,10 @@ UP_EXAMPLES = sorted(name for name, ex in _up_examples().items() if PlannerEngin
 """UP's example problems whose kind the engine declares supported (20 of 66
 with unified-planning 1.3; the others need numbers, time, hierarchies, ...)."""
 
-FRONT_END_GAPS = {
-    name: "the front-end refuses the parameter name ?object that UP's PDDLWriter writes "
-          "('invalid name 'object': it is a keyword'; PDDL reserves it only as a type)"
-    for name in ("hierarchical_blocks_world", "hierarchical_blocks_world_exists",
-                 "hierarchical_blocks_world_object_as_root", "hierarchical_blocks_world_with_object")
-}
-"""Examples our front-end refuses today; strict xfails, so they fail once fixed."""
+FRONT_END_GAPS: dict[str, str] = {}
+"""Examples our front-end refuses today (strict xfails, so they fail once fixed).
+Empty since keyword-safe names: the four hierarchical blocks worlds, whose
+PDDL from UP's writer names a parameter ?object, are solved."""
 
 
 class KnownGap(Exception):
