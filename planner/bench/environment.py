@@ -57,8 +57,6 @@ def git_revision(root: str | Path) -> str | None:
 
 
 def machine() -> dict[str, Any]:
-    import psutil
-
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -68,7 +66,15 @@ def machine() -> dict[str, Any]:
         pass
     return {"hostname": platform.node(), "system": f"{platform.system()} {platform.release()}",
             "cpu": cpu, "cores": os.cpu_count(),
-            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1)}
+            "memory_gib": round(_physical_memory_bytes() / 2**30, 1)}
+
+
+def _physical_memory_bytes() -> int:
+    """Total RAM from sysconf (POSIX), so `planner bench` needs no extra package for it."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 0
 
 
 def environment(root: str | Path) -> dict[str, Any]:
