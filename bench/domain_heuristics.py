@@ -29,7 +29,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from planner.heuristics.store import find_stored_heuristic  # noqa: E402
 from planner.bench.scores import agile_score  # noqa: E402

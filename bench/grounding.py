@@ -36,7 +36,6 @@ from pathlib import Path
 import psutil
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 from planner.domains import DOMAIN_NAMES, PRESET_NAMES, domain_file, generate_problem  # noqa: E402
 
@@ -46,7 +45,6 @@ FD = Path(sys.executable).parent.parent / "lib/python3.11/site-packages/up_fast_
 
 OUR_RUNNER = """
 import json, sys, time
-sys.path.insert(0, sys.argv[3])
 from planner.frontend.grounding import ground_files
 start = time.perf_counter()
 task = ground_files(sys.argv[1], sys.argv[2])

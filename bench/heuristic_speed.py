@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 from planner.task import CSR, ConditionalEffects, GroundTask  # noqa: E402
 

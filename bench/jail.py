@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 BENCHMARKS = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
 DEFAULT_TASKS = ("blocksworld/testing/easy/p20.pddl", "spanner/testing/easy/p20.pddl",
                  "transport/testing/easy/p10.pddl")

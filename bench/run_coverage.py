@@ -22,7 +22,6 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 from planner.cli import bench  # noqa: E402
 from planner.errors import PlannerError  # noqa: E402

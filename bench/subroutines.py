@@ -36,7 +36,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 BENCHMARKS = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
 DOMAINS = ("blocksworld", "childsnack", "ferry", "floortile", "miconic",
