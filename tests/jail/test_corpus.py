@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.jail.harness import BLOCKSWORLD, HANGS, Arena, category, corpus_names, proof
+from tests.jail.harness import BLOCKSWORLD, HANGS, SLOW_CRASHES, Arena, category, corpus_names, proof
 
 DOMAIN = BLOCKSWORLD / "domain.pddl"
 PROBLEM = BLOCKSWORLD / "testing" / "easy" / "p01.pddl"
@@ -47,6 +47,9 @@ def test_solve_api(name: str, arena: Arena):
     assert "PWNED" not in json.dumps({k: v for k, v in jail.items() if k != "output"})
     if name in HANGS:
         assert jail["outcome"] == "timeout"
+        assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
+    elif name in SLOW_CRASHES:
+        assert jail["outcome"] in ("crash", "timeout")
         assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
     else:
         assert result.status is SearchStatus.SOLVED, (result.status, jail)
@@ -89,7 +92,7 @@ def test_planner_solve_cli(name: str, arena: Arena):
     # it; the interpreter's start-up comes on top (seconds on a loaded machine).
     assert summary["total_time"] <= LIMIT + 1.0 and wall <= LIMIT + 30
     arena.assert_untouched(before)
-    if name in HANGS:
+    if name in HANGS | SLOW_CRASHES:
         assert proc.returncode in (0, 23)
     else:
         assert proc.returncode == 0, proc.stderr
@@ -145,4 +148,4 @@ def test_planner_plan(name: str, arena: Arena):
         assert proof(name) not in proc.stderr
         return
     assert proof(name) in proc.stderr
-    assert proc.returncode in ((0, 23) if name in HANGS else (0,)), proc.stderr
+    assert proc.returncode in ((0, 23) if name in HANGS | SLOW_CRASHES else (0,)), proc.stderr
