@@ -18,6 +18,7 @@ import logging
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 from planner.errors import ArgumentError, HeuristicError, LLMError
 from planner.exitcodes import ExitCode
@@ -118,7 +119,7 @@ def load_heuristic_file(spec: str) -> type:
 def load_heuristic_source(code: str, path: str, class_name: str = "") -> type:
     """As load_heuristic_file, from the file's text read earlier (the jailed
     child cannot see the file system); tracebacks still name the file.
-    This runs the code: only planner.heuristics.untrusted.load_in_jail calls it."""
+    This runs the code: only load_in_jail (in the jailed child) calls it."""
     pyperplan.install_module_aliases()
     install_legacy_api_alias()
     name = f"planner_user_heuristic_{abs(hash(path))}"
@@ -214,3 +215,16 @@ def load_learned_portfolio(dk: str | Path, domain: str | Path) -> list[Untrusted
 def load_learned_heuristic(dk: str | Path, domain: str | Path) -> UntrustedHeuristic:
     """DK's own (best) heuristic; see load_learned_portfolio for all."""
     return load_learned_portfolio(dk, domain)[0]
+
+
+def load_in_jail(source: UntrustedHeuristic, extension: Any = None) -> type:
+    """The heuristic class (only ever called inside the jailed child)."""
+    if extension is not None:
+        loader, module = extension
+        loader.exec_module(module)
+        cls = getattr(module, source.class_name or "", None)
+        if isinstance(cls, type):
+            return cls
+    if source.kind == "file":
+        return load_heuristic_source(source.code, source.path, source.class_name or "")
+    return load_candidate(source.code, source.class_name)

@@ -4,7 +4,7 @@ LLM-written heuristics (stored files for `--heuristic auto`, DK files of
 `planner plan`, portfolio members, learn's candidates) and heuristic files
 named on the command line reach the planner as UntrustedHeuristic: their
 text, never an imported class. planner.search.jailed forks the jailed child
-that calls load_in_jail and guarded_evaluator; the parent never does.
+that calls loader.load_in_jail and guarded_evaluator; the parent never does.
 
 In the child, each heuristic's values go through a guard that rejects bools
 (which the compiled search would read as 0/1) before the compiled checks of
@@ -27,7 +27,6 @@ loaded only for code that names it; a heuristic file of the user's also gets
 the standard-library modules its top-level imports name."""
 _NOT_PRELOADED = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo",
                             "webbrowser", "pydoc", "ensurepip", "venv", "lib2to3"})
-
 
 
 @dataclass(frozen=True)
@@ -133,21 +132,6 @@ def _create_extension(path: str) -> Any:
         return None
 
 
-def load_in_jail(source: UntrustedHeuristic, extension: Any = None) -> type:
-    """The heuristic class (only ever called inside the jailed child)."""
-    if extension is not None:
-        loader, module = extension
-        loader.exec_module(module)
-        cls = getattr(module, source.class_name or "", None)
-        if isinstance(cls, type):
-            return cls
-    from planner.heuristics.loader import load_candidate, load_heuristic_source
-
-    if source.kind == "file":
-        return load_heuristic_source(source.code, source.path, source.class_name or "")
-    return load_candidate(source.code, source.class_name)
-
-
 def guarded_evaluator(cls: type, task: GroundTask, label: str) -> Any:
     """A compiled evaluator over an instance of cls, with bools rejected and
     safe_dead_ends ignored."""
@@ -175,7 +159,5 @@ def guarded_evaluator(cls: type, task: GroundTask, label: str) -> Any:
                                  safe=False)
 
 
-
-
-__all__ = ["UntrustedHeuristic", "from_file_spec", "guarded_evaluator", "is_untrusted", "load_in_jail",
+__all__ = ["UntrustedHeuristic", "from_file_spec", "guarded_evaluator", "is_untrusted",
            "prepare_for_jail"]

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from planner.heuristics.untrusted import (guarded_evaluator, is_untrusted, load_in_jail,
+from planner.heuristics.loader import load_in_jail
+from planner.heuristics.untrusted import (guarded_evaluator, is_untrusted,
                                           prepare_for_jail)
 from planner.jail import HeuristicFailure, JailLimits, JailResult, run_jailed
 from planner.jail.runner import SEARCH_MARGIN
@@ -26,10 +27,13 @@ MAX_PLAN_LENGTH = 1 << 20
 
 def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequence[Any],
                   preferred: bool | None, time_limit: float | None, memory_limit: float | None,
-                  allow_unjailed: bool = False) -> JailResult:
+                  allow_unjailed: bool = False, *, hooks: tuple[Callable[..., Any], ...]) -> JailResult:
     """Search with `members` (UntrustedHeuristic and trusted specs) in a jailed
     child; a portfolio drops failing members there and goes on. The value of an
-    'ok' result is checked by parse_child_result, not here."""
+    'ok' result is checked by parse_child_result, not here. hooks: solve's
+    (resolve_heuristic, search_portfolio, search_stats), passed in so that this
+    module does not import the one that imports it."""
+    resolve_heuristic, _search_portfolio, _search_stats = hooks
     sources = [m for m in members if is_untrusted(m)]
     prepare, extensions = prepare_for_jail(sources)
     # The child's search stops itself before the deadline (and the parent's SIGKILL
@@ -40,7 +44,6 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
         import logging
 
         from planner.errors import HeuristicError
-        from planner.search.solve import _search_portfolio, _search_stats, resolve_heuristic
 
         notes: list[str] = []
 

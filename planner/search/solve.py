@@ -366,7 +366,8 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
 
     labels = [m.label for m in members if is_untrusted(m)]
     outcome = jailed_search(task, algorithm, weight, members, preferred, _remaining(deadline),
-                            memory_limit, allow_unjailed)
+                            memory_limit, allow_unjailed,
+                            hooks=(resolve_heuristic, _search_portfolio, _search_stats))
     log_child_output(outcome, log)
     jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time,
             "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v),
