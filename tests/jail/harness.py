@@ -51,9 +51,10 @@ def category(name: str) -> str:
 
 HANGS = {"catch_baseexception", "block_signals", "class_body_loop", "sleeping_constructor"}
 """Programs that never return: the deadline must stop them."""
-SLOW_CRASHES = {"deep_recursion"}
+SLOW_CRASHES = {"deep_recursion", "memory_bomb"}
 """Programs that crash, or run to the deadline first: unbounded recursion with the
-limit lifted segfaults, or grinds under the jail's address-space limit (seen in CI)."""
+limit lifted segfaults, and a memory bomb hits the address-space limit, unless on a
+busy machine filling memory takes longer than the deadline (both seen in CI runs)."""
 
 
 class Listener:
