@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -185,3 +186,22 @@ def benchmark(domain: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"IPC 2023 benchmarks not found at {BENCHMARKS}")
     return path
+
+
+def fd_translation(domain: str, problem: str, tmp_path: Path) -> tuple[set[str], set[str], int]:
+    """(operators, positive non-axiom atoms, axiom count) of FD's translation."""
+    (tmp_path / "domain.pddl").write_text(domain)
+    (tmp_path / "problem.pddl").write_text(problem)
+    sas = tmp_path / "output.sas"
+    done = subprocess.run([*fd_translator(), "domain.pddl", "problem.pddl", "--sas-file", str(sas)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    text = sas.read_text()
+    ops = {"(" + n.strip() + ")" for n in re.findall(r"begin_operator\n(.*)\n", text)}
+    atoms = set()
+    for pred, args in re.findall(r"^Atom ([^(\s]+)\(([^)]*)\)$", text, re.M):
+        if not pred.startswith("new-axiom@"):
+            atoms.add("(" + " ".join([pred] + [a.strip() for a in args.split(",") if a.strip()])
+                      + ")")
+    axioms = int(re.search(r"Translator axioms: (\d+)", done.stdout).group(1))
+    return ops, atoms, axioms

@@ -12,12 +12,10 @@ translator.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import deque
-from pathlib import Path
 
 import pytest
-from tests.fixtures import fd_translator, run_planner
+from tests.fixtures import fd_translation, run_planner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,23 +60,6 @@ REACH_PROBLEM = """(define (problem reach-1) (:domain reach)
 """
 
 
-def fd_translation(domain: str, problem: str, tmp_path: Path) -> tuple[set[str], set[str], int]:
-    """(operators, positive non-axiom atoms, axiom count) of FD's translation."""
-    (tmp_path / "domain.pddl").write_text(domain)
-    (tmp_path / "problem.pddl").write_text(problem)
-    sas = tmp_path / "output.sas"
-    done = subprocess.run([*fd_translator(), "domain.pddl", "problem.pddl", "--sas-file", str(sas)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    text = sas.read_text()
-    ops = {"(" + n.strip() + ")" for n in re.findall(r"begin_operator\n(.*)\n", text)}
-    atoms = set()
-    for pred, args in re.findall(r"^Atom ([^(\s]+)\(([^)]*)\)$", text, re.M):
-        if not pred.startswith("new-axiom@"):
-            atoms.add("(" + " ".join([pred] + [a.strip() for a in args.split(",") if a.strip()])
-                      + ")")
-    axioms = int(re.search(r"Translator axioms: (\d+)", done.stdout).group(1))
-    return ops, atoms, axioms
 
 
 def bfs_plan(task) -> list[int] | None:

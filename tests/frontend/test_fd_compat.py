@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from tests.fixtures import fd_translator
+from tests.fixtures import fd_translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,19 +33,7 @@ def fd_task(domain: str, problem: str, tmp_path: Path) -> tuple[set[str], set[st
     """(operator names, positive atoms) of Fast Downward's translation, without
     the axioms and derived atoms it makes of quantified and disjunctive
     conditions (we compile those into artificial operators instead)."""
-    (tmp_path / "domain.pddl").write_text(domain)
-    (tmp_path / "problem.pddl").write_text(problem)
-    sas = tmp_path / "output.sas"
-    done = subprocess.run([*fd_translator(), "domain.pddl", "problem.pddl", "--sas-file", str(sas)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    text = sas.read_text()
-    ops = {"(" + n.strip() + ")" for n in re.findall(r"begin_operator\n(.*)\n", text)}
-    atoms = set()
-    for pred, args in re.findall(r"^Atom ([^(\s]+)\(([^)]*)\)$", text, re.M):
-        words = [pred] + [a.strip() for a in args.split(",") if a.strip()]
-        if not pred.startswith("new-axiom@"):
-            atoms.add("(" + " ".join(words) + ")")
+    ops, atoms, _ = fd_translation(domain, problem, tmp_path)
     return ops, atoms
 
 
