@@ -13,25 +13,41 @@ rates per evaluation are compared. Targets:
 from __future__ import annotations
 
 import argparse
-import sys
-import time
+import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
+from planner.heuristics.pyperplan import Heuristic as PyperplanHeuristic
+from planner.search.engine import search
 
-from planner.heuristics.pyperplan import Heuristic as PyperplanHeuristic  # noqa: E402
-from planner.search.engine import search  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 BENCHMARKS = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
 
 
-def toggle_task(n: int):
-    """2^n reachable states, unreachable goal: every state is evaluated once."""
-    from random_tasks import OpSpec, build_task
+TOGGLE_DOMAIN = """(define (domain toggle)
+  (:requirements :typing :universal-preconditions)
+  (:types bit)
+  (:predicates (on ?b - bit) (done))
+  (:action set :parameters (?b - bit) :precondition (not (on ?b)) :effect (on ?b))
+  (:action unset :parameters (?b - bit) :precondition (on ?b) :effect (not (on ?b)))
+  (:action finish :parameters () :precondition (forall (?b - bit) (on ?b)) :effect (done)))
+"""
 
-    ops = [OpSpec((), (), (i,), (), 1) for i in range(n)] + [OpSpec((i,), (), (), (i,), 1) for i in range(n)]
-    return build_task(n + 1, ops, set(), {n})
+
+def toggle_task(n: int):
+    """2^n reachable states and a goal n+1 steps away: blind A* expands every
+    state with g <= n (all of them) before the goal, so each variant evaluates
+    the same states. Built from PDDL text through the front end."""
+    from planner.frontend.grounding import ground_files
+
+    objects = " ".join(f"b{i}" for i in range(n))
+    problem = (f"(define (problem toggle-{n}) (:domain toggle) (:objects {objects} - bit)"
+               " (:init) (:goal (done)))")
+    with tempfile.TemporaryDirectory() as tmp:
+        domain_file, problem_file = Path(tmp) / "domain.pddl", Path(tmp) / "problem.pddl"
+        domain_file.write_text(TOGGLE_DOMAIN)
+        problem_file.write_text(problem)
+        return ground_files(domain_file, problem_file)
 
 
 def zero(state):

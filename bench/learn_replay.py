@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
+from planner.cli.learn import register as register_learn
+from planner.llm.replay import Reply, ReplayServer
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "llm"))
-
-from replay_server import recorded, recorded_names  # noqa: E402
-
-from planner.llm.replay import Reply, ReplayServer  # noqa: E402
-
-from planner.cli.learn import register as register_learn  # noqa: E402
+# The recordings are data files read as text; nothing from tests/ is imported.
+RESPONSES = REPO / "tests" / "llm" / "data" / "responses"
 
 BLOCKSWORLD = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning" / "blocksworld"
 
@@ -34,9 +31,9 @@ def main() -> int:
     out = Path(cli.parse_args().out)
     training = sorted((BLOCKSWORLD / "training" / "easy").glob("p*.pddl"))
     tasks = [training[i] for i in (10, 30, 50, 70, 90)]
-    names = recorded_names()
+    names = sorted(p.stem for p in RESPONSES.glob("*.md"))
     os.environ.setdefault("OPENAI_API_KEY", "replay")
-    with ReplayServer([Reply(recorded(n)) for n in names]) as server:
+    with ReplayServer([Reply((RESPONSES / f"{n}.md").read_text(encoding="utf-8")) for n in names]) as server:
         parser = argparse.ArgumentParser(prog="planner")
         register_learn(parser.add_subparsers())
         args = parser.parse_args([

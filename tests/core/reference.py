@@ -11,10 +11,9 @@ import math
 import os
 import tempfile
 from pathlib import Path
-import numpy as np
 import pytest
 from hypothesis import strategies as st
-from planner.task import CSR, ConditionalEffects, GroundTask
+from tests.random_tasks import OpSpec, build_task
 
 
 core = importlib.import_module(os.environ.get("PLANNER_CORE_MODULE", "planner._core"))
@@ -25,37 +24,17 @@ HMax, HAdd, HFF = core.HMax, core.HAdd, core.HFF
 
 def make_task(num_facts, ops, init, goal_pos, goal_neg=(), cond=None):
     """GroundTask from ops = [(pre_pos, pre_neg, add, delete, cost)] and
-    cond = None or per-op lists of (cond_pos, cond_neg, add, delete)."""
-    conditional = None
-    if cond is not None:
-        effects = [e for per_op in cond for e in per_op]
-        owner, start = [], 0
-        for per_op in cond:
-            owner.append(range(start, start + len(per_op)))
-            start += len(per_op)
-        conditional = ConditionalEffects(
-            ops=CSR.from_rows(owner),
-            cond_pos=CSR.from_rows([e[0] for e in effects]),
-            cond_neg=CSR.from_rows([e[1] for e in effects]),
-            add=CSR.from_rows([e[2] for e in effects]),
-            delete=CSR.from_rows([e[3] for e in effects]),
-        )
-    costs = [op[4] for op in ops]
-    return GroundTask(
-        facts=tuple(("p", str(i)) for i in range(num_facts)),
-        operators=tuple(f"(op{i})" for i in range(len(ops))),
-        cost=np.array(costs, dtype=np.int64),
-        pre_pos=CSR.from_rows([op[0] for op in ops]),
-        pre_neg=CSR.from_rows([op[1] for op in ops]),
-        add=CSR.from_rows([op[2] for op in ops]),
-        delete=CSR.from_rows([op[3] for op in ops]),
-        init=np.array(sorted(init), dtype=np.int32),
-        goal_pos=np.array(sorted(goal_pos), dtype=np.int32),
-        goal_neg=np.array(sorted(goal_neg), dtype=np.int32),
-        lifted=None,
-        conditional=conditional,
-        uses_action_costs=any(c != 1 for c in costs),
-    )
+    cond = None or per-op lists of (cond_pos, cond_neg, add, delete).
+
+    A compact spelling for hand-written cases; the task itself is built by
+    tests.random_tasks.build_task, the one task builder of the tests."""
+    specs = []
+    for i, (pre_pos, pre_neg, add, delete, cost) in enumerate(ops):
+        effects = () if cond is None else tuple(
+            tuple(tuple(part) for part in effect) for effect in cond[i])
+        specs.append(OpSpec(tuple(pre_pos), tuple(pre_neg), tuple(add), tuple(delete), cost, effects))
+    return build_task(num_facts, specs, set(init), set(goal_pos), set(goal_neg),
+                      action_costs=any(op[4] != 1 for op in ops))
 
 
 def fact_subsets(num_facts, max_size=3):
