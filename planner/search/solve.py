@@ -239,7 +239,8 @@ def solve(
     heuristic: ff (the 'auto' default), add, max, lmcut, goalcount, blind,
     'PATH.py[:Class]', or a Python heuristic class or callable; or a
     portfolio of these (a list, or names joined by commas) searched in
-    alternation, one open list per heuristic, as learned portfolios are.
+    alternation, one open list per heuristic, as learned portfolios are;
+    'NAME*N' gives a member N turns per round ('auto*3,ff').
     time_limit: seconds for the whole call; memory_limit: MiB of resident
     memory, checked during search. preferred: use the heuristic's preferred
     operators (default: yes for greedy and weighted searches when the
