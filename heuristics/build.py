@@ -87,7 +87,7 @@ def run_ff(domain: Path, task: Path, search: str, time_limit: float, work: Path)
 def table_score(runs: dict[str, dict], limit: float) -> Score:
     solved = [r for r in runs.values() if r.get("outcome") == "solved"]
     agile = sum(agile_score(r.get("total_time"), limit) for r in solved)
-    return Score(len(solved), round(agile, 9), -sum(int(r.get("expansions") or 0) for r in solved))
+    return Score.of(len(solved), agile, sum(int(r.get("expansions") or 0) for r in solved))
 
 
 def slim(run: dict) -> dict:
@@ -258,7 +258,7 @@ def render_log(result: dict, meta: dict, members: list[dict]) -> str:
              "    " + " ".join(tasks), "",
              "## Candidates", "",
              "Cell: expansions when solved, `T` timeout, `M` memout, `X` crash, `-` not run. "
-             "Score = (solved, IPC agile score) as planner.llm.select ranks them.", "",
+             "Score = (solved, IPC agile score); planner.llm.select ranks by solved, then the agile score in bands of 0.25 (timing noise), then fewer expansions.", "",
              "| # | pool file | round | stage / reason | solved | agile | " + " | ".join(short) + " |",
              "|---|---|---|---|---|---|" + "---|" * len(short)]
 
@@ -291,7 +291,7 @@ def render_log(result: dict, meta: dict, members: list[dict]) -> str:
     lines += ["", "## Selected", "",
               f"Best alone: {meta['pool_file']} (sample {meta.get('sample_index')}, round "
               f"{meta.get('repair_round', 0)}): solved {meta.get('solved')}/{len(tasks)}, agile "
-              f"{meta.get('agile', 0):.2f} - the highest (solved, agile, fewer expansions) score.", ""]
+              f"{meta.get('agile', 0):.2f} - the highest (solved, agile band of 0.25, fewer expansions) score.", ""]
     if members:
         lines.append(f"Portfolio kept: {' + '.join(result['selected'])}; in alternation they solved "
                      f"{meta.get('portfolio_solved')} (agile {meta.get('portfolio_agile', 0):.2f}), "

@@ -1,65 +1,269 @@
 # Heuristic written by the project's developers, not sampled from an LLM endpoint; regenerate rather than edit.
-# planner-heuristic: {"agile": 6.0, "class_name": "DomainHeuristic", "code_sha256": "960eca35ca66f90f97ecabc9295e37272d9e7e8d3ca6680e11db466d466f31b2", "domain_fingerprint": "c70c541f2eb78a045a9a2f7ae50d5fc15c5ac4366a479513e9a244356022da94", "ff_baseline": null, "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/rovers/domain.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl --model developers-pool --base-url URL --samples 12 --concurrency 1 --time-limit 10.0 --memory-limit 2048 --search gbfs --workers 2 --repair-rounds 1 --portfolio-size 3", "log": "heuristics/logs/rovers.md", "model": null, "pool": "heuristics/pools/rovers", "pool_file": "10-sample-navigation.repair.md", "pool_size": 12, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "repair_of": "1ffa24a7f1b39319030c7a46656c2567f21b2cf0b73e97dd8daae4adc5376ca8", "repair_round": 1, "repair_template_sha256": "5a047f626174e5b2b78beba75d36a7a84819618da05a7410793a21a1c9b25acc", "replay_model": "developers-pool", "response_key": "7de69407f1cfa9e7e91fd83b47a5cafb7277530407512d30b7a3c5e0b1f58fda", "sample_index": 9, "solved": 6, "temperature": 1.0, "template": "synthesize_v1", "template_sha256": "09cf83d76c4ad1ab338d4830b25ede9cf2b1df869bf9f37530854980b5b1e9ca", "time_limit": 10.0, "training_table": {"../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl": {"expansions": 10, "outcome": "solved", "plan_cost": 10, "total_time": 0.14488695199997892}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl": {"expansions": 77, "outcome": "solved", "plan_cost": 39, "total_time": 0.2543362240003262}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl": {"expansions": 59, "outcome": "solved", "plan_cost": 36, "total_time": 0.47775623699999414}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl": {"expansions": 410, "outcome": "solved", "plan_cost": 36, "total_time": 0.5339416010001514}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl": {"expansions": 158, "outcome": "solved", "plan_cost": 58, "total_time": 0.6165741779996097}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl": {"expansions": 98, "outcome": "solved", "plan_cost": 39, "total_time": 0.33077294299982896}}, "training_task_files": ["../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl"], "training_tasks": 6}
+# planner-heuristic: {"agile": 5.917589842, "class_name": "DomainHeuristic", "code_sha256": "534edbf1022d6f1e3b0af204fbc831596e766731f903c50c891ee1e26203eb2a", "domain_fingerprint": "c70c541f2eb78a045a9a2f7ae50d5fc15c5ac4366a479513e9a244356022da94", "ff_baseline": null, "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/rovers/domain.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl --model developers-pool --base-url URL --samples 12 --concurrency 1 --time-limit 10.0 --memory-limit 2048 --search gbfs --workers 2 --repair-rounds 1 --portfolio-size 3", "log": "heuristics/logs/rovers.md", "model": null, "pool": "heuristics/pools/rovers", "pool_file": "11-rover-assignment.md", "pool_size": 12, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "replay_model": "developers-pool", "response_key": "a9929b3f08109a25a82f56174f8837cfa9b6ea309d89d48e0b2bbcc0b7eed0e3", "sample_index": 10, "solved": 6, "temperature": 1.0, "template": "synthesize_v1", "template_sha256": "3f8a2f91b78528e502e95e500ff9359dc901d358253ff0cbddf474f6caa1e8fb", "time_limit": 10.0, "training_table": {"../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl": {"expansions": 10, "outcome": "solved", "plan_cost": 10, "total_time": 0.578364569999394}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl": {"expansions": 53, "outcome": "solved", "plan_cost": 39, "total_time": 0.686917421000544}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl": {"expansions": 49, "outcome": "solved", "plan_cost": 40, "total_time": 0.5695604810007353}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl": {"expansions": 42, "outcome": "solved", "plan_cost": 38, "total_time": 0.8206056039998657}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl": {"expansions": 153, "outcome": "solved", "plan_cost": 69, "total_time": 1.2089550609998696}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl": {"expansions": 52, "outcome": "solved", "plan_cost": 38, "total_time": 0.87891187599962}}, "training_task_files": ["../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl"], "training_tasks": 6}
 from collections import deque
 
 from planner.heuristic_api import Heuristic
 
 
 class DomainHeuristic(Heuristic):
-    """Action counts per goal plus, for samples not yet taken, the closest equipped rover's distance."""
+    """Per missing communication goal: the cheapest rover's relaxed cost, with
+    shortest paths precomputed per rover over its static traversal graph.
+
+    soil/rock at w: a rover already holding the analysis drives to the nearest
+    waypoint that sees the lander and communicates; otherwise an equipped rover
+    drives to w, samples (dropping first if its store is full), then drives to
+    a communication point and communicates. image (o, m): a rover holding it
+    communicates; otherwise an imaging rover with a camera supporting m
+    calibrates (drive to a waypoint seeing the camera's target, calibrate,
+    unless calibrated), drives to a waypoint seeing o, takes the image and
+    communicates. Goals are summed. Preferred operators: the first action of
+    each goal's cheapest plan.
+    """
+
+    provides_preferred = True
 
     def __init__(self, task):
-        self.goals = list(task.goal_atoms)
-        edges = {}
-        soil_rovers, rock_rovers = [], []
-        for atom in task.static_atoms:
-            if atom[0] == "can_traverse":
-                edges.setdefault(atom[1], {}).setdefault(atom[2], []).append(atom[3])
-            elif atom[0] == "equipped_for_soil_analysis":
-                soil_rovers.append(atom[1])
-            elif atom[0] == "equipped_for_rock_analysis":
-                rock_rovers.append(atom[1])
-        self.soil_rovers, self.rock_rovers = soil_rovers, rock_rovers
-        self.dist = {}
-        for rover, graph in edges.items():
-            wps = set(graph) | {w for ws in graph.values() for w in ws}
-            for src in wps:
-                d = {src: 0}
-                queue = deque([src])
-                while queue:
-                    x = queue.popleft()
-                    for y in graph.get(x, ()):
-                        if y not in d:
-                            d[y] = d[x] + 1
-                            queue.append(y)
-                self.dist[(rover, src)] = d
+        facts = task.static_atoms | task.init_atoms
+        self.rovers = sorted(task.objects_of_type("rover"))
+        visible = {(a[1], a[2]) for a in facts if a[0] == "visible"}
+        self.succ = {r: {} for r in self.rovers}
+        for a in facts:
+            if a[0] == "can_traverse" and (a[2], a[3]) in visible and a[1] in self.succ:
+                self.succ[a[1]].setdefault(a[2], []).append(a[3])
+        self.waypoints = sorted(task.objects_of_type("waypoint"))
+        self._dist = {}
+        lander_wps = {a[2] for a in facts if a[0] == "at_lander"}
+        self.lander = {a[2]: a[1] for a in facts if a[0] == "at_lander"}
+        self.comm_points = {x: y for (x, y) in visible if y in lander_wps}
+        self.soil_eq = {a[1] for a in facts if a[0] == "equipped_for_soil_analysis"}
+        self.rock_eq = {a[1] for a in facts if a[0] == "equipped_for_rock_analysis"}
+        self.img_eq = {a[1] for a in facts if a[0] == "equipped_for_imaging"}
+        self.store_of = {a[2]: a[1] for a in facts if a[0] == "store_of"}
+        self.cams = {}
+        for a in facts:
+            if a[0] == "on_board":
+                self.cams.setdefault(a[2], []).append(a[1])
+        self.supports = {(a[1], a[2]) for a in facts if a[0] == "supports"}
+        self.calib_target = {}
+        for a in facts:
+            if a[0] == "calibration_target":
+                self.calib_target.setdefault(a[1], []).append(a[2])
+        self.visible_from = {}
+        for a in facts:
+            if a[0] == "visible_from":
+                self.visible_from.setdefault(a[1], []).append(a[2])
+        self.goals = []
+        for a in task.goal_atoms:
+            if a[0] in ("communicated_soil_data", "communicated_rock_data"):
+                self.goals.append((a[0][13:17], a[1], None, a))
+            elif a[0] == "communicated_image_data":
+                self.goals.append(("imag", a[1], a[2], a))
+        self.kind = {}
+        names = {"at": 0, "have_soil_analysis": 1, "have_rock_analysis": 2, "full": 3,
+                 "calibrated": 4, "have_image": 5, "at_soil_sample": 6, "at_rock_sample": 7}
+        for fid, atom in enumerate(task.facts):
+            k = names.get(atom[0])
+            if k is not None:
+                self.kind[fid] = (k, atom[1:])
+        self.goal_ids = [task.fact_index[a] for a in task.goal_atoms if a in task.fact_index]
+        self.goal_missing = any(a not in task.fact_index and a not in task.static_atoms
+                                for a in task.goal_atoms)
+        self.big = 10 * (len(self.waypoints) + 5)
+        self._comm = {}
+        self._memo = {}
+        self.op = {}
+        for name, oid in task.operator_index.items():
+            self.op[tuple(name.strip("()").split())] = oid
+
+    def dist(self, r, x):
+        """Distances from x for rover r (BFS, cached)."""
+        key = (r, x)
+        d = self._dist.get(key)
+        if d is None:
+            d = {x: 0}
+            succ = self.succ[r]
+            queue = deque([x])
+            while queue:
+                u = queue.popleft()
+                for v in succ.get(u, ()):
+                    if v not in d:
+                        d[v] = d[u] + 1
+                        queue.append(v)
+            self._dist[key] = d
+        return d
+
+    def to_comm(self, r, x):
+        """(moves to the nearest communication point, that point) for rover r at x."""
+        key = (r, x)
+        got = self._comm.get(key)
+        if got is None:
+            d = self.dist(r, x)
+            got = (self.big, None)
+            for c in self.comm_points:
+                dc = d.get(c)
+                if dc is not None and dc < got[0]:
+                    got = (dc, c)
+            self._comm[key] = got
+        return got
+
+    def via(self, r, x, targets):
+        """min over t in targets of dist(x, t) + to_comm(t): (cost, t)."""
+        best = (self.big, None)
+        d = self.dist(r, x)
+        for t in targets:
+            dt = d.get(t)
+            if dt is not None:
+                c = dt + self.to_comm(r, t)[0]
+                if c < best[0]:
+                    best = (c, t)
+        return best
+
+    def image_cost(self, r, x, o, cam, calibrated):
+        key = (r, x, o, cam, calibrated)
+        got = self._memo.get(key)
+        if got is None:
+            spots = self.visible_from.get(o, ())
+            if calibrated:
+                c, t = self.via(r, x, spots)
+                got = (c + 1, t)
+            else:
+                d = self.dist(r, x)
+                got = (self.big, None)
+                for tgt in self.calib_target.get(cam, ()):
+                    for w in self.visible_from.get(tgt, ()):
+                        dw = d.get(w)
+                        if dw is None:
+                            continue
+                        c = dw + 1 + self.via(r, w, spots)[0] + 1
+                        if c < got[0]:
+                            got = (c, w)
+            self._memo[key] = got
+        return got
+
+    def step(self, r, x, target):
+        """A navigate operator moving r from x one step closer to target."""
+        if target is None or target == x:
+            return None
+        dt = self.dist(r, x).get(target)
+        if dt is None:
+            return None
+        for y in self.succ[r].get(x, ()):
+            if self.dist(r, y).get(target) == dt - 1:
+                return self.op.get(("navigate", r, x, y))
+        return None
 
     def __call__(self, state):
-        pos = {}
-        have = set()
-        for atom in state:
-            if atom[0] == "at":
-                pos[atom[1]] = atom[2]
-            elif atom[0] in ("have_soil_analysis", "have_rock_analysis"):
-                have.add((atom[0], atom[2]))
-            elif atom[0] == "have_image":
-                have.add(("image", atom[2], atom[3]))
-        h = 0
-        for g in self.goals:
-            if g in state:
+        if not self.goal_missing and all(g in state for g in self.goal_ids):
+            return 0
+        kind = self.kind
+        at = {}
+        have = {1: {}, 2: {}}
+        full = set()
+        calibrated = set()
+        have_image = {}
+        samples = {6: set(), 7: set()}
+        for fid in state.ids():
+            k = kind.get(fid)
+            if k is None:
                 continue
-            if g[0] == "communicated_soil_data":
-                if ("have_soil_analysis", g[1]) in have:
-                    h += 2
-                else:
-                    h += 3 + min([self.dist.get((r, pos.get(r)), {}).get(g[1], 50) for r in self.soil_rovers] or [50])
-            elif g[0] == "communicated_rock_data":
-                if ("have_rock_analysis", g[1]) in have:
-                    h += 2
-                else:
-                    h += 3 + min([self.dist.get((r, pos.get(r)), {}).get(g[1], 50) for r in self.rock_rovers] or [50])
-            elif g[0] == "communicated_image_data":
-                h += 2 if ("image", g[1], g[2]) in have else 5
+            t, args = k
+            if t == 0:
+                at[args[0]] = args[1]
+            elif t == 1 or t == 2:
+                have[t].setdefault(args[1], []).append(args[0])
+            elif t == 3:
+                full.add(args[0])
+            elif t == 4:
+                calibrated.add((args[0], args[1]))
+            elif t == 5:
+                have_image.setdefault((args[1], args[2]), []).append(args[0])
             else:
-                h += 1
-        return h
+                samples[t].add(args[0])
+        h = 0
+        preferred = []
+        op = self.op
+        big = self.big
+        for g, a, b, atom in self.goals:
+            if atom in state:
+                continue
+            best = (big, None)
+            if g == "imag":
+                holders = have_image.get((a, b), ())
+                action = "communicate_image_data"
+            else:
+                holders = have[1 if g == "soil" else 2].get(a, ())
+                action = "communicate_%s_data" % g
+            for r in holders:
+                x = at.get(r)
+                if x is None:
+                    continue
+                c, p = self.to_comm(r, x)
+                if c + 1 < best[0]:
+                    best = (c + 1, ("comm", r, x, p))
+            if best[1] is None:
+                if g == "imag":
+                    for r in self.img_eq:
+                        x = at.get(r)
+                        if x is None:
+                            continue
+                        for cam in self.cams.get(r, ()):
+                            if (cam, b) not in self.supports:
+                                continue
+                            cal = (cam, r) in calibrated
+                            c, w = self.image_cost(r, x, a, cam, cal)
+                            if c + 1 < best[0]:
+                                best = (c + 1, ("img", r, x, w, cam, cal))
+                else:
+                    if a in samples[6 if g == "soil" else 7]:
+                        for r in (self.soil_eq if g == "soil" else self.rock_eq):
+                            x = at.get(r)
+                            if x is None:
+                                continue
+                            dw = self.dist(r, x).get(a)
+                            if dw is None:
+                                continue
+                            s = self.store_of.get(r)
+                            c = dw + 1 + (1 if s in full else 0) + self.to_comm(r, a)[0] + 1
+                            if c < best[0]:
+                                best = (c, ("sample", r, x, a, s))
+            h += best[0]
+            plan = best[1]
+            if plan is None:
+                continue
+            kind_ = plan[0]
+            o = None
+            if kind_ == "comm":
+                _, r, x, p = plan
+                if x == p:
+                    o = op.get((action, r, self.lander[self.comm_points[p]], a) + ((b,) if b else ()) + (x, self.comm_points[p]))
+                else:
+                    o = self.step(r, x, p)
+            elif kind_ == "sample":
+                _, r, x, w, s = plan
+                if x == w:
+                    if s in full:
+                        o = op.get(("drop", r, s))
+                    else:
+                        o = op.get(("sample_" + g, r, s, w))
+                else:
+                    o = self.step(r, x, w)
+            else:
+                _, r, x, w, cam, cal = plan
+                if cal:
+                    if w == x:
+                        o = op.get(("take_image", r, x, a, cam, b))
+                    else:
+                        o = self.step(r, x, w)
+                else:
+                    if w == x:
+                        for tgt in self.calib_target.get(cam, ()):
+                            o = op.get(("calibrate", r, cam, tgt, x))
+                            if o is not None:
+                                break
+                    else:
+                        o = self.step(r, x, w)
+            if o is not None:
+                preferred.append(o)
+        if h == 0:
+            return 1
+        return h, preferred

@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--heuristic", default=DEFAULT_HEURISTIC,
                    help=f"{' | '.join(COMPILED_HEURISTICS)} | PATH.py[:ClassName] | auto "
                         "(default %(default)s: the stored heuristic or portfolio for this domain, "
-                        "else ff); several joined by commas are searched in alternation")
+                        "else ff); several joined by commas are searched in alternation, "
+                        "NAME*N giving one N turns per round (e.g. 'auto*3,ff')")
     pref = p.add_mutually_exclusive_group()
     pref.add_argument("--preferred", dest="preferred", action="store_true", default=None,
                       help="use the heuristic's preferred operators (default for greedy searches)")

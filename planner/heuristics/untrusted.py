@@ -44,6 +44,8 @@ class UntrustedHeuristic:
     rules, Pyperplan aliases)."""
     compiled: str | None = None
     """A compiled extension module built from exactly this code, if any."""
+    shares: int = 1
+    """Turns per round of a portfolio's alternation ('PATH.py*3', 'auto*3')."""
 
 
 def is_untrusted(spec: Any) -> bool:

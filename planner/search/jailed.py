@@ -58,7 +58,9 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
                 if is_untrusted(member):
                     index = sources.index(member)
                     cls = load_in_jail(member, extensions.get(index))
-                    evaluators.append(guarded_evaluator(cls, task, getattr(cls, "__name__", member.label)))
+                    evaluator = guarded_evaluator(cls, task, getattr(cls, "__name__", member.label))
+                    evaluator.shares = member.shares
+                    evaluators.append(evaluator)
                 else:
                     evaluators.append(resolve_heuristic(member, task))
             except Exception as err:  # noqa: BLE001 - that member's failure

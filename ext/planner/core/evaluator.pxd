@@ -15,5 +15,6 @@ cdef class Evaluator:
     cdef public str name
     cdef public bint provides_preferred
     cdef public bint is_safe  # INFINITY means a real dead end
+    cdef public int shares    # turns per alternation round when it orders an open list (>= 1)
 
     cdef double evaluate(self, const uint8_t* state, vector[int32_t]* preferred) except? -2.0

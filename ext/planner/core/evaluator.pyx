@@ -9,7 +9,14 @@ import numpy as _np
 
 
 cdef class Evaluator:
-    """Base class of every heuristic the compiled search can call."""
+    """Base class of every heuristic the compiled search can call.
+
+    shares: how many turns its open lists get per round of a portfolio's
+    alternation (1 = FD's equal shares; planner.search.solve sets it from
+    'NAME*N' specs)."""
+
+    def __cinit__(self, *args, **kwargs):
+        self.shares = 1
 
     cdef double evaluate(self, const uint8_t* state, vector[int32_t]* preferred) except? -2.0:
         return 0.0

@@ -31,6 +31,8 @@ cdef class AlternationOpenList:
     cdef vector[size_t] lowest                  # [list] -> no bucket below is non-empty
     cdef vector[size_t] count                   # [list] -> entries in buckets + heap
     cdef vector[int64_t] priority
+    cdef vector[int64_t] stride                 # [list] -> priority added per pop
+    cdef int64_t scale                          # lcm of the shares (boost is in these units)
     cdef vector[uint8_t] preferred_only
     cdef bint use_buckets
     cdef int64_t boost
@@ -42,7 +44,9 @@ cdef class AlternationOpenList:
     cdef bint empty(self) noexcept
     cdef Entry pop(self) noexcept
     cdef Entry pop_from(self, int i) noexcept
+    cdef int choose(self) noexcept
     cdef void boost_preferred(self) noexcept
+    cdef int set_shares(self, vector[int] shares) except -1
     cdef size_t memory_bytes(self) noexcept
     cdef size_t size(self) noexcept
 

@@ -80,11 +80,13 @@ cdef class AlternationOpenList:
         self.lowest.resize(n, 0)
         self.count.resize(n, 0)
         self.priority.resize(n, 0)
+        self.stride.resize(n, 1)
         self.preferred_only.resize(n, 0)
         for i in range(num_regular, n):
             self.preferred_only[i] = 1
         self.use_buckets = use_buckets
         self.boost = boost
+        self.scale = 1
         self.counter = 0
         self.lifo = lifo
 
@@ -120,14 +122,39 @@ cdef class AlternationOpenList:
 
     cdef Entry pop(self) noexcept:
         """Remove the next entry; the caller checks empty() first."""
+        cdef int best = self.choose()
+        self.priority[best] += self.stride[best]
+        self.count[best] -= 1
+        return self.pop_from(best)
+
+    cdef int choose(self) noexcept:
+        """The non-empty list with the lowest priority (the first on ties)."""
         cdef int best = -1
         cdef int i
         for i in range(<int>self.count.size()):
             if self.count[i] and (best < 0 or self.priority[i] < self.priority[best]):
                 best = i
-        self.priority[best] += 1
-        self.count[best] -= 1
-        return self.pop_from(best)
+        return best
+
+    def schedule(self, int pops, shares=None):
+        """The lists the next `pops` pops come from while every list stays
+        non-empty, after set_shares(shares) if given (no entries are touched:
+        for tests and for logging a portfolio's turn order)."""
+        cdef vector[int64_t] saved_priority = self.priority
+        cdef vector[size_t] saved_count = self.count
+        cdef int i, best
+        if shares is not None:
+            self.set_shares(list(shares))
+        order = []
+        for i in range(<int>self.count.size()):
+            self.count[i] = 1
+        for i in range(pops):
+            best = self.choose()
+            self.priority[best] += self.stride[best]
+            order.append(best)
+        self.priority = saved_priority
+        self.count = saved_count
+        return order
 
     cdef Entry pop_from(self, int i) noexcept:
         cdef vector[vector[Slot]]* bk = &self.buckets[i]
@@ -160,6 +187,34 @@ cdef class AlternationOpenList:
         e.state = r.state
         e.op = r.op
         return e
+
+    cdef int set_shares(self, vector[int] shares) except -1:
+        """Weighted alternation: regular list i (and its preferred list) gets
+        shares[i] pops per round instead of one (stride scheduling: each pop
+        adds lcm/shares[i] to the list's priority, the lowest priority pops
+        next). The preferred-operator boost is scaled by the same lcm, so a
+        boost still means `boost` pops of the boosted lists. Call before the
+        first push."""
+        cdef int n_regular = <int>shares.size()
+        cdef int i, j
+        cdef int64_t lcm = 1, a, b
+        cdef int regular_lists = 0
+        for j in range(<int>self.count.size()):
+            regular_lists += not self.preferred_only[j]
+        if n_regular != regular_lists:
+            raise ValueError(f"{n_regular} shares for {regular_lists} regular open lists")
+        for i in range(n_regular):
+            if shares[i] < 1 or shares[i] > 64:
+                raise ValueError(f"shares must be 1..64, got {shares[i]}")
+            a, b = lcm, shares[i]
+            while b:
+                a, b = b, a % b
+            lcm = lcm // a * shares[i]
+        for j in range(<int>self.count.size()):
+            self.stride[j] = lcm // shares[j % n_regular]
+        self.boost = self.boost // self.scale * lcm
+        self.scale = lcm
+        return 0
 
     cdef void boost_preferred(self) noexcept:
         cdef size_t i

@@ -134,6 +134,9 @@ cdef class Search:
         self.use_pref = len(preferred) > 0
         self.open = AlternationOpenList(self.n_key, self.n_key if self.use_pref else 0,
                                         boost, lifo, self.greedy)
+        shares = [max(1, (<Evaluator>ev).shares) for ev in evaluators]
+        if any(x != 1 for x in shares):  # weighted alternation (equal shares are FD's)
+            self.open.set_shares(shares)
         self.reg = StateRegistry(self.packer.num_words)
         self.time_limit = time_limit
         self.memory_limit_kb = <int64_t>(memory_limit_mb * 1024) if memory_limit_mb < 1e15 else -1
