@@ -79,7 +79,8 @@ def speed(task_path: Path, repeat: int) -> list[dict]:
     from planner.heuristics.store import find_stored_heuristic
     from planner.heuristics.untrusted import UntrustedHeuristic
     from planner.search.jailed import jailed_search, parse_child_result
-    from planner.search.solve import _search_portfolio, resolve_heuristics
+    from planner.search.solve import (_search_portfolio, _search_stats, resolve_heuristic,
+                                      resolve_heuristics)
 
     domain = task_path.parent.parent.parent / "domain.pddl"
     task = ground_files(domain, task_path)
@@ -102,7 +103,8 @@ def speed(task_path: Path, repeat: int) -> list[dict]:
             seconds, expansions = run_here()
             outside.append(seconds)
             forked.append(_in_plain_fork(run_here)[0])
-            jailed = jailed_search(task, "gbfs", 1.0, [jailed_spec], None, 600.0, None)
+            jailed = jailed_search(task, "gbfs", 1.0, [jailed_spec], None, 600.0, None,
+                                   hooks=(resolve_heuristic, _search_portfolio, _search_stats))
             child = parse_child_result(jailed.unwrap(), task)
             assert child.statistics["expansions"] == expansions, "the same search must expand the same"
             inside.append(child.statistics["search_time"])

@@ -108,12 +108,45 @@ class Layers:
         return {"held": dict(self.held), "notes": dict(self.notes)}
 
 
-def enter_namespaces(layers: Layers) -> None:
-    """In the intermediate process: new namespaces for it and (PID) its next child.
-    As root all at once; otherwise inside a new user namespace, mapping the
-    caller's uid to itself."""
+class PidNamespaceForChild:
+    """This thread's next child goes into a new PID namespace until restore()."""
+
+    def __init__(self, own: int) -> None:
+        self._own = own
+        self.parent_pid = os.getpid()
+
+    def restore(self) -> None:
+        """Later children of this thread go into our own PID namespace again."""
+        try:
+            _check(_libc.setns(ctypes.c_int(self._own), ctypes.c_int(CLONE_NEWPID)), "setns")
+        finally:
+            os.close(self._own)
+
+
+def pid_namespace_for_next_child() -> PidNamespaceForChild | None:
+    """As root: make the calling thread's next child init of a new PID namespace
+    (unshare(CLONE_NEWPID) moves only this thread's future children; the parent
+    stays where it is). None when not root or the kernel refuses: then an
+    intermediate process enters the namespaces (enter_namespaces)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        own = os.open("/proc/thread-self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    if _libc.unshare(ctypes.c_int(CLONE_NEWPID)) != 0:
+        os.close(own)
+        return None
+    return PidNamespaceForChild(own)
+
+
+def enter_namespaces(layers: Layers, without_pid: bool = False) -> None:
+    """New namespaces for this process and (PID) its next child; without_pid: the
+    process is already init of its own PID namespace. As root all at once;
+    otherwise inside a new user namespace, mapping the caller's uid to itself."""
+    kinds = {name: flag for name, flag in NAMESPACES.items() if not (without_pid and name == "pid")}
     flags = 0
-    for flag in NAMESPACES.values():
+    for flag in kinds.values():
         flags |= flag
     if os.geteuid() != 0:
         uid, gid = os.geteuid(), os.getegid()
@@ -127,12 +160,12 @@ def enter_namespaces(layers: Layers) -> None:
             layers.mark("user_namespace", False, str(err))
     try:
         unshare(flags)
-        for name in NAMESPACES:
+        for name in kinds:
             layers.mark(f"{name}_namespace", True)
         return
     except OSError:
         pass
-    for name, flag in NAMESPACES.items():  # some kernels lack one kind: take the others
+    for name, flag in kinds.items():  # some kernels lack one kind: take the others
         try:
             unshare(flag)
             layers.mark(f"{name}_namespace", True)

@@ -66,6 +66,12 @@ def build_filter(own_pid: int) -> seccomp.SyscallFilter:
         flt.set_attr(seccomp.Attr.CTL_SSB, 1)
     except (OSError, AttributeError):
         pass  # libseccomp < 2.5
+    try:
+        # A binary tree of system-call numbers instead of a linear list: each system
+        # call the search makes (mmap, brk, read...) passes ~7 comparisons, not ~100.
+        flt.set_attr(seccomp.Attr.CTL_OPTIMIZE, 2)
+    except (OSError, AttributeError):
+        pass  # libseccomp < 2.5.0
     for name in ALLOWED:
         _allow(flt, name)
     # Opening: read-only only. openat2 and creat are denied (ENOSYS makes libc fall back to openat).
