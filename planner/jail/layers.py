@@ -39,7 +39,7 @@ CLONE_NEWNET = 0x40000000
 NAMESPACES = {"pid": CLONE_NEWPID, "ipc": CLONE_NEWIPC, "net": CLONE_NEWNET,
               "mount": CLONE_NEWNS, "uts": CLONE_NEWUTS}
 REQUIRED = ("pid_namespace", "uid", "rlimits", "no_new_privs", "seccomp", "descriptors")
-"""Layers without which the jail is not built (planner doctor exits 1, LLM-written
+"""Layers without which the jail is not built (planner doctor exits 37, LLM-written
 code is refused unless the user accepts the risk). The network, IPC, mount and
 UTS namespaces and the chroot are defence in depth behind seccomp's denial of
 sockets, SysV IPC and writes; they are reported but not required."""
