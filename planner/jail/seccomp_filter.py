@@ -108,6 +108,10 @@ def prebuild(own_pid: int = 1) -> None:
         _built[own_pid] = build_filter(own_pid)
 
 
+def is_prebuilt(own_pid: int = 1) -> bool:
+    return own_pid in _built
+
+
 def install(own_pid: int) -> None:
     """Load the filter into this process (irreversible; needs no_new_privs or CAP_SYS_ADMIN)."""
     flt = _built.get(own_pid) or build_filter(own_pid)
