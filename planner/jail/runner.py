@@ -19,6 +19,7 @@ into HeuristicFailure by `unwrap`, never a traceback.
 """
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -194,14 +195,43 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
         L.prebuild_seccomp()
     r_res, w_res = os.pipe()
     r_out, w_out = os.pipe()
-    r_ctl, w_ctl = os.pipe()
-    r_go, w_go = os.pipe()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()  # else the child could print the parent's buffered text again
         except (OSError, ValueError, AttributeError):
             pass
     start = time.monotonic()
+    # As root, this thread's next child is made init of a new PID namespace directly
+    # (unshare(CLONE_NEWPID) only changes where this thread's children go; it is set
+    # back right after the fork). One fork instead of two: a fork of a process that
+    # has parsed and grounded costs 6-10 ms on the 2-core bench machine, and the
+    # intermediate process's own fork, pipe handshake and reaping added 12 ms to
+    # each jailed call (bench/examples/jail). Otherwise (no root, or the kernel
+    # refuses) an intermediate process enters the namespaces and forks the child.
+    pid_ns = L.pid_namespace_for_next_child()
+    if pid_ns is not None:
+        try:
+            pid = os.fork()
+        finally:
+            if pid_ns is not None and (pid_ns.parent_pid == os.getpid()):
+                pid_ns.restore()
+        if pid == 0:  # the jailed child, init of its PID namespace: never returns
+            code = _EXIT_INTERMEDIATE
+            try:
+                os.close(r_res), os.close(r_out)
+                code = _direct_child(target, prepare, w_res, w_out, uid, root, cpu,
+                                     address_space, allow_unjailed)
+            finally:
+                os._exit(code)
+        for fd in (w_res, w_out):
+            os.close(fd)
+        try:
+            pidfd: int | None = os.pidfd_open(pid)  # our own unreaped child: no pid reuse
+        except OSError:
+            pidfd = None
+        return _supervise_and_close(pid, pidfd, r_res, r_out, None, None, start, limits)
+    r_ctl, w_ctl = os.pipe()
+    r_go, w_go = os.pipe()
     pid = os.fork()
     if pid == 0:  # the intermediate process: never returns
         code = _EXIT_INTERMEDIATE
@@ -213,29 +243,29 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
             os._exit(code)
     for fd in (w_res, w_out, w_ctl, r_go):
         os.close(fd)
+    return _supervise_and_close(pid, None, r_res, r_out, r_ctl, w_go, start, limits)
+
+
+def _supervise_and_close(pid: int, pidfd: int | None, r_res: int, r_out: int, r_ctl: int | None,
+                         w_go: int | None, start: float, limits: JailLimits) -> JailResult:
     deadline = start + limits.wall_seconds
     try:
-        return _supervise(pid, r_res, r_out, r_ctl, w_go, start, deadline, limits)
+        return _supervise(pid, pidfd, r_res, r_out, r_ctl, w_go, start, deadline, limits)
     except BaseException:  # Ctrl-C, the caller's alarm...: the child must not outlive us
-        _kill(pid, None)
+        _kill(pid, pidfd)
         _reap(pid)
         raise
     finally:
-        for fd in (r_res, r_out, r_ctl, w_go):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        for fd in (r_res, r_out, r_ctl, w_go, pidfd):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
 
 
-def _intermediate(target: Callable[[], Any], prepare: Callable[[], None] | None, w_res: int,
-                  w_out: int, w_ctl: int, r_go: int, uid: int, root: str | None, cpu: int | None,
-                  address_space: int | None, allow_unjailed: bool) -> int:
-    """Enter namespaces, fork the jailed child, report its pid, wait for it.
-    Runs no candidate code; mirrors the child's end in its exit status."""
-    L.set_parent_death_signal()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    layers = L.Layers()
+def _setup_stdio(w_out: int) -> None:
+    """stdin /dev/null; stdout and stderr the output pipe, at both levels."""
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(w_out, 1)
@@ -246,6 +276,32 @@ def _intermediate(target: Callable[[], Any], prepare: Callable[[], None] | None,
     sys.stdout = open(1, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
     sys.stdin = open(0, encoding="utf-8", closefd=False)
+
+
+def _direct_child(target: Callable[[], Any], prepare: Callable[[], None] | None, w_res: int,
+                  w_out: int, uid: int, root: str | None, cpu: int | None,
+                  address_space: int | None, allow_unjailed: bool) -> int:
+    """The jailed child forked straight into its PID namespace: the other
+    namespaces, then the rest of the lock-down (_jailed)."""
+    L.set_parent_death_signal()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    layers = L.Layers()
+    layers.mark("pid_namespace", os.getpid() == 1)
+    _setup_stdio(w_out)
+    L.close_descriptors(layers, (w_res,))
+    L.enter_namespaces(layers, without_pid=True)
+    return _jailed(target, prepare, layers, w_res, uid, root, cpu, address_space, allow_unjailed)
+
+
+def _intermediate(target: Callable[[], Any], prepare: Callable[[], None] | None, w_res: int,
+                  w_out: int, w_ctl: int, r_go: int, uid: int, root: str | None, cpu: int | None,
+                  address_space: int | None, allow_unjailed: bool) -> int:
+    """Enter namespaces, fork the jailed child, report its pid, wait for it.
+    Runs no candidate code; mirrors the child's end in its exit status."""
+    L.set_parent_death_signal()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    layers = L.Layers()
+    _setup_stdio(w_out)
     L.close_descriptors(layers, (w_res, w_ctl, r_go))
     L.enter_namespaces(layers)
     if not layers.held.get("pid_namespace"):
@@ -283,6 +339,12 @@ def _jailed(target: Callable[[], Any], prepare: Callable[[], None] | None, layer
             allow_unjailed: bool) -> int:
     """The jailed child: prepare, lock down, report layers, run target, report result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Everything inherited from the parent goes to the collector's permanent generation
+    # (O(1): list splices). Otherwise the child's first full collection writes to the
+    # header of every inherited object, copying each page of the parent's heap on write
+    # (a grounded task is hundreds of thousands of objects), and every later one
+    # traverses them again although none can become garbage the child could free.
+    gc.freeze()
     if prepare is not None:
         try:
             prepare()
@@ -326,19 +388,19 @@ def _send(fd: int, obj: Any) -> None:
         data = data[os.write(fd, data):]
 
 
-def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: float,
-               deadline: float, limits: JailLimits) -> JailResult:
-    target_pid = pid
-    pidfd: int | None = None
+def _supervise(pid: int, pidfd: int | None, r_res: int, r_out: int, r_ctl: int | None,
+               w_go: int | None, start: float, deadline: float, limits: JailLimits) -> JailResult:
     res, out = bytearray(), bytearray()
     cap = limits.max_result_bytes + 64 * 1024 + 2 * _HEADER.size
     timed_out = oversize = False
     killed = False
     with selectors.DefaultSelector() as sel:
-        sel.register(r_ctl, selectors.EVENT_READ, "ctl")
+        if r_ctl is not None:  # the intermediate process reports the jailed child's pid
+            sel.register(r_ctl, selectors.EVENT_READ, "ctl")
         sel.register(r_res, selectors.EVENT_READ, "res")
         sel.register(r_out, selectors.EVENT_READ, "out")
         ctl = bytearray()
+        answered = False
         while sel.get_map():
             now = time.monotonic()
             if now >= deadline + KILL_GRACE and not killed:
@@ -362,13 +424,12 @@ def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: f
                         child = struct.unpack(">i", bytes(ctl[:4]))[0]
                         sel.unregister(r_ctl)
                         if child > 0:
-                            target_pid = child
                             try:
                                 pidfd = os.pidfd_open(child)
                             except OSError:
                                 pidfd = None
                         try:
-                            os.write(w_go, b"g")
+                            os.write(w_go, b"g")  # type: ignore[arg-type]
                         except OSError:
                             pass
                 elif key.data == "res":
@@ -379,9 +440,21 @@ def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: f
                         sel.unregister(r_res)
                     else:
                         res.extend(chunk)
+                        answered = _two_frames(res)
                 elif len(out) < MAX_OUTPUT_BYTES:
                     out.extend(chunk[: MAX_OUTPUT_BYTES - len(out)])
-    if killed or timed_out or oversize:
+            if answered:
+                break
+    if answered:
+        # Both frames are in: nothing more is needed from the child. It flushed its
+        # streams before sending, so what it printed is already in the output pipe.
+        # Waiting for EOF instead waited for the kernel to tear down the child's copy
+        # of our address space (exit_mm comes before exit_files): 18 ms median after
+        # a `plan` call's grounding (bench/examples/jail). The kill also ends a child
+        # that forged its frames and went on running.
+        _kill(pid, pidfd)
+        _drain(r_out, out)
+    elif killed or timed_out or oversize:
         _kill(pid, pidfd)
     decoded, rest = _frames(bytes(res))
     if timed_out:
@@ -389,8 +462,9 @@ def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: f
         # kernel's business, not the caller's deadline's.
         status: int | None = None
         _reap_later(pid)
-    elif not (killed or oversize) and decoded is not None and len(decoded) == 2 and rest == 0:
-        # A complete answer and EOF: the child has closed its files, i.e. is exiting.
+    elif answered or (not (killed or oversize) and decoded is not None and len(decoded) == 2
+                      and rest == 0):
+        # A complete answer (the child killed above, or at EOF: exiting).
         # Its namespaces' teardown (RCU grace periods: 20-60 ms measured) need not
         # delay the caller; a thread reaps the intermediate process once it has reaped
         # the child. The status is not needed here.
@@ -398,7 +472,7 @@ def _supervise(pid: int, r_res: int, r_out: int, r_ctl: int, w_go: int, start: f
         _reap_later(pid)
     else:
         status = _reap(pid)
-    if pidfd is not None:
+    if pidfd is not None and r_ctl is not None:  # opened here (the caller closes its own)
         os.close(pidfd)
     wall = time.monotonic() - start
     text = bytes(out).decode("utf-8", "replace")
@@ -501,6 +575,31 @@ def _reap(pid: int) -> int | None:
             _kill(pid, None)
             deadline = time.monotonic() + 10.0
         time.sleep(0.0005)
+
+
+def _two_frames(data: bytearray) -> bool:
+    """Whether data holds two complete frames (layers, then the result)."""
+    if len(data) < _HEADER.size:
+        return False
+    (first,) = _HEADER.unpack_from(data, 0)
+    second_at = _HEADER.size + first
+    if len(data) < second_at + _HEADER.size:
+        return False
+    (second,) = _HEADER.unpack_from(data, second_at)
+    return len(data) >= second_at + _HEADER.size + second
+
+
+def _drain(fd: int, out: bytearray) -> None:
+    """Read what is left in the output pipe without waiting for its writers."""
+    try:
+        os.set_blocking(fd, False)
+        while len(out) < MAX_OUTPUT_BYTES:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            out.extend(chunk[: MAX_OUTPUT_BYTES - len(out)])
+    except (BlockingIOError, OSError):
+        pass
 
 
 def _frames(data: bytes) -> tuple[list[Any] | None, int]:

@@ -66,6 +66,12 @@ def build_filter(own_pid: int) -> seccomp.SyscallFilter:
         flt.set_attr(seccomp.Attr.CTL_SSB, 1)
     except (OSError, AttributeError):
         pass  # libseccomp < 2.5
+    try:
+        # A binary tree of system-call numbers instead of a linear list: each system
+        # call the search makes (mmap, brk, read...) passes ~7 comparisons, not ~100.
+        flt.set_attr(seccomp.Attr.CTL_OPTIMIZE, 2)
+    except (OSError, AttributeError):
+        pass  # libseccomp < 2.5.0
     for name in ALLOWED:
         _allow(flt, name)
     # Opening: read-only only. openat2 and creat are denied (ENOSYS makes libc fall back to openat).
@@ -100,6 +106,10 @@ def prebuild(own_pid: int = 1) -> None:
     A jailed child is init of its PID namespace, so its pid is 1."""
     if own_pid not in _built:
         _built[own_pid] = build_filter(own_pid)
+
+
+def is_prebuilt(own_pid: int = 1) -> bool:
+    return own_pid in _built
 
 
 def install(own_pid: int) -> None:

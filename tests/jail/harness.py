@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pytest
 
@@ -110,11 +110,16 @@ while True:
 """
 
 
-def job_processes() -> list[str]:
+def job_processes(owners: Sequence[int] | None = None) -> list[str]:
     """Live processes owned by a jail job uid (planner.jail.layers.JOB_UID_BASE and
-    above). A killed one still freeing gigabytes of memory (SIGKILL pending, or a
-    zombie) is dying, not surviving: it cannot run another instruction."""
+    above); with owners, only those of jobs started by these pids (the job uids are
+    JOB_UID_BASE + (pid % 10**6) * 100 + a counter, planner.jail.runner.next_job_uid):
+    other people's jail tests run beside ours on a shared machine. A killed one still
+    freeing gigabytes of memory (SIGKILL pending, or a zombie) is dying, not surviving:
+    it cannot run another instruction."""
     from planner.jail.layers import JOB_UID_BASE
+
+    bases = None if owners is None else {JOB_UID_BASE + (p % 1_000_000) * 100 for p in owners}
 
     found = []
     for entry in Path("/proc").iterdir():
@@ -125,7 +130,8 @@ def job_processes() -> list[str]:
                           if ":" in line)
         except OSError:
             continue
-        if int(fields.get("Uid", "0").split()[0]) < JOB_UID_BASE:
+        uid = int(fields.get("Uid", "0").split()[0])
+        if uid < JOB_UID_BASE or (bases is not None and uid - uid % 100 not in bases):
             continue
         state = fields.get("State", "").split()[0] if fields.get("State") else ""
         pending = int(fields.get("ShdPnd", "0").strip(), 16) | int(fields.get("SigPnd", "0").strip(), 16)
@@ -181,17 +187,18 @@ class Arena:
     def snapshot(self) -> dict:
         return {"protected": digest(self.protected), "sysv": sysv_objects()}
 
-    def assert_untouched(self, before: dict) -> None:
-        """Nothing written, connected, signalled, left running or left in IPC."""
+    def assert_untouched(self, before: dict, owners: Sequence[int] | None = None) -> None:
+        """Nothing written, connected, signalled, left running or left in IPC.
+        owners: the pids that started the jobs (None: any job on the host)."""
         assert list(self.marker_dir.iterdir()) == [], "the program wrote into the marker folder"
         assert self.snapshot() == before, "a protected file or SysV IPC object changed"
         assert self.listener.connections == 0 and self.listener.datagrams() == 0, "it reached the listener"
         assert self.decoy.poll() is None and self.decoy_log.read_text() == "", "the decoy got a signal"
         assert not Path("/dev/shm/planner-pwned").exists()
         deadline = time.monotonic() + 5.0
-        while job_processes() and time.monotonic() < deadline:  # reaping is asynchronous
+        while job_processes(owners) and time.monotonic() < deadline:  # reaping is asynchronous
             time.sleep(0.05)
-        assert job_processes() == [], "a jailed process survived"
+        assert job_processes(owners) == [], "a jailed process survived"
 
 
 @contextmanager

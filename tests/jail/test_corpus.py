@@ -6,6 +6,7 @@ return, out of time within a second of the limit."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -43,7 +44,7 @@ def test_solve_api(name: str, arena: Arena):
     jail = result.statistics["jail"]
     assert proof(name) in jail["output"], jail
     assert wall <= LIMIT + 1.0
-    arena.assert_untouched(before)
+    arena.assert_untouched(before, owners=[os.getpid()])
     assert "PWNED" not in json.dumps({k: v for k, v in jail.items() if k != "output"})
     if name in HANGS:
         assert jail["outcome"] == "timeout"
@@ -68,9 +69,19 @@ CLI_SUBSET = ["good", "print_stdout", "system_exit_zero", "generator_exit", "dee
 
 
 def _run(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """The CLI's result; .pid is the process's (its jobs' uids derive from it)."""
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": "/root"}
-    return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT, env={**__import__("os").environ, **env})
+    with subprocess.Popen([sys.executable, "-m", "planner", *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                          env={**os.environ, **env}) as popen:
+        try:
+            out, err = popen.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            raise
+    done = subprocess.CompletedProcess(popen.args, popen.returncode, out, err)
+    done.pid = popen.pid  # type: ignore[attr-defined]
+    return done
 
 
 @pytest.mark.parametrize("name", CLI_SUBSET)
@@ -91,7 +102,7 @@ def test_planner_solve_cli(name: str, arena: Arena):
     # The limit covers the planner's run (parse, ground, search, validate) as it reports
     # it; the interpreter's start-up comes on top (seconds on a loaded machine).
     assert summary["total_time"] <= LIMIT + 1.0 and wall <= LIMIT + 30
-    arena.assert_untouched(before)
+    arena.assert_untouched(before, owners=[proc.pid])
     if name in HANGS | SLOW_CRASHES:
         assert proc.returncode in (0, 23)
     else:
@@ -139,7 +150,7 @@ def test_planner_plan(name: str, arena: Arena):
     wall = time.monotonic() - start
     assert "Traceback" not in proc.stderr and "PWNED" not in proc.stdout
     assert dk.read_bytes() == dk_before
-    arena.assert_untouched(before)
+    arena.assert_untouched(before, owners=[proc.pid])
     if proc.stdout.strip():
         assert json.loads(proc.stdout.strip().splitlines()[-1]).get("total_time", 0) <= LIMIT + 1.0
     assert wall <= LIMIT + 30  # the interpreter's start-up comes on top
