@@ -18,6 +18,7 @@ import numpy as np
 from planner.frontend import datalog
 from planner.frontend import invariants
 from planner.frontend import relevance
+from planner.frontend.negated_axioms import add_negated_axioms
 from planner.frontend.datalog import Arg, BodyAtom, Constraint, Relation, Rule
 from planner.errors import PDDLInputError, PlannerError
 from planner.exitcodes import ExitCode
@@ -645,6 +646,7 @@ def ground(parsed: ParsedTask, time_limit: float | None = None,
             grounder.axiom_origin = (src.path, *src.position(first))
         task = grounder.ground()
         task = _with_mutex_groups(normal, task, deadline)
+        task = add_negated_axioms(task)
         if prune_irrelevant:
             task = relevance.prune_irrelevant(task)
     except MemoryError:
