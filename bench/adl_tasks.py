@@ -54,10 +54,13 @@ OPENSTACKS_DOMAIN = """\
 """
 
 
-def openstacks(orders: int, products: int, seed: int = 1, density: float = 0.3) -> tuple[str, str]:
+def openstacks(orders: int, products: int, seed: int = 1, density: float = 0.3,
+               costs: bool = False) -> tuple[str, str]:
     """Each order includes each product with probability `density` (at least
     one product per order, every product in some order); as many stack counts
-    as orders, as in the IPC tasks."""
+    as orders, as in the IPC tasks. With `costs` (IPC 2008's form), opening a
+    stack costs 1 and everything else 0; without, every action costs 1 (IPC
+    2006's form)."""
     rng = random.Random(seed)
     includes = set()
     for o in range(orders):
@@ -79,7 +82,18 @@ def openstacks(orders: int, products: int, seed: int = 1, density: float = 0.3) 
         f"  (:init {' '.join(init)})\n"
         f"  (:goal (and {' '.join(f'(shipped o{o})' for o in range(orders))}))\n"
         "  (:metric minimize (total-cost)))\n")
+    if not costs:
+        return _without_costs(OPENSTACKS_DOMAIN), _without_costs(problem)
     return OPENSTACKS_DOMAIN, problem
+
+
+def _without_costs(text: str) -> str:
+    for part in (" :action-costs", "\n  (:functions (total-cost))",
+                 "\n                 (increase (total-cost) 1)", ", \"(= (total-cost) 0)\"",
+                 " (= (total-cost) 0)", "\n  (:metric minimize (total-cost))"):
+        text = text.replace(part, "")
+    assert "cost" not in text
+    return text
 
 
 REACH_DOMAIN = """\

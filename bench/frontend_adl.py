@@ -40,7 +40,9 @@ REPO = Path(__file__).resolve().parent.parent
 SIZES = {
     "small": [("openstacks", openstacks, (20, 20)), ("reach", reach, (8,)),
               ("visitall-forall", visitall_forall, (8,))],
-    "medium": [("openstacks", openstacks, (60, 60)), ("reach", reach, (25,)),
+    "medium": [("openstacks", openstacks, (60, 60)),
+               ("openstacks-costs", lambda *a, seed: openstacks(*a, seed=seed, costs=True), (60, 60)),
+               ("reach", reach, (25,)),
                ("visitall-forall", visitall_forall, (20,))],
     "large": [("openstacks", openstacks, (150, 150)), ("reach", reach, (50,)),
               ("visitall-forall", visitall_forall, (40,))],
