@@ -14,8 +14,8 @@ positively, which the relaxation sees through its (positive) rule bodies.
 Skipped, keeping the negative condition, when the negation would be large
 (more than NEGATION_LIMIT rules) or d's rules need a derived fact of d's own
 stratum positively (recursion: its negation is not a lower-stratum fact).
-Measured on a generated 20x20 openstacks task: `planner solve` ran out of
-60 s without this (856k expansions) and solves it with it.
+Measured on a generated 20x20 openstacks task (unit costs): lazy GBFS h^FF
+expands 302 states instead of 12,097 (initial h 61 instead of 41).
 """
 from __future__ import annotations
 
