@@ -55,6 +55,33 @@ class Relation:
         self._keys = np.empty(0, dtype=np.int64)  # sorted, when codec fits
         self._set: set[tuple[int, ...]] = set()  # when it does not
         self._pending: list[np.ndarray] = []
+        self._filtered: dict[tuple, tuple[int, np.ndarray, np.ndarray, list[int]]] = {}
+        """(args, masks) -> (rows filtered so far, kept positions, table, variables):
+        _atom_table over a growing prefix, extended by the new rows only."""
+
+    def filtered(self, which: str, args: Sequence[Arg],
+                 masks: list[np.ndarray]) -> tuple[np.ndarray, list[int]]:
+        """_atom_table of version `which`, incrementally for 'old' and 'all'.
+        A recursive rule joins its delta with whole relations in every round;
+        filtering those again each round was 1.7 s of 13.6 s on an 80x80
+        reach grid (hundreds of rounds over 25k rows)."""
+        if which == "delta":
+            return _atom_table(self.version("delta"), args, masks)
+        end = self.n_cur if which == "all" else self.n_old
+        key = (tuple(args), tuple(id(masks[v]) for k, v in args if k == "v"))
+        done, kept, table, variables = self._filtered.get(key, (0, None, None, None))
+        if kept is None or end > done:
+            rows = self._buf[done:end]
+            more_keep, variables = _atom_mask(rows, args, masks)
+            more_kept = np.flatnonzero(more_keep) + done
+            more, _ = _atom_columns(rows[more_keep], args)
+            kept = more_kept if kept is None else np.concatenate([kept, more_kept])
+            table = more if table is None else np.concatenate([table, more])
+            done = end
+            self._filtered[key] = (done, kept, table, variables)
+        if end == done:
+            return table, variables
+        return table[: np.searchsorted(kept, end)], variables
 
     def __len__(self) -> int:
         return self.n_cur
@@ -193,6 +220,21 @@ def _column(table: np.ndarray, var_pos: dict[int, int], arg: Arg) -> np.ndarray:
 def _atom_table(rows: np.ndarray, args: Sequence[Arg], masks: list[np.ndarray]):
     """Filter an atom's rows by constants, repeated variables and types;
     return (table of its distinct variables, those variables)."""
+    keep, _ = _atom_mask(rows, args, masks)
+    return _atom_columns(rows[keep], args)
+
+
+def _atom_columns(rows: np.ndarray, args: Sequence[Arg]) -> tuple[np.ndarray, list[int]]:
+    first: dict[int, int] = {}
+    for j, (kind, val) in enumerate(args):
+        if kind == "v" and val not in first:
+            first[val] = j
+    variables = list(first)
+    return rows[:, [first[v] for v in variables]], variables
+
+
+def _atom_mask(rows: np.ndarray, args: Sequence[Arg], masks: list[np.ndarray]):
+    """Which rows match the atom's constants, repeated variables and types."""
     keep = np.ones(len(rows), dtype=bool)
     first: dict[int, int] = {}
     for j, (kind, val) in enumerate(args):
@@ -204,8 +246,7 @@ def _atom_table(rows: np.ndarray, args: Sequence[Arg], masks: list[np.ndarray]):
         else:
             first[val] = j
             keep &= masks[val][col]
-    variables = list(first)
-    return rows[keep][:, [first[v] for v in variables]], variables
+    return keep, list(first)
 
 
 def _join_keys(left: list[np.ndarray], right: list[np.ndarray], n_objects: int):
@@ -274,8 +315,14 @@ def _apply_constraints(table, var_pos, pending: list[Constraint]):
 def evaluate(body: list[tuple[np.ndarray, Sequence[Arg]]], var_masks: list[np.ndarray],
              constraints: list[Constraint], n_objects: int) -> np.ndarray:
     """All bindings (n x num_vars, columns in variable order) satisfying the body."""
+    return _evaluate_atoms([_atom_table(rows, args, var_masks) for rows, args in body],
+                           var_masks, constraints, n_objects)
+
+
+def _evaluate_atoms(atoms: list[tuple[np.ndarray, list[int]]], var_masks: list[np.ndarray],
+                    constraints: list[Constraint], n_objects: int) -> np.ndarray:
+    """evaluate() over atom tables already filtered by _atom_table."""
     num_vars = len(var_masks)
-    atoms = [_atom_table(rows, args, var_masks) for rows, args in body]
     if any(len(t) == 0 for t, _ in atoms):
         return np.empty((0, num_vars), dtype=np.int32)
     var_pos: dict[int, int] = {}
@@ -331,10 +378,14 @@ def _fire(rule: Rule, round_no: int, n_objects: int) -> None:
     for i, atom in enumerate(rule.body):
         if not atom.relation.has_delta:
             continue
-        body = []
+        delta = atom.relation.filtered("delta", atom.args, rule.var_masks)
+        if len(delta[0]) == 0:
+            continue  # nothing of the new rows has the atom's constants and types
+        atoms = []
         for j, other in enumerate(rule.body):
             which = "all" if j < i else ("delta" if j == i else "old")
-            body.append((other.relation.version(which), other.args))
-        table = evaluate(body, rule.var_masks, rule.constraints, n_objects)
+            atoms.append(delta if j == i else
+                         other.relation.filtered(which, other.args, rule.var_masks))
+        table = _evaluate_atoms(atoms, rule.var_masks, rule.constraints, n_objects)
         if len(table):
             rule.head.add(_project(table, rule.head_args))

@@ -18,6 +18,7 @@ import numpy as np
 from planner.frontend import datalog
 from planner.frontend import invariants
 from planner.frontend import relevance
+from planner.frontend.negated_axioms import add_negated_axioms
 from planner.frontend.datalog import Arg, BodyAtom, Constraint, Relation, Rule
 from planner.errors import PDDLInputError, PlannerError
 from planner.exitcodes import ExitCode
@@ -171,8 +172,14 @@ class Grounder:
     def _ground_axioms(self) -> Axioms:
         """Each reachable axiom instance as (head, positive body, negative body)
         over fact ids; static literals are already true in every instance (the
-        join checked them) and unreachable negated facts are always false."""
-        rules: dict[tuple, int] = {}
+        join checked them) and unreachable negated facts are always false.
+
+        Vectorised: every schema's instances become rows of one padded int64
+        matrix (stratum, head, sorted body ids, -1 padding), deduplicated and
+        ordered by one np.unique. The former loop over instances (a Python
+        set per row) took 3.8 s of 9.7 s on a generated 300x300 openstacks
+        task (24k ground axioms); this takes 0.1 s."""
+        blocks = []
         for k, axiom in enumerate(self.task.axioms):
             rows = self.axiom_rel[k].version("all")
             if len(rows) == 0:
@@ -186,33 +193,50 @@ class Grounder:
                     continue
                 ids = self.fact_ids(lit.predicate, self.rows_of(lit, vars_index, rows))
                 (pos_cols if lit.positive else neg_cols).append(ids)
-            pos = np.stack(pos_cols, axis=1) if pos_cols else np.empty((len(rows), 0), np.int64)
-            neg = np.stack(neg_cols, axis=1) if neg_cols else np.empty((len(rows), 0), np.int64)
-            for i in range(len(rows)):
-                p = tuple(sorted(set(pos[i].tolist())))
-                n = tuple(sorted(set(x for x in neg[i].tolist() if x >= 0)))
-                if set(p) & set(n) or int(head[i]) in p:
-                    continue  # never fires, or derives what it already needs
-                key = (axiom.stratum, int(head[i]), p, n)
-                rules.setdefault(key, len(rules))
+            n = len(rows)
+            pos = np.stack(pos_cols, axis=1) if pos_cols else np.empty((n, 0), np.int64)
+            neg = np.stack(neg_cols, axis=1) if neg_cols else np.empty((n, 0), np.int64)
+            blocks.append((axiom.stratum, head.astype(np.int64), pos.astype(np.int64),
+                           neg.astype(np.int64)))
             self._check_deadline()
-        ordered = _undominated(sorted(rules))
+        width_pos = max((b[2].shape[1] for b in blocks), default=0)
+        width_neg = max((b[3].shape[1] for b in blocks), default=0)
+        parts = []
+        for stratum, head, pos, neg in blocks:
+            # a positive body fact that is unreachable never holds (cannot
+            # happen for reachable instances; kept exact all the same)
+            fires = ~(pos < 0).any(axis=1)
+            pos, neg = _canonical_rows(pos, width_pos), _canonical_rows(neg, width_neg)
+            if pos.shape[1] and neg.shape[1]:
+                clash = ((pos[:, :, None] == neg[:, None, :]) & (pos[:, :, None] >= 0)).any(axis=(1, 2))
+                fires &= ~clash  # needs a fact and its negation: never fires
+            fires &= ~(pos == head[:, None]).any(axis=1)  # derives what it already needs
+            parts.append(np.concatenate(
+                [np.full((len(head), 1), stratum, np.int64), head[:, None], pos, neg], axis=1)[fires])
+        table = (np.unique(np.concatenate(parts), axis=0) if parts
+                 else np.empty((0, 2 + width_pos + width_neg), np.int64))
+        table = _undominated(table, width_pos)
         derived = sorted({self.fact_offset[p] + i for p in self.task.derived_predicates
                           if p in self.fact_offset
                           for i in range(len(self.relations[p].sorted_rows()))})
         return Axioms(
-            head=np.array([r[1] for r in ordered], dtype=np.int32),
-            body_pos=CSR.from_rows([r[2] for r in ordered]),
-            body_neg=CSR.from_rows([r[3] for r in ordered]),
-            stratum=np.array([r[0] for r in ordered], dtype=np.int32),
+            head=table[:, 1].astype(np.int32),
+            body_pos=_padded_csr(table[:, 2:2 + width_pos]),
+            body_neg=_padded_csr(table[:, 2 + width_pos:]),
+            stratum=table[:, 0].astype(np.int32),
             derived=np.array(derived, dtype=np.int32),
             origin=self.axiom_origin)
 
     def _init_ids(self) -> np.ndarray:
-        ids = [self.fact_ids(a[0], np.array([[self.obj_id[o] for o in a[1:]]],
-                                            dtype=np.int32).reshape(1, -1))[0]
-               for a in self.task.init if a[0] in self.fact_offset]
-        return np.unique(np.array(ids, dtype=np.int32))
+        """Fact ids of the initial atoms, one lookup per predicate (one per
+        atom took 1.4 s on an 80x80 reach grid with 26k initial atoms)."""
+        by_pred: dict[str, list[list[int]]] = {}
+        for a in self.task.init:
+            if a[0] in self.fact_offset:
+                by_pred.setdefault(a[0], []).append([self.obj_id[o] for o in a[1:]])
+        ids = [self.fact_ids(p, np.array(rows, dtype=np.int32).reshape(len(rows), -1))
+               for p, rows in by_pred.items()]
+        return np.unique(_concat(ids, np.int32))
 
     def _check_deadline(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -299,30 +323,68 @@ DOMINANCE_GROUP_LIMIT = 256
 rules dominated by an empty-bodied one (keeps the check near-linear)."""
 
 
-def _undominated(rules: list[tuple]) -> list[tuple]:
+def _canonical_rows(m: np.ndarray, width: int) -> np.ndarray:
+    """Each row's distinct non-negative values, ascending, padded with -1 to
+    `width` columns: equal sets give equal rows, and row order is the order
+    of the sorted tuples (the padding sorts below every id)."""
+    big = np.iinfo(np.int64).max
+    m = np.sort(np.where(m < 0, big, m), axis=1)
+    if m.shape[1] > 1:
+        dup = np.zeros(m.shape, dtype=bool)
+        dup[:, 1:] = m[:, 1:] == m[:, :-1]
+        m = np.sort(np.where(dup, big, m), axis=1)
+    m = np.where(m == big, -1, m)
+    return np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=-1)
+
+
+def _padded_csr(m: np.ndarray) -> CSR:
+    """CSR of rows whose values come first and -1 padding after."""
+    valid = m >= 0
+    ptr = np.zeros(len(m) + 1, dtype=np.int32)
+    np.cumsum(valid.sum(axis=1), out=ptr[1:])
+    return CSR(ptr, m[valid].astype(np.int32))
+
+
+def _undominated(table: np.ndarray, width_pos: int) -> np.ndarray:
     """Drop a ground axiom when another with the same head and stratum needs a
     subset of its body: it never derives anything new. Fast Downward's
     translator simplifies the same way, and relevance then drops the facts
     only the dropped rule read (reachable(x) :- at(x) static makes the
-    rule through an edge into x, and that edge's state, irrelevant)."""
-    by_head: dict[tuple[int, int], list[tuple]] = {}
-    for rule in rules:
-        by_head.setdefault((rule[0], rule[1]), []).append(rule)
-    kept: list[tuple] = []
-    for group in by_head.values():
-        if any(not r[2] and not r[3] for r in group):
-            kept.append(next(r for r in group if not r[2] and not r[3]))
+    rule through an edge into x, and that edge's state, irrelevant).
+
+    `table` rows are (stratum, head, padded positive body, padded negative
+    body), distinct and sorted, so each (stratum, head) group is one run.
+    Distinct rules of one body size never dominate each other, so only
+    groups mixing sizes are compared pairwise (in Python); on the generated
+    openstacks and reach tasks that is none of them."""
+    if len(table) == 0:
+        return table
+    sizes = (table[:, 2:] >= 0).sum(axis=1)
+    new_group = np.ones(len(table), dtype=bool)
+    new_group[1:] = (table[1:, :2] != table[:-1, :2]).any(axis=1)
+    starts = np.flatnonzero(new_group)
+    ends = np.append(starts[1:], len(table))
+    smallest = np.minimum.reduceat(sizes, starts)
+    largest = np.maximum.reduceat(sizes, starts)
+    keep = np.ones(len(table), dtype=bool)
+    for g in np.flatnonzero(smallest < largest):
+        lo, hi = int(starts[g]), int(ends[g])
+        if smallest[g] == 0:
+            # an empty-bodied rule (unique after deduplication) dominates all
+            keep[lo:hi] = sizes[lo:hi] == 0
             continue
-        if len(group) > DOMINANCE_GROUP_LIMIT:
-            kept.extend(group)
+        if hi - lo > DOMINANCE_GROUP_LIMIT:
             continue
-        chosen: list[tuple[set, set, tuple]] = []
-        for r in sorted(group, key=lambda r: (len(r[2]) + len(r[3]), r)):
-            pos, neg = set(r[2]), set(r[3])
-            if not any(p <= pos and n <= neg for p, n, _ in chosen):
-                chosen.append((pos, neg, r))
-        kept.extend(r for _, _, r in chosen)
-    return sorted(kept)
+        chosen: list[tuple[set, set]] = []
+        for i in sorted(range(lo, hi), key=lambda i: (sizes[i], i)):
+            row = table[i]
+            pos = {int(x) for x in row[2:2 + width_pos] if x >= 0}
+            neg = {int(x) for x in row[2 + width_pos:] if x >= 0}
+            if any(p <= pos and n <= neg for p, n in chosen):
+                keep[i] = False
+            else:
+                chosen.append((pos, neg))
+    return table[keep]
 
 
 def _lit_str(lit: Literal) -> str:
@@ -584,6 +646,7 @@ def ground(parsed: ParsedTask, time_limit: float | None = None,
             grounder.axiom_origin = (src.path, *src.position(first))
         task = grounder.ground()
         task = _with_mutex_groups(normal, task, deadline)
+        task = add_negated_axioms(task)
         if prune_irrelevant:
             task = relevance.prune_irrelevant(task)
     except MemoryError:

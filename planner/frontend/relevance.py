@@ -192,8 +192,70 @@ def _restrict_axioms(task: GroundTask, keep: np.ndarray, fact_map: np.ndarray):
         stratum=ax.stratum[rows], derived=np.sort(derived[derived >= 0]).astype(np.int32))
 
 
+def always_true(task: GroundTask) -> np.ndarray:
+    """Mask of the facts true in every reachable state: initially true, not
+    derived, and deleted by no operator or conditional effect."""
+    deleted = np.zeros(task.num_facts, dtype=bool)
+    deleted[task.delete.idx] = True
+    if task.conditional is not None:
+        deleted[task.conditional.delete.idx] = True
+    always = np.zeros(task.num_facts, dtype=bool)
+    always[task.init] = True
+    always &= ~deleted
+    if task.axioms is not None:
+        always[task.axioms.derived] = False
+    return always
+
+
+def _rows_touching(csr: CSR, facts: np.ndarray) -> np.ndarray:
+    """Mask of the CSR rows holding some fact of the boolean mask `facts`."""
+    rows = np.repeat(np.arange(len(csr), dtype=np.int64), np.diff(csr.ptr))
+    hit = np.zeros(len(csr), dtype=bool)
+    hit[rows[facts[csr.idx]]] = True
+    return hit
+
+
+def drop_never_applicable(task: GroundTask) -> GroundTask:
+    """Without the operators and axiom rules that need a fact false which is
+    true in every state (relaxed reachability ignores negative conditions,
+    so it keeps them). Fast Downward's translator drops them too: the fact's
+    variable has one reachable value. On a generated 10x10 reach grid that
+    is 182 of 446 operators ((open-door a b) needs (not (open a b)), and
+    half the doors start open and never close). The always-true facts stay
+    (FD removes them), since heuristics may read them from states."""
+    always = always_true(task)
+    if not always.any():
+        return task
+    bad = _rows_touching(task.pre_neg, always)
+    axioms = task.axioms
+    if axioms is not None:
+        bad_rules = _rows_touching(axioms.body_neg, always)
+        if bad_rules.any():
+            rows = np.flatnonzero(~bad_rules)
+            identity = np.arange(task.num_facts, dtype=np.int64)
+            axioms = replace(axioms, head=axioms.head[rows],
+                             body_pos=_restrict(axioms.body_pos, rows, identity),
+                             body_neg=_restrict(axioms.body_neg, rows, identity),
+                             stratum=axioms.stratum[rows])
+    if not bad.any():
+        return replace(task, axioms=axioms) if axioms is not task.axioms else task
+    keep_ops = np.flatnonzero(~bad)
+    identity = np.arange(task.num_facts, dtype=np.int64)
+    operators = (task.operators.select(keep_ops) if hasattr(task.operators, "select")
+                 else tuple(task.operators[i] for i in keep_ops.tolist()))
+    return replace(
+        task, operators=operators, cost=task.cost[keep_ops],
+        pre_pos=_restrict_sorted(task.pre_pos, ~bad, identity),
+        pre_neg=_restrict_sorted(task.pre_neg, ~bad, identity),
+        add=_restrict_sorted(task.add, ~bad, identity),
+        delete=_restrict_sorted(task.delete, ~bad, identity),
+        conditional=_restrict_conditional(task.conditional, keep_ops, identity),
+        axioms=axioms)
+
+
 def prune_irrelevant(task: GroundTask) -> GroundTask:
     """The task without irrelevant operators and facts (numbering kept in order)."""
+    task = drop_never_applicable(task)
     if task.axioms is not None:
         fact_ok, op_ok, ax_ok = _relevant_with_axioms(task)
     else:

@@ -288,11 +288,86 @@ class _Forall(_Quantified):
         return self._text("forall", b)
 
 
+class _IndexedState(set):
+    """A state that also keeps its atoms by predicate and by (predicate,
+    position, object), so that an existential condition can enumerate the
+    matching atoms of one of its conjuncts instead of every binding of its
+    variables (used while deriving: validating a 12-step plan on a 25x25
+    reach grid took over a minute with the naive enumeration)."""
+
+    def __init__(self, atoms: Iterable[Atom] = ()) -> None:
+        super().__init__()
+        self.by_pred: dict[str, list[Atom]] = {}
+        self.by_arg: dict[tuple[str, int, str], list[Atom]] = {}
+        for atom in atoms:
+            self.add(atom)
+
+    def add(self, atom: Atom) -> None:
+        if atom not in self:
+            super().add(atom)
+            self.by_pred.setdefault(atom[0], []).append(atom)
+            for i, value in enumerate(atom[1:]):
+                self.by_arg.setdefault((atom[0], i, value), []).append(atom)
+
+
 class _Exists(_Quantified):
-    __slots__ = ()
+    __slots__ = ("anchors", "allowed")
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        parts = self.body.parts if isinstance(self.body, _And) else [self.body]
+        names = set(self.names)
+        self.anchors = [p for p in parts if isinstance(p, _Atom)
+                        and any(v and n in names for v, n in p.terms)]
+        self.allowed = {n: frozenset(d) for n, d in zip(self.names, self.domains)}
+
+    def _candidates(self, state: "_IndexedState", outer: Binding):
+        """The anchor atom with the fewest matching atoms in the state, and those."""
+        best = None
+        for anchor in self.anchors:
+            atoms = state.by_pred.get(anchor.pred, ())
+            for i, (is_var, name) in enumerate(anchor.terms):
+                if not is_var or name in outer:
+                    bound = outer[name] if is_var else name
+                    found = state.by_arg.get((anchor.pred, i, bound), ())
+                    if len(found) < len(atoms):
+                        atoms = found
+            if best is None or len(atoms) < len(best[1]):
+                best = (anchor, atoms)
+        return best
 
     def holds(self, state: State, b: Binding) -> bool:
-        return any(self.body.holds(state, inner) for inner in self.bindings(b))
+        if not self.anchors or not isinstance(state, _IndexedState):
+            return any(self.body.holds(state, inner) for inner in self.bindings(b))
+        # the body is a conjunction with the anchor atom: only bindings under
+        # which the anchor is in the state can satisfy it
+        names = set(self.names)
+        outer = {k: v for k, v in b.items() if k not in names}  # quantified names shadow
+        anchor, atoms = self._candidates(state, outer)
+        covered = {n for v, n in anchor.terms if v and n in names}
+        rest = [i for i, n in enumerate(self.names) if n not in covered]
+        for atom in atoms:
+            if len(atom) != len(anchor.terms) + 1:
+                continue
+            inner = dict(outer)
+            ok = True
+            for (is_var, name), value in zip(anchor.terms, atom[1:]):
+                if is_var and name in names:
+                    if inner.get(name, value) != value or value not in self.allowed[name]:
+                        ok = False
+                        break
+                    inner[name] = value
+                elif (outer[name] if is_var else name) != value:
+                    ok = False
+                    break
+            if not ok:
+                continue
+            for values in itertools.product(*(self.domains[i] for i in rest)):
+                full = dict(inner)
+                full.update(zip((self.names[i] for i in rest), values))
+                if self.body.holds(state, full):
+                    return True
+        return False
 
     def text(self, b: Binding) -> str:
         return self._text("exists", b)
@@ -684,7 +759,7 @@ class _Derivation:
         return bool(self.layers)
 
     def closure(self, basic: State) -> State:
-        state = {a for a in basic if a[0] not in self.derived}
+        state = _IndexedState(a for a in basic if a[0] not in self.derived)
         for layer in self.layers:
             changed = True
             while changed:

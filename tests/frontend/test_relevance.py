@@ -36,3 +36,35 @@ def test_facts_read_by_relevant_operators_stay() -> None:
     pruned = ground(parse_strings(domain, PROBLEM))
     assert "(switch)" in _names(pruned) and ("lamp-on",) in pruned.facts
     assert "(paint a)" not in _names(pruned)
+
+
+DOORS_DOMAIN = """(define (domain doors)
+  (:requirements :strips :negative-preconditions :derived-predicates)
+  (:predicates (at ?x) (open ?x ?y) (door ?x ?y) (reach ?x) (sealed ?x))
+  (:derived (reach ?x) (at ?x))
+  (:derived (reach ?y) (exists (?x) (and (reach ?x) (open ?x ?y))))
+  (:derived (sealed ?y) (and (door ?y ?y) (not (open ?y ?y))))
+  (:action open-door :parameters (?x ?y)
+     :precondition (and (door ?x ?y) (reach ?x) (not (open ?x ?y)))
+     :effect (open ?x ?y))
+  (:action go :parameters (?x ?y) :precondition (and (at ?x) (reach ?y) (not (sealed ?y)))
+     :effect (and (at ?y) (not (at ?x)))))"""
+DOORS_PROBLEM = """(define (problem p) (:domain doors) (:objects a b c d)
+  (:init (at a) (door a b) (door b c) (door c d) (door d d) (open a b) (open d d))
+  (:goal (at d)))"""
+
+
+def test_operators_needing_an_always_true_fact_false_are_dropped_as_fast_downward_does(
+        tmp_path) -> None:
+    from tests.fixtures import fd_translation
+
+    task = ground(parse_strings(DOORS_DOMAIN, DOORS_PROBLEM))
+    # (open a b) and (open d d) hold initially and nothing deletes them
+    assert "(open-door a b)" not in _names(task)
+    assert {"(open-door b c)", "(open-door c d)"} <= _names(task)
+    # the rule for (sealed d) negates (open d d): it never fires
+    assert not any(task.facts[int(h)] == ("sealed", "d") for h in task.axioms.head)
+    fd_ops, _, _ = fd_translation(DOORS_DOMAIN, DOORS_PROBLEM, tmp_path)
+    assert _names(task) == fd_ops
+    full = ground(parse_strings(DOORS_DOMAIN, DOORS_PROBLEM), prune_irrelevant=False)
+    assert "(open-door a b)" in _names(full)

@@ -549,3 +549,45 @@ def test_fast_init_reader_and_pddl_agree(domain: str) -> None:
     theirs = CompiledTask.build(pddl.parse_domain(domain_file), pddl.parse_problem(problem_file))
     assert ours.init == theirs.init and ours.fluents == theirs.fluents
     assert len(ours.init) > 0
+
+
+def test_derivation_with_indexed_existentials_equals_the_naive_fixpoint() -> None:
+    """_Exists enumerates the atoms of a conjunct while deriving; the result
+    must equal enumerating every binding (the plain-set path)."""
+    import itertools
+    import random
+
+    from planner.frontend.inputs import parse_strings
+    from planner.plans.validate import CompiledTask
+
+    domain = """(define (domain reach) (:requirements :strips :typing :derived-predicates
+        :negative-preconditions :existential-preconditions)
+      (:types cell)
+      (:predicates (at ?c - cell) (open ?a ?b - cell) (blocked ?c - cell) (reach ?c - cell)
+                   (two ?a ?b - cell) (lonely ?c - cell))
+      (:derived (reach ?c - cell) (at ?c))
+      (:derived (reach ?c - cell) (exists (?b - cell) (and (reach ?b) (open ?b ?c) (not (blocked ?c)))))
+      (:derived (two ?a ?b - cell) (exists (?m - cell) (and (open ?a ?m) (open ?m ?b) (not (= ?a ?b)))))
+      (:derived (lonely ?c - cell) (not (exists (?b - cell) (open ?c ?b))))
+      (:action noop :parameters () :precondition (and) :effect (and)))"""
+    cells = [f"c{i}" for i in range(7)]
+    problem = (f"(define (problem p) (:domain reach) (:objects {' '.join(cells)} - cell) "
+               "(:init (at c0)) (:goal (and)))")
+    task = CompiledTask.from_parsed(parse_strings(domain, problem))
+    rng = random.Random(5)
+    for _ in range(30):
+        basic = {("at", rng.choice(cells))}
+        basic |= {("open", a, b) for a, b in itertools.product(cells, cells) if rng.random() < 0.2}
+        basic |= {("blocked", c) for c in cells if rng.random() < 0.2}
+        naive = set(basic)
+        for layer in task.derivation.layers:
+            changed = True
+            while changed:
+                changed = False
+                for name, params, domains, cond in layer:
+                    for values in itertools.product(*domains):
+                        atom = (name, *values)
+                        if atom not in naive and cond.holds(naive, dict(zip(params, values))):
+                            naive.add(atom)
+                            changed = True
+        assert set(task.derive(frozenset(basic))) == naive
