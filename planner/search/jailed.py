@@ -81,6 +81,9 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
             return {"failed": errors + [str(err)[:300]], "kind": _failure_kind(err.__cause__)}
         stats = _search_stats(result)
         stats["search_time"] = result.statistics.search_time
+        from planner.heuristics.kernel import compile_seconds
+
+        stats["kernel_compile_time"] = compile_seconds()
         return {"status": result.status.value, "plan": list(result.plan) if result.plan is not None else None,
                 "cost": result.cost, "statistics": stats, "heuristic": [e.name for e in used],
                 "dropped": dropped + list(more), "errors": errors, "warnings": notes[:20]}
@@ -152,7 +155,7 @@ def parse_child_result(value: Any, task: GroundTask) -> ChildSearch:
                 "peak_memory_kb"):
         item = raw_stats.get(key)
         stats[key] = item if type(item) is int and item >= 0 else 0
-    for key in ("bytes_per_state", "search_time"):
+    for key in ("bytes_per_state", "search_time", "kernel_compile_time"):
         item = raw_stats.get(key)
         stats[key] = float(item) if type(item) in (int, float) and math.isfinite(item) and item >= 0 else 0.0
     initial = raw_stats.get("initial_h") if isinstance(raw_stats.get("initial_h"), dict) else {}

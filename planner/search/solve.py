@@ -393,6 +393,11 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
         return failed
     for said in child.warnings:
         log.warning("in the jail: %s", said)
+    if child.statistics.get("kernel_compile_time"):
+        # Kernels compile in memory in each jailed child (no disk cache: nothing a
+        # jailed process writes is ever loaded), so this is paid on every run.
+        jail["kernel_compile_time"] = child.statistics["kernel_compile_time"]
+        log.info("kernel heuristics compiled in the jail in %.2f s", jail["kernel_compile_time"])
     status = SearchStatus(child.status)
     if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
         jail["failure"] = f"claimed {status.value}"
