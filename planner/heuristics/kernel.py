@@ -33,18 +33,31 @@ Where it runs: a kernel is LLM-written code, so it is compiled and evaluated
 only inside the jailed child (planner.jail; planner.heuristics.untrusted
 builds its evaluator there). compile_kernel() refuses to run anywhere else
 unless the caller vouches for the code (trusted=True: our own shipped
-kernels in bench/ and the build script). There is no on-disk cache: Numba's
-cache is pickles plus object code, and a cache written by one jailed child
-and loaded by another (or by the parent) would let one candidate's output
-become another process's code. Each jailed child compiles in memory
-(cache=False) and reports the seconds it took; a process-local table avoids
-compiling the same code twice within one child.
+kernels in bench/ and the build script).
+
+The machine-code cache (compiling takes 5-30 s, loading 10 ms): Numba's own
+on-disk cache is pickles plus object code that the process loading it runs,
+and a jailed child cannot write files anyway. So the child that compiled a
+kernel sends the object code back in its result (new_objects(), at most
+MAX_OBJECT_BYTES each); the trusted parent writes those bytes, never
+reading them back, into cache_root()/<code_key(code)>/<signature key>.bin,
+where code_key hashes the code text the *parent* handed to the jail and the
+toolchain versions, and only when that run had exactly one untrusted
+heuristic (planner.search.solve). A later jailed child for the same code
+reads the files of that one folder into memory in its trusted preparation
+(preload_cache) and loads them after the lock-down, in the jail. So the
+parent never loads anything a jailed process wrote, and what a candidate
+puts in the cache is only ever run by jailed runs of that same candidate.
 """
 from __future__ import annotations
 
 import ast
+import base64
 import builtins
+import functools
 import hashlib
+import os
+import pickle
 import linecache
 import logging
 import re
@@ -159,13 +172,6 @@ def toolchain_versions() -> dict[str, str]:
             "python": "%d.%d" % sys.version_info[:2], "numpy": np.__version__}
 
 
-def code_key(code: str, signature: ArraySignature, preferred: bool) -> str:
-    """sha256 of the entry version, the code, the array types and the flag:
-    the key of the process-local table of compiled kernels."""
-    parts = [f"entry v{ENTRY_VERSION}", code, repr(signature), repr(bool(preferred))]
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
-
-
 def entry_source(code: str, signature: ArraySignature, preferred: bool) -> str:
     """The candidate's code followed by the generated entry point (never cached on disk)."""
     tree = ast.parse(code)
@@ -196,6 +202,117 @@ def entry_source(code: str, signature: ArraySignature, preferred: bool) -> str:
     return "\n".join(lines)
 
 
+MAX_OBJECT_BYTES = 4 << 20
+"""Largest cached object code accepted (the shipped kernels' are 60-200 KB)."""
+MAX_CACHED_SIGNATURES = 8
+"""Files per code folder read by preload_cache (one per array signature)."""
+_HEX = re.compile(r"^[0-9a-f]{32}$")
+
+
+@functools.lru_cache(maxsize=1)
+def toolchain_tag() -> str:
+    """Numba, llvmlite, numpy and Python versions, from package metadata (this
+    does not import Numba: the parent never needs it). Cached: the jailed child
+    computes it in its preparation, since after the chroot the metadata is gone."""
+    from importlib import metadata
+
+    parts = [f"python {sys.version_info[0]}.{sys.version_info[1]}", f"numpy {np.__version__}"]
+    for name in ("numba", "llvmlite"):
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    return ", ".join(parts)
+
+
+def code_key(code: str) -> str:
+    """The cache folder of a kernel program: sha256 of the entry version, the code
+    text and the toolchain."""
+    text = f"entry v{ENTRY_VERSION}\0{toolchain_tag()}\0{code}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def signature_key(signature: ArraySignature, preferred: bool) -> str:
+    """The file of one compiled form within the code's folder."""
+    return hashlib.sha256(repr((tuple(signature), bool(preferred))).encode("utf-8")).hexdigest()[:32]
+
+
+def cache_root() -> str:
+    """PLANNER_KERNEL_CACHE, else platformdirs.user_cache_dir("planner")/kernels."""
+    env = os.environ.get("PLANNER_KERNEL_CACHE")
+    if env:
+        return env
+    import platformdirs
+
+    return os.path.join(platformdirs.user_cache_dir("planner", appauthor=False), "kernels")
+
+
+_preloaded: dict[tuple[str, str], bytes] = {}
+_new_objects: dict[tuple[str, str], bytes] = {}
+
+
+def preload_cache(code: str) -> int:
+    """Read this code's cached object files into memory (the jailed child's trusted
+    preparation, before the chroot; nothing is loaded here). Returns how many."""
+    folder = os.path.join(cache_root(), code_key(code))
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".bin") and _HEX.match(n[:-4]))
+    except OSError:
+        return 0
+    count = 0
+    for name in names[:MAX_CACHED_SIGNATURES]:
+        try:
+            with open(os.path.join(folder, name), "rb") as f:
+                data = f.read(MAX_OBJECT_BYTES + 1)
+        except OSError:
+            continue
+        if len(data) <= MAX_OBJECT_BYTES:
+            _preloaded[(code_key(code), name[:-4])] = data
+            count += 1
+    return count
+
+
+def new_objects() -> dict[str, dict[str, str]]:
+    """Object code compiled in this (jailed) process: {code key: {signature key:
+    base64}}, for the parent to store (store_objects)."""
+    out: dict[str, dict[str, str]] = {}
+    for (ckey, skey), data in _new_objects.items():
+        out.setdefault(ckey, {})[skey] = base64.b64encode(data).decode("ascii")
+    return out
+
+
+def store_objects(code: str, objects: Any) -> int:
+    """The parent's half: write the object code a jailed child sent for `code`
+    (the text the parent itself handed over) as opaque bytes into that code's
+    folder. Only well-formed entries (32-hex names, base64, size-capped) are
+    written, atomically, and existing files are kept. Returns how many were written."""
+    if not isinstance(objects, dict):
+        return 0
+    folder = os.path.join(cache_root(), code_key(code))
+    written = 0
+    for skey, text in list(objects.items())[:MAX_CACHED_SIGNATURES]:
+        if not (isinstance(skey, str) and _HEX.match(skey) and isinstance(text, str)
+                and len(text) <= MAX_OBJECT_BYTES * 4 // 3 + 4):
+            continue
+        try:
+            data = base64.b64decode(text, validate=True)
+        except ValueError:
+            continue
+        path = os.path.join(folder, f"{skey}.bin")
+        if os.path.exists(path):
+            continue
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            partial = os.path.join(folder, f".{skey}.{os.getpid()}.tmp")
+            with open(partial, "wb") as f:
+                f.write(data)
+            os.replace(partial, path)
+            written += 1
+        except OSError:
+            continue
+    return written
+
+
 @dataclass
 class CompiledKernel:
     """A compiled entry point: its address and what keeps its code alive."""
@@ -203,7 +320,9 @@ class CompiledKernel:
     address: int
     key: str
     seconds: float
-    """Wall time of this compilation (in memory; nothing is cached on disk)."""
+    """Wall time of this compilation or cache load."""
+    cached: bool = False
+    """Loaded from object code a jailed run of the same code compiled earlier."""
     owner: Any = field(repr=False, default=None)
 
 
@@ -225,23 +344,57 @@ def compile_kernel(code: str, signature: ArraySignature, preferred: bool,
     if not trusted and not in_jailed_child():
         raise KernelError("kernel programs are compiled and run only inside the jail "
                           "(planner.search.jailed); refusing to compile one in this process")
-    key = code_key(code, signature, preferred)
+    ckey, skey = code_key(code), signature_key(signature, preferred)
+    key = f"{ckey}/{skey}"
     with _lock:
         known = _compiled.get(key)
         if known is not None:
             return known
-        source = entry_source(code, signature, preferred)
         start = time.perf_counter()
-        module_name = f"planner_kernel_{key[:16]}"
+        blob = _preloaded.pop((ckey, skey), None)
+        if blob is not None:
+            loaded = _load_object_code(blob)
+            if loaded is not None:
+                address, owner = loaded
+                compiled = CompiledKernel(address, key, time.perf_counter() - start, True, owner)
+                _compiled[key] = compiled
+                return compiled
+        source = entry_source(code, signature, preferred)
+        module_name = f"planner_kernel_{skey[:16]}"
         try:
             module = _exec_source(module_name, source)
             entry = module.__dict__["_planner_entry"]
         except Exception as err:  # numba's TypingError, LoweringError, ... or the code's own
             raise KernelError(f"compiling the kernel failed: {_numba_message(err)}") from None
-        compiled = CompiledKernel(int(entry.address), key, time.perf_counter() - start,
+        compiled = CompiledKernel(int(entry.address), key, time.perf_counter() - start, False,
                                   owner=(module, entry))
         _compiled[key] = compiled
+        if not trusted or in_jailed_child():
+            try:
+                data = pickle.dumps((entry._library.serialize_using_object_code(), entry.native_name))
+                if len(data) <= MAX_OBJECT_BYTES:
+                    _new_objects[(ckey, skey)] = data
+            except Exception:  # noqa: BLE001 - not cacheable: compiled again next time
+                pass
         return compiled
+
+
+def _load_object_code(blob: bytes) -> tuple[int, Any] | None:
+    """(address, owner) from cached object code, or None (then it is compiled).
+    Only in the jailed child: this runs machine code a jailed run produced."""
+    from planner.jail import in_jailed_child
+
+    if not in_jailed_child():
+        return None
+    try:
+        from numba.core.registry import cpu_target
+
+        serialized, name = pickle.loads(blob)  # noqa: S301 - in the jail, written for this code
+        library = cpu_target.target_context.codegen().unserialize_library(serialized)
+        address = int(library.get_pointer_to_function(name))
+    except Exception:  # noqa: BLE001 - a corrupt or foreign entry: compile instead
+        return None
+    return (address, library) if address else None
 
 
 def _exec_source(module_name: str, source: str) -> types.ModuleType:
@@ -268,10 +421,12 @@ def _numba_message(err: BaseException) -> str:
     return f"{type(err).__name__}: {text.strip()}"[:2000]
 
 
-def compile_seconds() -> float:
-    """Seconds this process spent compiling kernels (the jailed search reports it)."""
+def compile_seconds() -> tuple[float, int]:
+    """(seconds spent compiling or loading kernels, how many came from the cache)
+    in this process: the jailed search reports both."""
     with _lock:
-        return sum(c.seconds for c in _compiled.values())
+        return (sum(c.seconds for c in _compiled.values()),
+                sum(1 for c in _compiled.values() if c.cached))
 
 
 WARM_UP = '''
@@ -296,9 +451,11 @@ def warm_up() -> float:
     preparation: every module Numba loads lazily is then in memory before the
     chroot hides the file system. Returns the seconds it took."""
     start = time.perf_counter()
+    toolchain_tag()
     compile_kernel(WARM_UP, (("int32", 1),), True, trusted=True)
     with _lock:  # the warm-up kernel is not kept: a candidate with this code compiles anew
         _compiled.clear()
+        _new_objects.clear()
     return time.perf_counter() - start
 
 
@@ -342,7 +499,8 @@ class KernelHeuristic:
         self.num_operators = int(task.num_operators)
         self.compiled = compile_kernel(self.code, self.signature, self.provides_preferred,
                                        trusted=self.trusted)
-        log.info("kernel %s compiled in %.2f s", self.label, self.compiled.seconds)
+        log.info("kernel %s %s in %.2f s", self.label,
+                 "loaded from the cache" if self.compiled.cached else "compiled", self.compiled.seconds)
         self._evaluator = self.evaluator()
 
     @classmethod
@@ -393,4 +551,5 @@ def kernel_class(code: str, name: str = "Kernel", trusted: bool = False) -> type
 
 
 __all__ = ["KERNEL_CLASS_NAME", "CompiledKernel", "KernelError", "KernelHeuristic", "compile_kernel",
-           "compile_seconds", "is_kernel_program", "kernel_class", "warm_up"]
+           "compile_seconds", "is_kernel_program", "kernel_class", "new_objects", "preload_cache",
+           "store_objects", "warm_up"]

@@ -86,10 +86,15 @@ def prepare_for_jail(sources: Sequence[UntrustedHeuristic]) -> Any:
                         pass
         if any(_is_kernel(s) for s in sources):
             # Numba and LLVM loaded and initialised (a trivial kernel compiled, in
-            # memory) before the chroot; the candidate's kernel compiles after it.
-            from planner.heuristics.kernel import warm_up
+            # memory) before the chroot; the candidate's kernel compiles after it, or
+            # loads the object code a jailed run of the same code compiled (read
+            # into memory here, loaded after the lock-down).
+            from planner.heuristics.kernel import preload_cache, warm_up
 
             warm_up()
+            for source in sources:
+                if _is_kernel(source):
+                    preload_cache(source.code)
         if any("networkx" in s.code for s in sources):
             try:
                 import networkx  # noqa: F401

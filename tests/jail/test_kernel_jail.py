@@ -1,7 +1,8 @@
 """Kernel heuristics and the jail: an LLM-written kernel is compiled and
-evaluated only in the jailed child; nothing it writes reaches the parent
-(there is no on-disk kernel cache: the child compiles in memory, and seccomp
-and RLIMIT_FSIZE deny it every file write); its crash is its own failure.
+evaluated only in the jailed child (seccomp and RLIMIT_FSIZE deny it every file
+write); the object code it compiled comes back as bytes that the parent writes
+into the folder of the code it handed over and never loads; only a later
+jailed run of the same code loads them. A kernel's crash is its own failure.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -43,15 +45,58 @@ def _kernel(code: str, label: str = "kernel candidate") -> UntrustedHeuristic:
     return UntrustedHeuristic(code, KERNEL_CLASS_NAME, label)
 
 
-def test_kernel_candidate_compiles_and_searches_in_the_jail():
+@pytest.fixture(autouse=True)
+def kernel_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "kernel-cache"
+    monkeypatch.setenv("PLANNER_KERNEL_CACHE", str(folder))
+    return folder
+
+
+def test_kernel_candidate_compiles_in_the_jail_and_later_runs_load_its_object_code(kernel_cache):
+    from planner.heuristics.kernel import code_key
+
     domain, problem = _bw()
-    result = solve(domain, problem, search="gbfs", heuristic=_kernel(GOALCOUNT), time_limit=60,
-                   fallback=False)
-    assert result.solved
-    jail = result.statistics["jail"]
-    assert jail["outcome"] == "ok"
+    first = solve(domain, problem, search="gbfs", heuristic=_kernel(GOALCOUNT), time_limit=60,
+                  fallback=False)
+    assert first.solved
+    jail = first.statistics["jail"]
+    assert jail["outcome"] == "ok" and jail["kernel_cache_hits"] == 0
     assert jail["kernel_compile_time"] > 0  # compiled in the child, reported to the parent
-    assert result.statistics["heuristic"] == ["kernel candidate"] or "kernel" in str(result.statistics)
+    files = sorted(p.relative_to(kernel_cache) for p in kernel_cache.rglob("*") if p.is_file())
+    assert len(files) == 1 and files[0].parts[0] == code_key(GOALCOUNT) and files[0].suffix == ".bin"
+    second = solve(domain, problem, search="gbfs", heuristic=_kernel(GOALCOUNT), time_limit=60,
+                   fallback=False)
+    assert second.solved and second.plan == first.plan
+    assert second.statistics["jail"]["kernel_cache_hits"] == 1
+    assert second.statistics["jail"]["kernel_compile_time"] < jail["kernel_compile_time"]
+
+
+def test_a_portfolio_of_untrusted_kernels_keeps_no_object_code(kernel_cache):
+    domain, problem = _bw()
+    other = GOALCOUNT.replace("n += 1", "n += 2")
+    result = solve(domain, problem, search="gbfs", heuristic=[_kernel(GOALCOUNT, "a"), _kernel(other, "b")],
+                   time_limit=60, fallback=False)
+    assert result.solved
+    assert not kernel_cache.exists() or list(kernel_cache.rglob("*.bin")) == []
+
+
+def test_the_parent_stores_only_well_formed_entries_in_the_folder_of_its_own_code(kernel_cache):
+    from planner.heuristics.kernel import code_key, store_objects
+
+    good = "0" * 32
+    written = store_objects(GOALCOUNT, {good: "AAEC", "../../escape": "AAEC", "f" * 31: "AAEC",
+                                        "a" * 32: "not base64!", "b" * 32: 7})
+    assert written == 1
+    files = [p.relative_to(kernel_cache) for p in kernel_cache.rglob("*") if p.is_file()]
+    assert files == [Path(code_key(GOALCOUNT)) / f"{good}.bin"]
+    assert (kernel_cache / files[0]).read_bytes() == b"\x00\x01\x02"
+    # entries the child filed under another code's key are not the parent's to take
+    from planner.search.jailed import ChildSearch
+    from planner.search.solve import _store_kernel_objects
+
+    child = ChildSearch("solved", (), {}, (), (), (), {"f" * 64: {"c" * 32: "AAEC"}})
+    _store_kernel_objects([_kernel(GOALCOUNT)], child)
+    assert len([p for p in kernel_cache.rglob("*") if p.is_file()]) == 1
 
 
 _PARENT = textwrap.dedent('''
@@ -66,24 +111,28 @@ _PARENT = textwrap.dedent('''
 ''')
 
 
-def test_parent_never_imports_numba_nor_loads_kernel_code(tmp_path):
-    """A kernel file given as --heuristic: the trusted parent never imports Numba
-    (so it cannot load a Numba cache file) nor the kernel's module; Numba's cache
+def test_parent_never_imports_numba_nor_loads_kernel_code(tmp_path, kernel_cache):
+    """A kernel file given as --heuristic, twice (compiled, then loaded from the
+    cache): the trusted parent never imports Numba (so it cannot load a Numba
+    cache file or object code) nor the kernel's module; Numba's own cache
     folder, pointed at an empty directory, stays empty."""
     domain, problem = _bw()
     path = tmp_path / "goalcount_kernel.py"
     path.write_text(GOALCOUNT, encoding="utf-8")
-    cache = tmp_path / "numba-cache"
-    cache.mkdir()
-    done = subprocess.run([sys.executable, "-c", _PARENT, str(domain), str(problem), str(path)],
-                          cwd=ROOT, env=planner_env(NUMBA_CACHE_DIR=str(cache), XDG_CACHE_HOME=str(cache)),
-                          capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["solved"] and report["compile"] > 0
-    assert report["numba_in_parent"] is False and report["kernel_modules"] == []
-    assert list(cache.rglob("*")) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["goalcount_kernel.py", "numba-cache"]
+    numba_cache = tmp_path / "numba-cache"
+    numba_cache.mkdir()
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", _PARENT, str(domain), str(problem), str(path)],
+                              cwd=ROOT, env=planner_env(NUMBA_CACHE_DIR=str(numba_cache),
+                                                        PLANNER_KERNEL_CACHE=str(kernel_cache)),
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr[-2000:]
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+        assert report["solved"] and report["compile"] > 0
+        assert report["numba_in_parent"] is False and report["kernel_modules"] == []
+    assert list(numba_cache.rglob("*")) == []
+    assert len(list(kernel_cache.rglob("*.bin"))) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["goalcount_kernel.py", "kernel-cache", "numba-cache"]
 
 
 def test_hostile_kernel_cannot_write_outside_its_job(tmp_path):
