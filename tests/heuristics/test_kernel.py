@@ -253,8 +253,8 @@ def test_shipped_kernel_forms_exist():
 
 
 @pytest.mark.parametrize("path", _kernel_files(), ids=lambda p: p.parent.name)
-def test_shipped_kernel_provenance_and_selection(path):
-    from planner.heuristics.store import auto_heuristic
+def test_shipped_kernel_provenance_and_selection(path, monkeypatch):
+    from planner.heuristics import store
 
     meta = json.loads(path.with_suffix(".py.json").read_text(encoding="utf-8"))
     assert meta["provenance"] == PROVENANCE
@@ -263,7 +263,9 @@ def test_shipped_kernel_provenance_and_selection(path):
     assert python_form.is_file()  # both forms are kept
     assert all(d["equal"] for d in meta["differential"].values())
     assert meta["selected"] == all(s["speedup"] > 1 for s in meta["speed"].values())
-    found = auto_heuristic(benchmark(path.parent.name) / "domain.pddl")
+    # this checkout's heuristics/ (the installed planner.shipped_heuristics may be another's)
+    monkeypatch.setattr(store, "search_roots", lambda: [ROOT / "heuristics"])
+    found = store.auto_heuristic(benchmark(path.parent.name) / "domain.pddl")
     assert found is not None
     members, chosen = found
     assert chosen == (path if meta["selected"] else python_form)
@@ -275,6 +277,7 @@ def test_auto_uses_the_python_form_without_numba(monkeypatch):
     from planner.heuristics import store
 
     monkeypatch.setattr(store, "numba_available", lambda: False)
+    monkeypatch.setattr(store, "search_roots", lambda: [ROOT / "heuristics"])
     members, path = store.auto_heuristic(benchmark("blocksworld") / "domain.pddl")
     assert not path.name.endswith(".kernel.py")
     assert members[0].class_name == "DomainHeuristic"

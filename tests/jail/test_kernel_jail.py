@@ -207,3 +207,20 @@ def test_kernel_candidate_probe_runs_the_differential_check_in_the_jail():
                           limits=Limits(cpu_seconds=120, memory_mb=2048))
     assert bad.outcome == "invalid-value", bad
     assert "differential check" in bad.detail
+
+
+@pytest.mark.parametrize("domain", ["blocksworld", "childsnack", "spanner", "transport"])
+def test_shipped_kernel_forms_compile_and_solve_in_the_jail(domain):
+    """The stored kernel forms, loaded as `--heuristic auto` loads them (text for
+    the jail), compile after the chroot (every module Numba needs was loaded by
+    the warm-up) and solve the smallest training task with no fallback."""
+    from planner.heuristics.loader import load_stored_heuristic
+
+    folder = benchmark(domain)
+    path = next((ROOT / "heuristics" / domain).glob("*.kernel.py"))
+    source = load_stored_heuristic(path, KERNEL_CLASS_NAME)
+    problem = min((folder / "training" / "easy").glob("p*.pddl"), key=lambda p: (p.stat().st_size, p.name))
+    result = solve(folder / "domain.pddl", problem, search="gbfs", heuristic=source, time_limit=120,
+                   fallback=False)
+    assert result.solved
+    assert result.statistics["jail"]["kernel_compile_time"] > 0
