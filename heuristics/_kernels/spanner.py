@@ -86,11 +86,19 @@ def h(state, goal, kind, value, consts, scratch):
         need = 0
     far = man
     if need > 0:
-        ahead = np.sort(scratch[:n])
+        # insertion sort in place: a handful of spanners, and no allocation per
+        # call (np.sort allocated: 1.35M evaluations/s; this: see bench/kernel_speed.py)
+        for i in range(1, n):
+            v = scratch[i]
+            j = i - 1
+            while j >= 0 and scratch[j] > v:
+                scratch[j + 1] = scratch[j]
+                j -= 1
+            scratch[j + 1] = v
         first = 0
-        while first < n and ahead[first] < man:
+        while first < n and scratch[first] < man:
             first += 1
         if first + need - 1 >= n:
             return -1.0
-        far = ahead[first + need - 1]
+        far = scratch[first + need - 1]
     return float(2 * loose + need + (far - man) + (consts[0] - man))
