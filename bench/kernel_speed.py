@@ -126,8 +126,14 @@ from planner.heuristics.loader import load_stored_heuristic
 from planner.search.solve import solve
 path = sys.argv[3]
 source = load_stored_heuristic(path, read_provenance(path)["class_name"])
+from planner.jail import HeuristicFailure
 t0, c0 = time.perf_counter(), time.process_time()
-r = solve(sys.argv[1], sys.argv[2], heuristic=source, time_limit=float(sys.argv[4]), fallback=False)
+try:
+    r = solve(sys.argv[1], sys.argv[2], heuristic=source, time_limit=float(sys.argv[4]), fallback=False)
+except HeuristicFailure as err:  # e.g. the jailed search killed at the deadline
+    print(json.dumps({"status": err.reason, "detail": str(err)[-200:],
+                      "wall": round(time.perf_counter() - t0, 1)}))
+    raise SystemExit(0)
 s = r.statistics
 jail = s.get("jail") or {}
 print(json.dumps({"status": r.status.value, "plan_cost": r.cost, "expansions": s.get("expansions"),

@@ -90,7 +90,7 @@ def load_candidate(code: str, class_name: str | None = None) -> type:
     This runs the code: only call it where LLM-written code may run."""
     if class_name == KERNEL_CLASS_NAME or (class_name is None and is_kernel_program(code)):
         try:
-            return kernel_class(code)
+            return kernel_class(code, name="kernel")
         except KernelError as err:
             raise CandidateError(str(err)) from None
     install_legacy_api_alias()
