@@ -56,7 +56,8 @@ def shipped_heuristics_dir() -> Path:
     """The heuristics we ship: the repository's heuristics/ folder, installed as
     the package planner.shipped_heuristics (package data, found through
     importlib.resources so that wheels and editable installs agree)."""
-    return Path(str(importlib.resources.files(SHIPPED_PACKAGE)))
+    # resolved: a symlinked development layout names the same files by one path
+    return Path(str(importlib.resources.files(SHIPPED_PACKAGE))).resolve()
 
 
 def search_roots() -> list[Path]:
