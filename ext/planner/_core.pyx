@@ -21,6 +21,7 @@ from planner.core.goal_cost import GoalCost
 from planner.core.relaxation import DeleteRelaxation, HAdd, HFF, HMax
 from planner.core.lmcut import LMCut
 from planner.core.python_heuristic import PythonEvaluator, StateView, ViewContext
+from planner.core.kernel_heuristic import KERNEL_FAILED, KernelEvaluator
 from planner.core.search import (STATUS_INCOMPLETE, STATUS_OUT_OF_MEMORY, STATUS_OUT_OF_TIME,
                                  STATUS_SOLVED, STATUS_UNSOLVABLE, STATUSES, VERBOSITY_PROGRESS,
                                  VERBOSITY_QUIET, EagerSearch, LazySearch, Search, peak_memory_kb)

@@ -25,6 +25,7 @@ from planner.exitcodes import ExitCode
 from planner.heuristics import api, pyperplan
 from planner.heuristics.compile import extension_path
 from planner.heuristics.format import check_domain, read_provenance
+from planner.heuristics.kernel import KERNEL_CLASS_NAME, KernelError, is_kernel_program, kernel_class
 from planner.heuristics.pyparse import parse_code
 from planner.heuristics.static_check import check
 from planner.heuristics.untrusted import UntrustedHeuristic
@@ -83,9 +84,15 @@ def _pick(namespace: dict, names: list[str], class_name: str | None, where: str)
 
 
 def load_candidate(code: str, class_name: str | None = None) -> type:
-    """Execute candidate code in a fresh module and return its heuristic class.
+    """Execute candidate code in a fresh module and return its heuristic class
+    (for a kernel program, the class that compiles it when constructed).
 
     This runs the code: only call it where LLM-written code may run."""
+    if class_name == KERNEL_CLASS_NAME or (class_name is None and is_kernel_program(code)):
+        try:
+            return kernel_class(code, name="kernel")
+        except KernelError as err:
+            raise CandidateError(str(err)) from None
     install_legacy_api_alias()
     module = types.ModuleType(CANDIDATE_MODULE)
     module.__dict__["__builtins__"] = builtins
@@ -119,7 +126,13 @@ def load_heuristic_file(spec: str) -> type:
 def load_heuristic_source(code: str, path: str, class_name: str = "") -> type:
     """As load_heuristic_file, from the file's text read earlier (the jailed
     child cannot see the file system); tracebacks still name the file.
-    This runs the code: only load_in_jail (in the jailed child) calls it."""
+    This runs the code: only load_in_jail (in the jailed child) calls it.
+    A file without a class name that defines prepare and h is a kernel program."""
+    if not class_name and is_kernel_program(code):
+        try:
+            return kernel_class(code, name=Path(path).name.split(".", 1)[0] or "kernel")
+        except KernelError as err:
+            raise HeuristicError(str(err), path=path, exit_code=ExitCode.SEARCH_INPUT_ERROR) from None
     pyperplan.install_module_aliases()
     install_legacy_api_alias()
     name = f"planner_user_heuristic_{abs(hash(path))}"

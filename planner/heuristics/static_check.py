@@ -118,9 +118,25 @@ def check(code: str) -> CheckResult:
         checker.check_module(tree)
     except RecursionError:
         checker.reject("too-deep", 1, "code nested too deeply to check")
+    _check_kernel(tree, checker)
     # Escapes first: a module-level call that is also an escape is reported as the escape.
     violations = sorted(checker.violations, key=lambda v: v.rule == "module-level-code")
     return CheckResult(code, tuple(violations), tuple(checker.warnings))
+
+
+def _check_kernel(tree: ast.Module, checker: "_Checker") -> None:
+    """A kernel program (top-level prepare and h, planner.heuristics.kernel) must also
+    stay inside the subset Numba compiles: kernel_check says where it does not, with
+    a line and a reason, before anything is compiled."""
+    from planner.heuristics.kernel import is_kernel_program, preferred_flag
+    from planner.heuristics.kernel_check import kernel_violations
+
+    if is_kernel_program(tree):
+        try:
+            for rule, line, message in kernel_violations(tree, preferred_flag(tree)):
+                checker.reject(rule, line, message)
+        except RecursionError:
+            checker.reject("too-deep", 1, "code nested too deeply to check")
 
 
 def _normalize(code: str, tree: ast.Module) -> tuple[str, ast.Module]:

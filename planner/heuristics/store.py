@@ -16,12 +16,18 @@ Within a root the folder named after the domain is searched first, then the
 others (a file may have been filed under another name). When several files
 of one root match, the one with the best recorded training score (solved,
 then agile, from the JSON record `planner learn` wrote beside the file, and
-only while the file still has the digest recorded there) wins, then the
-lexicographically smallest path.
+only while the file still has the digest recorded there) wins, then a
+kernel form (planner.heuristics.kernel) that its sidecar records as selected
+over the Python form it reproduces (equal values, faster:
+heuristics/build_kernels.py), then the lexicographically smallest path.
+Without Numba installed, kernel forms are passed over (the Python form it
+was checked against stays beside it).
 """
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
+import json
 import logging
 from pathlib import Path
 from typing import Sequence
@@ -30,7 +36,9 @@ import platformdirs
 
 from planner.errors import LLMError
 from planner.frontend.inputs import looks_like_pddl
-from planner.heuristics.format import domain_fingerprint, domain_name, read_provenance, recorded_rank
+from planner.heuristics.format import (domain_fingerprint, domain_name, file_digest, read_provenance,
+                                       recorded_rank)
+from planner.heuristics.kernel import KERNEL_CLASS_NAME
 from planner.heuristics.loader import load_stored_portfolio
 from planner.heuristics.untrusted import UntrustedHeuristic
 
@@ -48,7 +56,8 @@ def shipped_heuristics_dir() -> Path:
     """The heuristics we ship: the repository's heuristics/ folder, installed as
     the package planner.shipped_heuristics (package data, found through
     importlib.resources so that wheels and editable installs agree)."""
-    return Path(str(importlib.resources.files(SHIPPED_PACKAGE)))
+    # resolved: a symlinked development layout names the same files by one path
+    return Path(str(importlib.resources.files(SHIPPED_PACKAGE))).resolve()
 
 
 def search_roots() -> list[Path]:
@@ -99,7 +108,7 @@ def find_stored_heuristic(domain: str | Path,
     for root in (search_roots() if roots is None else [Path(r) for r in roots]):
         if not root.is_dir():
             continue
-        found: list[tuple[tuple[float, float], Path, str]] = []
+        found: list[tuple[tuple[float, float, float], Path, str]] = []
         for path in _candidates(root, name):
             meta = _provenance(path)
             if not meta or meta.get("domain_fingerprint") != fingerprint:
@@ -107,12 +116,33 @@ def find_stored_heuristic(domain: str | Path,
             class_name = meta.get("class_name")
             if not isinstance(class_name, str) or not class_name:
                 continue
-            rank = recorded_rank(path)  # learn's record, never the file's own text
+            if class_name == KERNEL_CLASS_NAME and not numba_available():
+                continue
+            kernel = 1.0 if class_name == KERNEL_CLASS_NAME and _selected_kernel(path) else 0.0
+            rank = (*recorded_rank(path), kernel)  # the sidecar's record, never the file's own text
             found.append((rank, path, class_name))
         if found:
-            found.sort(key=lambda f: (-f[0][0], -f[0][1], str(f[1])))
+            found.sort(key=lambda f: (-f[0][0], -f[0][1], -f[0][2], str(f[1])))
             return found[0][1], found[0][2]
     return None
+
+
+def numba_available() -> bool:
+    """Whether Numba is installed; found without importing it (this process never
+    compiles a stored kernel: the jailed child does)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def _selected_kernel(path: Path) -> bool:
+    """The sidecar records this kernel form as selected over its Python form, and
+    the file still has the digest recorded there."""
+    try:
+        record = json.loads(path.with_suffix(path.suffix + ".json").read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return False
+    return (isinstance(record, dict) and record.get("file_sha256") == file_digest(text)
+            and record.get("form") == "kernel" and record.get("selected") is True)
 
 
 def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] | None:

@@ -19,7 +19,8 @@ from planner.task import GroundTask
 
 PRELOAD = ("collections", "collections.abc", "functools", "heapq", "itertools", "math", "typing",
            "numpy", "planner.heuristics.api", "planner.heuristics.pyperplan",
-           "planner.heuristics.loader")
+           "planner.heuristics.loader", "planner.heuristics.kernel",
+           "planner.heuristics.kernel_differential")
 """Modules an LLM-written heuristic may import (planner.llm.static_check), loaded
 before the chroot hides the file system (already in memory in a planner
 process, so this costs nothing measurable). networkx (~0.3 s to import) is
@@ -85,6 +86,17 @@ def prepare_for_jail(sources: Sequence[UntrustedHeuristic]) -> Any:
                         __import__(name)
                     except Exception:  # noqa: BLE001 - the heuristic reports it when it imports
                         pass
+        if any(_is_kernel(s) for s in sources):
+            # Numba and LLVM loaded and initialised (a trivial kernel compiled, in
+            # memory) before the chroot; the candidate's kernel compiles after it, or
+            # loads the object code a jailed run of the same code compiled (read
+            # into memory here, loaded after the lock-down).
+            from planner.heuristics.kernel import preload_cache, warm_up
+
+            warm_up()
+            for source in sources:
+                if _is_kernel(source):
+                    preload_cache(source.code)
         if any("networkx" in s.code for s in sources):
             try:
                 import networkx  # noqa: F401
@@ -94,6 +106,14 @@ def prepare_for_jail(sources: Sequence[UntrustedHeuristic]) -> Any:
             if source.compiled:
                 loaded[i] = _create_extension(source.compiled)
     return prepare, loaded
+
+
+def _is_kernel(source: UntrustedHeuristic) -> bool:
+    from planner.heuristics.kernel import KERNEL_CLASS_NAME, is_kernel_program
+
+    if source.class_name == KERNEL_CLASS_NAME:
+        return True
+    return not source.class_name and is_kernel_program(source.code)
 
 
 def _stdlib_imports(code: str) -> list[str]:
@@ -140,11 +160,18 @@ def guarded_evaluator(cls: type, task: GroundTask, label: str) -> Any:
     from planner import _core
     from planner.errors import HeuristicError
     from planner.heuristics.api import TaskView
+    from planner.heuristics.kernel import KernelHeuristic
 
     try:
         instance = cls(TaskView(task))
     except BaseException as exc:  # noqa: BLE001 - SystemExit/GeneratorExit are failures too
         raise HeuristicError(f"heuristic {label}: constructor failed: {type(exc).__name__}: {exc}") from None
+    if isinstance(instance, KernelHeuristic):
+        # Compiled here, in the jailed child: the search calls its machine code
+        # (planner._core.KernelEvaluator), which returns doubles only.
+        evaluator = instance.evaluator(label)
+        evaluator.is_safe = False
+        return evaluator
 
     def guarded(state: Any, _h: Any = instance) -> Any:
         value = _h(state)

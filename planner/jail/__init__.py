@@ -7,7 +7,7 @@ the planner but planner.errors and planner.exitcodes.
 """
 from planner.jail.host import HostReport, check_host
 from planner.jail.runner import (HeuristicFailure, JailLimits, JailResult, JailUnavailable,
-                                 run_jailed)
+                                 in_jailed_child, run_jailed)
 
 __all__ = ["HeuristicFailure", "HostReport", "JailLimits", "JailResult", "JailUnavailable",
-           "check_host", "run_jailed"]
+           "check_host", "in_jailed_child", "run_jailed"]

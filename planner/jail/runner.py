@@ -119,6 +119,16 @@ class JailLimits:
     max_result_bytes: int = MAX_RESULT_BYTES
 
 
+_in_jailed_child = False
+
+
+def in_jailed_child() -> bool:
+    """True in a jailed child once its lock-down is done (before target runs):
+    code that must never run in the trusted parent (compiling an LLM-written
+    kernel, planner.heuristics.kernel) checks this."""
+    return _in_jailed_child
+
+
 _uid_lock = threading.Lock()
 _uid_counter = 0
 _ROOT_LOCK = threading.Lock()
@@ -365,6 +375,8 @@ def _jailed(target: Callable[[], Any], prepare: Callable[[], None] | None, layer
     if layers.missing and not allow_unjailed:
         return _EXIT_JAIL_INCOMPLETE
     # Everything below may be subverted by candidate code; the parent trusts none of it.
+    global _in_jailed_child
+    _in_jailed_child = True
     try:
         envelope = {"value": target()}
     except BaseException as err:  # noqa: BLE001 - SystemExit, GeneratorExit... are the candidate's

@@ -2,7 +2,8 @@
 
 LLMs wrap code in Markdown fences (```python, ```py, bare ```), sometimes
 several (an explanation snippet, then the answer), sometimes none. We take
-the fenced block that defines a class with __call__ (the last such one, since
+the fenced block that defines a class with __call__ or a kernel program
+(top-level prepare and h) (the last such one, since
 answers end with their final version), else the last Python-looking block,
 else the whole response if it parses. Failing that, the candidate is rejected
 with rule 'no-code'.
@@ -12,7 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from planner.heuristics.loader import heuristic_classes
+from planner.heuristics.kernel import KERNEL_CLASS_NAME, is_kernel_program
+from planner.heuristics.loader import heuristic_classes as _classes
+
+
+def heuristic_classes(code: str) -> list[str]:
+    """The heuristic classes of code (planner.heuristics.loader), or for a kernel
+    program (top-level prepare and h, no class) [KERNEL_CLASS_NAME]."""
+    classes = _classes(code)
+    if not classes and is_kernel_program(code):
+        return [KERNEL_CLASS_NAME]
+    return classes
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$",
                     re.MULTILINE | re.DOTALL)

@@ -221,9 +221,41 @@ def probe(cls: type, task: Any, plan: list[int] | None,
             if trace:
                 result["traceback"] = trace
             return result
+    mismatch = _kernel_mismatch(heuristic, task, states + extra)
+    if mismatch is not None:
+        return {"outcome": "invalid-value", "detail": mismatch, "values": values,
+                "construct_time": construct_time}
     return {"outcome": "ok", "values": values, "construct_time": construct_time,
             "calls": calls, "mean_call_time": call_time / max(1, calls),
             "plan_length": len(states) - 1 if plan is not None else None}
+
+
+KERNEL_DIFFERENTIAL_STATES = 200
+"""Random-walk states on which a kernel candidate's compiled values must equal
+its interpreted ones, besides the probe's own states (the interpreted form
+costs ~1 ms per state on the largest training tasks)."""
+
+
+def _kernel_mismatch(heuristic: Any, task: Any, states: list[frozenset[int]]) -> str | None:
+    """For a kernel program: the compiled kernel must give the values of the same
+    program run by the interpreter (planner.heuristics.kernel_differential) on the
+    probe's states and on random-walk states; None when it does, else why not.
+    Runs in the jailed child, like everything that touches the kernel."""
+    import numpy as np
+
+    from planner.heuristics.kernel import KernelHeuristic
+    from planner.heuristics.kernel_differential import compare, walk_states
+
+    if not isinstance(heuristic, KernelHeuristic):
+        return None
+    arrays = []
+    for state in states:
+        a = np.zeros(task.num_facts, dtype=np.uint8)
+        a[sorted(state)] = 1
+        arrays.append(a)
+    arrays += walk_states(task, seed=0, walks=10, length=40)[:KERNEL_DIFFERENTIAL_STATES]
+    result = compare(heuristic, heuristic.reference, arrays)
+    return None if result.equal else f"differential check: {result.reason()}"
 
 
 def _counterexample(task: Any, state: frozenset[int], goal: bool, on_plan: bool,

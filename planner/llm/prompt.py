@@ -22,6 +22,11 @@ from planner.llm.errors import TemplateError
 DEFAULT_TEMPLATE = "synthesize_v1"
 DEFAULT_EXAMPLES = ("example_gripper_v1", "example_logistics_v1")
 INTERFACE_TEMPLATE = "interface_v1"
+KERNEL_TEMPLATE = "synthesize_kernel_v1"
+KERNEL_INTERFACE = "interface_kernel_v1"
+KERNEL_EXAMPLES = ("example_kernel_gripper_v1",)
+"""The compiled kernel form (planner.heuristics.kernel): build_prompt(...,
+template=KERNEL_TEMPLATE, interface=KERNEL_INTERFACE, examples=KERNEL_EXAMPLES)."""
 DEFAULT_CLASS_NAME = "DomainHeuristic"
 LARGE_TASK_MAX_CHARS = 12_000
 """A larger task is shown in full; tasks beyond this size would crowd out the
@@ -113,13 +118,15 @@ def build_prompt(
     template: str = DEFAULT_TEMPLATE,
     examples: Sequence[str] = DEFAULT_EXAMPLES,
     class_name: str = DEFAULT_CLASS_NAME,
+    interface: str = INTERFACE_TEMPLATE,
 ) -> Prompt:
-    """Build the synthesis prompt for one domain from its files."""
+    """Build the synthesis prompt for one domain from its files (interface:
+    the template describing the program's form, KERNEL_INTERFACE for kernels)."""
     domain_text = _read(domain_file)
     small, large = choose_training_tasks(training_tasks)
     small_text = _read(small)
     static, dynamic, goals = describe_task(domain_text, small_text)
-    names = [template, INTERFACE_TEMPLATE, *examples]
+    names = [template, interface, *examples]
     values = {
         "domain_name": _domain_name(domain_text),
         "domain_pddl": _strip_comments(domain_text),
@@ -128,7 +135,7 @@ def build_prompt(
         "static_atoms": _format_atoms(static),
         "example_state": _format_atoms(dynamic),
         "goal_atoms": _format_atoms(goals),
-        "interface": load_template(INTERFACE_TEMPLATE).strip(),
+        "interface": load_template(interface).strip(),
         "examples": "\n\n".join(load_template(e).strip() for e in examples),
         "class_name": class_name,
     }

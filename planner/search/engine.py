@@ -217,7 +217,8 @@ def search(
     try:
         raw = engine.run()
     except Exception as exc:
-        python_evals = [e for e in dict.fromkeys(evals + prefs) if isinstance(e, _core.PythonEvaluator)]
+        python_evals = [e for e in dict.fromkeys(evals + prefs)
+                        if isinstance(e, (_core.PythonEvaluator, _core.KernelEvaluator))]
         failed = [e for e in python_evals if e.failed] or python_evals
         if failed:
             names = ", ".join(e.name for e in failed)

@@ -12,7 +12,7 @@ may claim safe_dead_ends) and writes every file itself.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from planner.heuristics.loader import load_in_jail
@@ -83,9 +83,13 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
             return {"failed": errors + [str(err)[:300]], "kind": _failure_kind(err.__cause__)}
         stats = _search_stats(result)
         stats["search_time"] = result.statistics.search_time
+        from planner.heuristics.kernel import compile_seconds, new_objects
+
+        stats["kernel_compile_time"], stats["kernel_cache_hits"] = compile_seconds()
         return {"status": result.status.value, "plan": list(result.plan) if result.plan is not None else None,
                 "cost": result.cost, "statistics": stats, "heuristic": [e.name for e in used],
-                "dropped": dropped + list(more), "errors": errors, "warnings": notes[:20]}
+                "dropped": dropped + list(more), "errors": errors, "warnings": notes[:20],
+                "kernel_objects": new_objects()}
 
     wall = math.inf if time_limit is None else time_limit
     memory = None if memory_limit is None else int(memory_limit) + 256
@@ -123,6 +127,10 @@ class ChildSearch:
     dropped: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     """The child's log warnings and member errors (its own words: for the log only)."""
+    kernel_objects: dict[str, Any] = field(default_factory=dict)
+    """Object code of kernels the child compiled, {code key: {signature key: base64}}:
+    opaque bytes the parent may store for later jailed runs of the same code
+    (planner.heuristics.kernel.store_objects), never loads."""
 
 
 _STATUSES = ("solved", "unsolvable", "incomplete", "out_of_time", "out_of_memory")
@@ -151,10 +159,10 @@ def parse_child_result(value: Any, task: GroundTask) -> ChildSearch:
     raw_stats = value.get("statistics") if isinstance(value.get("statistics"), dict) else {}
     stats: dict[str, Any] = {}
     for key in ("expansions", "evaluations", "generated", "dead_ends", "reopened", "registered_states",
-                "peak_memory_kb"):
+                "peak_memory_kb", "kernel_cache_hits"):
         item = raw_stats.get(key)
         stats[key] = item if type(item) is int and item >= 0 else 0
-    for key in ("bytes_per_state", "search_time"):
+    for key in ("bytes_per_state", "search_time", "kernel_compile_time"):
         item = raw_stats.get(key)
         stats[key] = float(item) if type(item) in (int, float) and math.isfinite(item) and item >= 0 else 0.0
     initial = raw_stats.get("initial_h") if isinstance(raw_stats.get("initial_h"), dict) else {}
@@ -163,8 +171,12 @@ def parse_child_result(value: Any, task: GroundTask) -> ChildSearch:
     names = value.get("heuristic") if isinstance(value.get("heuristic"), list) else []
     dropped = value.get("dropped") if isinstance(value.get("dropped"), list) else []
     said = [w for key in ("errors", "warnings") if isinstance(value.get(key), list) for w in value[key]]
+    objects = value.get("kernel_objects")
+    objects = {k: v for k, v in list(objects.items())[:16] if isinstance(k, str) and isinstance(v, dict)} \
+        if isinstance(objects, dict) else {}
     return ChildSearch(status, plan, stats, tuple(str(n)[:80] for n in names[:16]),
-                       tuple(str(n)[:200] for n in dropped[:16]), tuple(str(w)[:500] for w in said[:20]))
+                       tuple(str(n)[:200] for n in dropped[:16]), tuple(str(w)[:500] for w in said[:20]),
+                       objects)
 
 
 def log_child_output(result: JailResult, log: Any) -> None:

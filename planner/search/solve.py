@@ -421,6 +421,13 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
         return failed
     for said in child.warnings:
         log.warning("in the jail: %s", said)
+    if child.statistics.get("kernel_compile_time"):
+        jail["kernel_compile_time"] = child.statistics["kernel_compile_time"]
+        jail["kernel_cache_hits"] = child.statistics.get("kernel_cache_hits", 0)
+        log.info("kernel heuristics %s in the jail in %.2f s",
+                 "loaded from the cache" if jail["kernel_cache_hits"] else "compiled",
+                 jail["kernel_compile_time"])
+    _store_kernel_objects(members, child)
     status = SearchStatus(child.status)
     if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
         jail["failure"] = f"claimed {status.value}"
@@ -442,6 +449,25 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
             return failed
     return {"result": result, "heuristic": list(child.heuristic), "dropped": list(child.dropped),
             "validated_by": validated_by, "jail": jail}
+
+
+def _store_kernel_objects(members: list[Any], child: Any) -> None:
+    """Keep the object code the jailed child compiled for the next jailed run of
+    the same kernel code (planner.heuristics.kernel: the parent writes the bytes
+    into the folder of the code *it* handed over and never loads them). Only when
+    this run had one untrusted heuristic: in a portfolio, one member's child
+    could otherwise fill another member's folder."""
+    from planner.heuristics.kernel import code_key, store_objects
+    from planner.heuristics.untrusted import is_untrusted
+
+    untrusted = [m for m in members if is_untrusted(m)]
+    if len(untrusted) != 1 or not child.kernel_objects:
+        return
+    objects = child.kernel_objects.get(code_key(untrusted[0].code))
+    if objects:
+        written = store_objects(untrusted[0].code, objects)
+        if written:
+            log.info("kept %d compiled kernel(s) for later jailed runs", written)
 
 
 def _fallback_name(members: list[Any]) -> str:
