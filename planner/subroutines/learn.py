@@ -150,10 +150,13 @@ def learn_library(domain: str | Path, mining_problems: Sequence[str | Path],
                   heldout_problems: Sequence[str | Path], *, search: str = "lazy-gbfs",
                   heuristic: Any = "ff", time_limit: float = 20.0, max_candidates: int = 6,
                   output: str | Path | None = None, write: bool = True,
-                  progress: Callable[[str], None] | None = None) -> LearnReport:
+                  progress: Callable[[str], None] | None = None,
+                  config_heuristic: str | None = None) -> LearnReport:
     """Mine, gate and (by default) write the library for `domain` under
     (search, heuristic); output defaults to the per-user library path that
-    `subroutines='auto'` reads."""
+    `subroutines='auto'` reads. config_heuristic: the heuristic's name in the
+    library's configuration when `heuristic` is not a name (a DK's portfolio:
+    'dk')."""
     from planner.search.solve import parse_inputs
 
     say = progress or (lambda msg: log.info("%s", msg))
@@ -196,7 +199,7 @@ def learn_library(domain: str | Path, mining_problems: Sequence[str | Path],
                 say(f"gate: {sub.describe()} dropped with the others kept: {v.reason}")
                 continue
         kept.append(sub)
-    config = config_key(search, heuristic)
+    config = config_key(search, config_heuristic if config_heuristic is not None else heuristic)
     lib = Library(domain_fingerprint(text), config, kept, rejected, meta={
         "domain": str(domain), "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "mining_tasks": [str(p) for p in mining_problems], "heldout_tasks": [str(p) for p in heldout_problems],
