@@ -138,6 +138,10 @@ def main() -> int:
     ap.add_argument("--candidates", type=int, default=4)
     ap.add_argument("--gate-time-limit", type=float, default=15.0)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "subroutines.md")
+    ap.add_argument("--ship-to", type=Path, default=None, metavar="DIR",
+                    help="also write every library the gate kept subroutines in to DIR/<domain>/ "
+                         "(DIR = heuristics: shipped beside the domain heuristics, where "
+                         "--subroutines auto finds it)")
     args = ap.parse_args()
 
     from planner.subroutines.learn import learn_library
@@ -167,6 +171,11 @@ def main() -> int:
                                    progress=lambda m, d=label: print(f"[{d}] {m}", file=sys.stderr, flush=True))
             learn_time = time.perf_counter() - t0
             kept = [s.describe() for s in report.library.subroutines]
+            if kept and args.ship_to is not None:
+                from planner.subroutines.library import ship_library
+
+                shipped = ship_library(report.library, dfile.read_text(encoding="utf-8"), args.ship_to)
+                print(f"[{label}] shipped {shipped}", file=sys.stderr, flush=True)
             base, macro = [], []
             for problem in tests:
                 b = run(dfile, problem, heuristic, args.time_limit, "off")

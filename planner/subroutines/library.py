@@ -160,6 +160,25 @@ def shipped_library_path(domain_text: str, search: str, heuristic: Any) -> Path 
     return root / _domain_name(domain_text) / (_key(domain_text, search, heuristic) + SHIPPED_SUFFIX)
 
 
+def ship_library(library: Library, domain_text: str, root: str | Path) -> Path:
+    """Write `library` where `auto` finds it when `root` is the shipped
+    heuristics folder (the repository's heuristics/): beside the domain's
+    heuristic, named by fingerprint and the library's own configuration."""
+    if library.domain_fingerprint != domain_fingerprint(domain_text):
+        raise LibraryError("subroutine library is for another domain (fingerprint differs)",
+                           path=str(library.path or "<library>"))
+    search, heuristic = library.config.get("search", ""), library.config.get("heuristic", "")
+    target = Path(root) / _domain_name(domain_text) / (_key(domain_text, search, heuristic) + SHIPPED_SUFFIX)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = library.to_json()
+    data["meta"] = {k: v for k, v in data["meta"].items()
+                    if k not in ("domain", "mining_tasks", "heldout_tasks")} | {
+        "mining_tasks": [Path(str(t)).name for t in library.meta.get("mining_tasks", [])],
+        "heldout_tasks": [Path(str(t)).name for t in library.meta.get("heldout_tasks", [])]}
+    atomic_write_text(target, json.dumps(data, indent=1, sort_keys=True, default=str) + "\n")
+    return target
+
+
 SHIPPED_SUFFIX = ".subroutines.json"
 """Shipped libraries end so (package data `*/*.subroutines.json`)."""
 

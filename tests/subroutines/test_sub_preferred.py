@@ -193,3 +193,17 @@ def test_planner_plan_uses_the_dk_library_in_a_jailed_fast_path(tmp_path):
     assert list((tmp_path / "user" / "counted").glob("*.usage.json"))
     off = run_planner("plan", dk, DOMAIN, PROBLEM, plan, "--json", "--subroutines", "off", **env)
     assert off.returncode == 0 and json.loads(off.stdout)["subroutines"] is None
+
+
+def test_ship_writes_where_auto_looks(shipped, tmp_path):
+    from planner.subroutines.__main__ import main
+
+    lib = _library(heuristic="auto")
+    lib.meta = {"mining_tasks": ["/somewhere/p01.pddl"], "domain": "/somewhere/domain.pddl"}
+    source = lib.write(tmp_path / "lib.json")
+    assert main(["ship", str(source), str(DOMAIN), "--to", str(shipped)]) == 0
+    found = find_library(DOMAIN.read_text(), "lazy-gbfs", "auto")
+    assert found is not None and found.path.parent == shipped / "blocksworld"
+    assert found.meta["mining_tasks"] == ["p01.pddl"] and "domain" not in found.meta
+    empty = Library(lib.domain_fingerprint, lib.config, []).write(tmp_path / "empty.json")
+    assert main(["ship", str(empty), str(DOMAIN), "--to", str(shipped)]) != 0
