@@ -68,6 +68,8 @@ def run(domain_file: Path, problem: Path, heuristic: str, time_limit: float, sub
     info = s.get("subroutines") or {}
     return {
         "solved": r.solved, "status": r.status.value, "time": time.perf_counter() - start,
+        "time_after_grounding": max(time.perf_counter() - start - (s.get("parse_time") or 0.0)
+                                    - (s.get("ground_time") or 0.0), 0.0),
         "evaluations": s.get("evaluations"), "expansions": s.get("expansions"),
         "length": len(r.plan) if r.plan else None, "cost": r.cost,
         "path": info.get("path"), "fast_time": info.get("fast_time"), "instances": info.get("instances"),
