@@ -57,6 +57,7 @@ def generate(domain: str, preset: str, seed: int) -> Path:
 
 
 def run(domain_file: Path, problem: Path, heuristic: str, time_limit: float, subroutines) -> dict:
+    from planner.errors import PlannerError
     from planner.subroutines.solve import solve
 
     start = time.perf_counter()
@@ -64,6 +65,9 @@ def run(domain_file: Path, problem: Path, heuristic: str, time_limit: float, sub
         r = solve(domain_file, problem, heuristic=heuristic, time_limit=time_limit, subroutines=subroutines)
     except MemoryError:
         return {"solved": False, "status": "out_of_memory", "time": time.perf_counter() - start}
+    except PlannerError as err:  # e.g. grounding ran out of time (floortile hard, --heuristic auto)
+        return {"solved": False, "status": type(err).__name__, "time": time.perf_counter() - start,
+                "evaluations": 0, "expansions": 0, "error": str(err)[:300]}
     s = r.statistics
     info = s.get("subroutines") or {}
     return {
@@ -120,6 +124,24 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _reused(root: Path | None, dfile: Path, heuristic: str, copy_to: Path):
+    """A LearnReport for the library shipped under root for this domain and
+    heuristic (lazy-gbfs, the search this bench runs), or None."""
+    if root is None:
+        return None
+    from planner.subroutines.learn import LearnReport
+    from planner.subroutines.library import SHIPPED_SUFFIX, _domain_name, _key, read_library
+
+    text = dfile.read_text(encoding="utf-8")
+    path = root / _domain_name(text) / (_key(text, "lazy-gbfs", heuristic) + SHIPPED_SUFFIX)
+    if not path.is_file():
+        return None
+    lib = read_library(path, text)
+    lib.meta["reused_from"] = str(path)
+    written = lib.write(copy_to)
+    return LearnReport(lib, written, int(lib.meta.get("training_solved", 0)), list(lib.subroutines))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--domains", nargs="*", default=list(DOMAINS))
@@ -140,6 +162,10 @@ def main() -> int:
     ap.add_argument("--candidates", type=int, default=4)
     ap.add_argument("--gate-time-limit", type=float, default=15.0)
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "subroutines.md")
+    ap.add_argument("--libraries-from", type=Path, default=None, metavar="DIR",
+                    help="use the library shipped in DIR/<domain>/ for a domain and heuristic "
+                         "instead of learning one (e.g. heuristics, after a run with --ship-to); "
+                         "learn where there is none")
     ap.add_argument("--ship-to", type=Path, default=None, metavar="DIR",
                     help="also write every library the gate kept subroutines in to DIR/<domain>/ "
                          "(DIR = heuristics: shipped beside the domain heuristics, where "
@@ -167,10 +193,15 @@ def main() -> int:
         for heuristic in args.heuristics:
             label = f"{domain} ({heuristic})"
             t0 = time.perf_counter()
-            report = learn_library(dfile, mining, heldout, heuristic=heuristic,
-                                   time_limit=args.gate_time_limit, max_candidates=args.candidates,
-                                   output=lib_dir / f"{domain}-{heuristic}.json",
-                                   progress=lambda m, d=label: print(f"[{d}] {m}", file=sys.stderr, flush=True))
+            report = _reused(args.libraries_from, dfile, heuristic, lib_dir / f"{domain}-{heuristic}.json")
+            if report is None:
+                report = learn_library(dfile, mining, heldout, heuristic=heuristic,
+                                       time_limit=args.gate_time_limit, max_candidates=args.candidates,
+                                       output=lib_dir / f"{domain}-{heuristic}.json",
+                                       progress=lambda m, d=label: print(f"[{d}] {m}", file=sys.stderr,
+                                                                         flush=True))
+            else:
+                print(f"[{label}] reusing {report.library.meta.get('reused_from')}", file=sys.stderr, flush=True)
             learn_time = time.perf_counter() - t0
             kept = [s.describe() for s in report.library.subroutines]
             if kept and args.ship_to is not None:
