@@ -52,6 +52,7 @@ setup(
         "planner": ["py.typed"],
         "planner.llm": ["templates/*.md"],
         "planner.shipped_heuristics": ["README.md", "*/*.py", "*/*.py.json", "*/*.py.ext/*",
+                                       "*/*.subroutines.json",
                                        "pools/*/*.md"],
         "planner.domains": ["README.md", "*/domain.pddl", "*/examples/*.pddl"],
     },

@@ -77,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--install", action="store_true",
                    help="also store the learned heuristic in the per-user heuristic store, "
                         "where `planner solve --heuristic auto` finds it for this domain")
+    p.add_argument("--subroutines", action="store_true",
+                   help="after learning, mine macro subroutines from the learned heuristic's "
+                        "validated training plans, keep those that pass the utility gate on "
+                        "held-out training tasks (every third task) and put the library in DK, "
+                        "where `planner plan` uses it for a fast path first")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.set_defaults(run=run)
 
@@ -126,6 +131,9 @@ def run(args: argparse.Namespace) -> int:
         compiled = _compile(dk)
         summary["compiled"] = compiled[0] if compiled else None
         summary["compiled_members"] = compiled[1:]
+    if getattr(args, "subroutines", False) and dk.exists():
+        summary["subroutines"] = _learn_subroutines(dk, Path(args.domain), [Path(t) for t in args.tasks],
+                                                    args.search, min(float(args.time_limit), 60.0))
     if args.install and dk.exists():
         summary["installed"] = str(_install(dk, Path(args.domain)))
         print(f"Installed for `--heuristic auto`: {summary['installed']}", file=sys.stderr)
@@ -142,6 +150,31 @@ def run(args: argparse.Namespace) -> int:
         return int(ExitCode.SUCCESS)
     print("No candidate solved any training task.", file=sys.stderr)
     return int(ExitCode.SEARCH_UNSOLVED_INCOMPLETE)
+
+
+def _learn_subroutines(dk: Path, domain: Path, tasks: list[Path], search: str,
+                       time_limit: float) -> dict[str, Any]:
+    """Mine and gate subroutines with DK's heuristic (jailed, as `planner
+    plan` runs it) and put the library, even an empty one with the rejected
+    candidates and reasons, in DK's header. Held out: every third training
+    task (at least one); mined: the others (all tasks when there are fewer
+    than three). Per run at most 60 s (or --time-limit): the gate compares
+    runs, it needs no long ones."""
+    from planner.heuristics.format import add_to_provenance
+    from planner.heuristics.loader import load_learned_portfolio
+    from planner.subroutines.learn import learn_library
+
+    heldout = tasks[2::3] or tasks[-1:]
+    mining = [t for t in tasks if t not in heldout] or tasks
+    portfolio = load_learned_portfolio(dk, domain)
+    report = learn_library(domain, mining, heldout, search=search, heuristic=portfolio,
+                           time_limit=time_limit, write=False, config_heuristic="dk",
+                           progress=lambda line: print(f"subroutines: {line}", file=sys.stderr, flush=True))
+    add_to_provenance(dk, subroutines=report.library.to_json())
+    kept = [s.describe() for s in report.library.subroutines]
+    print(f"Subroutines kept in {dk}: {len(kept)}" + (f" ({'; '.join(kept)})" if kept else ""),
+          file=sys.stderr)
+    return {"kept": kept, "rejected": len(report.library.rejected), "time": round(report.time, 2)}
 
 
 def _install(dk: Path, domain: Path) -> Path:

@@ -4,7 +4,8 @@
 plan refuses a DK learned for another domain or one that fails the safety
 check, then runs the same code path as `planner solve --heuristic`: DK's code
 runs only in the jail (planner.jail; `planner doctor` shows its layers), and
-this process alone validates and writes the plan.
+this process alone validates and writes the plan. A subroutine library in
+DK (`planner learn --subroutines`) gives a fast path first (planner.subroutines).
 """
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--search", default="gbfs", help="search (default gbfs, as in learning)")
     p.add_argument("--time-limit", default=None, help="e.g. 1800, 30m")
     p.add_argument("--memory-limit", default=None, help="e.g. 8G")
+    p.add_argument("--subroutines", default="dk", metavar="dk|auto|off|PATH",
+                   help="macro subroutines for a fast path before the plain search: dk (default) "
+                        "the library `planner learn --subroutines` put in DK (none if it has "
+                        "none), auto the stored or shipped library, off none, PATH a library file")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.add_argument("--unsafe-no-jail", action="store_true",
                    help="run the LLM-written heuristic even where the jail cannot be built "
@@ -35,9 +40,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     classes = load_learned_portfolio(args.dk, args.domain)
+    subroutines = getattr(args, "subroutines", "dk")
+    if str(subroutines).strip().lower() == "dk":
+        from pathlib import Path
+
+        from planner.subroutines.library import library_from_dk
+
+        # DK's domain was checked above; a broken library in it is a LibraryError naming DK
+        library = library_from_dk(args.dk, Path(args.domain).read_text(encoding="utf-8"))
+        subroutines = library if library is not None and library.subroutines else "off"
     solve_args = argparse.Namespace(
         domain=args.domain, problem=args.problem, plan_file=args.plan_file, search=args.search,
         heuristic=classes, preferred=None, json=args.json, unsafe_no_jail=args.unsafe_no_jail,
+        subroutines=subroutines,
         time_limit=parse_time(args.time_limit) if args.time_limit else None,
         memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None)
     return int(solve_command.run(solve_args))

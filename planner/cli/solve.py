@@ -64,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--subroutines", default="off", metavar="auto|off|PATH",
                    help="mined macro operators tried first under half the time, then the plain "
                         "search: 'auto' uses the stored library for this domain, search and "
-                        "heuristic (python -m planner.subroutines learn), PATH a library file "
+                        "heuristic (python -m planner.subroutines learn; else the one shipped "
+                        "beside the domain's heuristic), PATH a library file "
                         "(default %(default)s)")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.add_argument("--unsafe-no-jail", action="store_true",

@@ -110,6 +110,34 @@ def read_provenance(path: str | Path) -> dict[str, Any]:
     raise LLMError("not a heuristic written by `planner learn` (no provenance header)", path=path)
 
 
+def add_to_provenance(path: str | Path, **entries: Any) -> Path:
+    """Add entries to a stored heuristic's provenance header (and its JSON
+    sidecar, with the new digest so that its training record stays believed),
+    keeping the code: `planner learn --subroutines` puts the subroutine
+    library here, so that DK stays the one file the IPC keeps."""
+    path = Path(path)
+    old_text = path.read_text(encoding="utf-8")
+    lines = old_text.splitlines(keepends=True)
+    for i, line in enumerate(lines[:HEADER_LINES]):
+        if line.startswith(HEADER_MARK):
+            meta = json.loads(line[len(HEADER_MARK):])
+            meta.update(entries)
+            lines[i] = f"{HEADER_MARK} {json.dumps(meta, sort_keys=True, default=str)}\n"
+            break
+    else:
+        raise LLMError("not a heuristic written by `planner learn` (no provenance header)", path=path)
+    text = "".join(lines)
+    atomic_write_text(path, text)
+    sidecar = path.with_suffix(path.suffix + ".json")
+    try:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if isinstance(record, dict) and record.get("file_sha256") == file_digest(old_text):
+        atomic_write_json(sidecar, {**record, **entries, "file_sha256": file_digest(text)})
+    return path
+
+
 def check_domain(path: str | Path, domain_file: str | Path) -> None:
     """Refuse a heuristic learned for another domain (different fingerprint)."""
     recorded = read_provenance(path).get("domain_fingerprint")

@@ -213,6 +213,9 @@ def search(
         time_limit=math.inf if time_limit is None else float(time_limit),
         memory_limit_mb=math.inf if memory_limit is None else float(memory_limit),
         verbosity=verbosity,
+        # A task with macro operators (planner.subroutines.instances) names their first
+        # steps; the core then prefers macro successors (see planner.core.search.Search).
+        macro_first=getattr(task, "macro_first_step", None),
     )
     try:
         raw = engine.run()

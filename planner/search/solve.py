@@ -287,13 +287,9 @@ def solve(
 
     untrusted = any(is_untrusted(m) for m in members)
     fast = None
-    if fast_path is not None and untrusted:
-        # the hook searches in this process: heuristic code from files runs only in the jail
-        log.warning("subroutines: the fast path runs only with built-in or library heuristics; "
-                    "searching the plain task")
-    elif fast_path is not None:
+    if fast_path is not None:
         fast, chosen = _run_fast_path(fast_path, parsed, task, members, algorithm, weight, preferred,
-                                      deadline, memory_limit, validate)
+                                      deadline, memory_limit, validate, untrusted, allow_unjailed)
     jailed: dict[str, Any] | None = None
     if fast is not None and fast.result is not None:
         result, validated_by = fast.result, fast.validated_by
@@ -357,19 +353,40 @@ def solve(
 
 def _run_fast_path(hook: Callable[..., Any], parsed: ParsedTask, task: GroundTask, members: list[Any],
                    algorithm: str, weight: float, preferred: bool | None, deadline: float,
-                   memory_limit: float | None, validate: bool) -> tuple[Any, dict[str, Any]]:
+                   memory_limit: float | None, validate: bool, untrusted: bool = False,
+                   allow_unjailed: bool = False) -> tuple[Any, dict[str, Any]]:
     """Call the fast-path hook with this run's search and validation. The
     evaluators are built on the task the hook passes (e.g. with macro
     operators), so heuristics see its operators as ordinary ones; a failing
-    Python heuristic (HeuristicError) ends the hook's search, not the run."""
+    Python heuristic (HeuristicError) ends the hook's search, not the run.
+    With heuristic code from files or stored (LLM-written) heuristics the
+    hook's search runs in the jail like the plain one (the child inherits the
+    hook's task by fork); a failure there (HeuristicFailure) also ends only
+    the hook's search, and the parent never believes an 'unsolvable' from it
+    (the fast path only takes a validated plan)."""
     chosen: dict[str, Any] = {}
 
     def search_on(other: GroundTask, fast_deadline: float) -> SearchResult:
+        if untrusted:
+            return _search_jailed_on(other, fast_deadline)
         evaluators = resolve_heuristics(members, other)
         result, used, dropped = _search_portfolio(other, algorithm, weight, evaluators, preferred,
                                                   fast_deadline, memory_limit)
         chosen.update(evaluators=used, dropped=dropped)
         return result
+
+    def _search_jailed_on(other: GroundTask, fast_deadline: float) -> SearchResult:
+        from planner.heuristics.untrusted import is_untrusted
+        from planner.search.jailed import jailed_search, log_child_output, parse_child_result
+
+        labels = [m.label for m in members if is_untrusted(m)]
+        outcome = jailed_search(other, algorithm, weight, members, preferred, _remaining(fast_deadline),
+                                memory_limit, allow_unjailed,
+                                hooks=(resolve_heuristic, _search_portfolio, _search_stats))
+        log_child_output(outcome, log)
+        child = parse_child_result(outcome.unwrap(", ".join(labels)), other)  # HeuristicFailure
+        chosen.update(evaluators=[_Named(n) for n in child.heuristic], dropped=list(child.dropped))
+        return _child_search_result(other, child, SearchStatus(child.status))
 
     def check(result: SearchResult) -> str:
         # Even with validate=False a plan the hook built is replayed: it is not the search's own.
@@ -379,6 +396,13 @@ def _run_fast_path(hook: Callable[..., Any], parsed: ParsedTask, task: GroundTas
         return "ground-replay"
 
     return hook(task, search_on, check, deadline), chosen
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A heuristic the jailed fast path searched with, by the name the child reported."""
+
+    name: str
 
 
 def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: float,

@@ -3,9 +3,9 @@
 A subroutine is a lifted macro (planner.subroutines.lifted) whose
 precondition, effect and cost are computed by composing its steps
 (planner.subroutines.compose). Grounded against a task, its instances are
-extra operators of an augmented task (planner.subroutines.instances) that the
-unchanged search core searches; plans are expanded back to primitive steps and
-validated before anyone sees them.
+extra operators of an augmented task (planner.subroutines.instances, a
+MacroTask) that the search core searches, preferring macro successors; plans
+are expanded back to primitive steps and validated before anyone sees them.
 
 Layer: above planner.search (the fast path is a hook that
 planner.search.solve calls; planner.subroutines.solve builds it and is what

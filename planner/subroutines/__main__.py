@@ -1,5 +1,8 @@
 """`python -m planner.subroutines learn DOMAIN ...` builds a library;
-`python -m planner.subroutines show LIBRARY` prints one.
+`python -m planner.subroutines show LIBRARY` prints one;
+`python -m planner.subroutines ship LIBRARY DOMAIN` copies one beside the
+shipped domain heuristics (heuristics/<domain>/), where `--subroutines auto`
+finds it when the user has none of their own.
 
 learn: with training tasks given (`learn DOMAIN T1 T2 ...`, as `planner
 learn` takes them) the last quarter (at least one) is held out for the gate
@@ -49,14 +52,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", type=Path, default=None, help="library file (default: the per-user cache)")
     s = sub.add_parser("show", help="print a library")
     s.add_argument("library", type=Path)
+    sh = sub.add_parser("ship", help="copy a library beside the shipped domain heuristics")
+    sh.add_argument("library", type=Path)
+    sh.add_argument("domain", type=Path)
+    sh.add_argument("--to", type=Path, default=Path("heuristics"),
+                    help="the shipped heuristics folder (default heuristics/, the package "
+                         "planner.shipped_heuristics)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         if args.command == "show":
-            from planner.subroutines.library import read_library, read_usage
+            from planner.subroutines.library import read_library, read_usage, usage_anchor
 
             lib = read_library(args.library)
-            print(json.dumps({**lib.to_json(), "usage": read_usage(args.library)}, indent=1, default=str))
+            print(json.dumps({**lib.to_json(), "usage": read_usage(usage_anchor(lib))}, indent=1, default=str))
+            return 0
+        if args.command == "ship":
+            from planner.subroutines.library import read_library, ship_library
+
+            text = args.domain.read_text(encoding="utf-8")
+            lib = read_library(args.library, text)
+            if not lib.subroutines:
+                raise PlannerError("the library keeps no subroutine: nothing to ship", path=str(args.library))
+            print(ship_library(lib, text, args.to))
             return 0
         from planner.subroutines.learn import learn_library
 

@@ -6,14 +6,22 @@ The search and validation are passed in by planner.search.solve (through its
 fast-path hook, which planner.subroutines.solve builds), so the search layer
 knows nothing of subroutines.
 
-Preferred successors: the compiled core takes preferred operators only from
-heuristics, and h^FF marks a macro instance preferred when its relaxed plan
-uses it; nothing else ranks macro successors first (the core is not changed
-for this). A* with an admissible heuristic stays optimal on the augmented
-task: every instance costs the sum of its steps, so the augmented task has the
-same optimal cost, and h^max / LM-cut computed on it stay admissible because
-every macro is a sequence of original operators (tests/subroutines check the
-optimal costs agree).
+Preferred successors: the augmented task is a MacroTask that names each
+macro's first primitive step, and the compiled core prefers macro successors
+(planner.core.search.Search): in greedy and weighted searches they go to the
+preferred-only open lists, which FD-style boosting pops first after progress
+(with a heuristic that gives preferred operators, a macro counts when it or
+its first step is preferred: Macro-FF's helpful macros); in the default lazy
+search they are therefore evaluated lazily, first, when popped. A* with an
+admissible heuristic stays optimal on the augmented task: every instance
+costs the sum of its steps, so the augmented task has the same optimal cost;
+h^max / LM-cut computed on it stay admissible because every macro is a
+sequence of original operators; and macros only win ties on (g + h, h), never
+the order by g + h (tests/subroutines check the optimal costs agree).
+
+The search runs in this process with built-in heuristics, and in the jail
+with heuristic files and stored (LLM-written) heuristics, exactly as the
+plain search does (planner.search.solve passes the right search_on).
 """
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ too big to search.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -100,6 +101,17 @@ class _Names(Sequence[str]):
         if name not in self._index:
             raise ValueError(f"no operator {name}")
         return self._index[name]
+
+
+@dataclass(frozen=True)
+class MacroTask(GroundTask):
+    """A GroundTask whose last len(macro_first_step) operators are macro
+    instances. The search layer reads only `macro_first_step` (each macro's
+    first primitive step): the compiled core prefers macro successors
+    (planner.core.search.Search), in lazy searches evaluating them first and
+    lazily; heuristics see the macros as ordinary operators."""
+
+    macro_first_step: np.ndarray | None = None
 
 
 @dataclass
@@ -254,6 +266,10 @@ def augment(task: GroundTask, subroutines: Sequence[Subroutine], *,
         if not made:
             dropped[sub.name] = "no composable instance in this task"
     extended = _extend(task, composites, [i.name for i in instances])
+    if instances:
+        fields = {f.name: getattr(extended, f.name) for f in dataclasses.fields(GroundTask)}
+        extended = MacroTask(**fields, macro_first_step=np.array([i.steps[0] for i in instances],
+                                                                 dtype=np.int32))
     return AugmentedTask(extended, task, tuple(subroutines), instances, counts, dropped,
                          time.perf_counter() - start)
 

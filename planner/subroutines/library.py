@@ -19,7 +19,13 @@ more than half of them. Retired subroutines are no longer loaded; the usage
 file records when and why.
 
 Location: $PLANNER_SUBROUTINES_DIR, else the per-user cache folder
-(platformdirs), e.g. ~/.cache/planner/subroutines.
+(platformdirs), e.g. ~/.cache/planner/subroutines. `auto` looks there
+first, then at the libraries we ship beside the domain heuristics
+(heuristics/<domain>/<fingerprint>-<configuration>.subroutines.json, package
+planner.shipped_heuristics); `planner learn --subroutines` puts the library
+in the DK file's header, where `planner plan` reads it. Libraries we ship and
+those inside DK files are counted (and retired) in the user's folder
+(usage_anchor), never in the installed package.
 """
 from __future__ import annotations
 
@@ -66,10 +72,14 @@ def _domain_name(text: str) -> str:
     return match.group(1).lower() if match else "unknown"
 
 
-def library_path(domain_text: str, search: str, heuristic: Any, root: Path | None = None) -> Path:
+def _key(domain_text: str, search: str, heuristic: Any) -> str:
     cfg = json.dumps(config_key(search, heuristic), sort_keys=True)
     cfg_hash = hashlib.sha256(f"{FORMAT_VERSION}:{cfg}".encode()).hexdigest()[:8]
-    name = f"{_domain_name(domain_text)}-{domain_fingerprint(domain_text)[:16]}-{cfg_hash}.json"
+    return f"{domain_fingerprint(domain_text)[:16]}-{cfg_hash}"
+
+
+def library_path(domain_text: str, search: str, heuristic: Any, root: Path | None = None) -> Path:
+    name = f"{_domain_name(domain_text)}-{_key(domain_text, search, heuristic)}.json"
     return (root or library_dir()) / name
 
 
@@ -111,6 +121,14 @@ def read_library(path: str | Path, domain_text: str | None = None,
         raise LibraryError(f"cannot read subroutine library: {err.strerror}", path=str(path)) from None
     except (ValueError, UnicodeDecodeError) as err:
         raise LibraryError(f"not a subroutine library (invalid JSON: {err})", path=str(path)) from None
+    return library_from_json(data, path, domain_text, config)
+
+
+def library_from_json(data: Any, path: Path, domain_text: str | None = None,
+                      config: Mapping[str, str] | None = None, *, embedded: bool = False) -> Library:
+    """A library from its JSON form (a file's content, or the "subroutines"
+    entry of a DK file's header when embedded: then `path` is the DK file, only
+    named in messages, and the library has no file of its own)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
         found = data.get("format") if isinstance(data, dict) else None
         raise LibraryError(f"subroutine library format {found!r}, expected {FORMAT_VERSION}",
@@ -126,20 +144,101 @@ def read_library(path: str | Path, domain_text: str | None = None,
     except (KeyError, TypeError, ValueError) as err:
         raise LibraryError(f"malformed subroutine: {err}", path=str(path)) from None
     return Library(str(data.get("domain_fingerprint")), dict(data.get("config") or {}), subs,
-                   list(data.get("rejected", [])), dict(data.get("meta", {})), path)
+                   list(data.get("rejected", [])), dict(data.get("meta", {})), None if embedded else path)
+
+
+def shipped_library_path(domain_text: str, search: str, heuristic: Any) -> Path | None:
+    """Where a library we ship for this domain and configuration sits: beside
+    the domain's shipped heuristic (heuristics/<domain>/, the package
+    planner.shipped_heuristics), named by fingerprint and configuration."""
+    try:
+        from planner.heuristics.store import shipped_heuristics_dir
+
+        root = shipped_heuristics_dir()
+    except (ImportError, ModuleNotFoundError, TypeError):  # no shipped package in this install
+        return None
+    return root / _domain_name(domain_text) / (_key(domain_text, search, heuristic) + SHIPPED_SUFFIX)
+
+
+def ship_library(library: Library, domain_text: str, root: str | Path) -> Path:
+    """Write `library` where `auto` finds it when `root` is the shipped
+    heuristics folder (the repository's heuristics/): beside the domain's
+    heuristic, named by fingerprint and the library's own configuration."""
+    if library.domain_fingerprint != domain_fingerprint(domain_text):
+        raise LibraryError("subroutine library is for another domain (fingerprint differs)",
+                           path=str(library.path or "<library>"))
+    search, heuristic = library.config.get("search", ""), library.config.get("heuristic", "")
+    target = Path(root) / _domain_name(domain_text) / (_key(domain_text, search, heuristic) + SHIPPED_SUFFIX)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = library.to_json()
+    data["meta"] = {k: v for k, v in data["meta"].items()
+                    if k not in ("domain", "mining_tasks", "heldout_tasks")} | {
+        "mining_tasks": [Path(str(t)).name for t in library.meta.get("mining_tasks", [])],
+        "heldout_tasks": [Path(str(t)).name for t in library.meta.get("heldout_tasks", [])]}
+    atomic_write_text(target, json.dumps(data, indent=1, sort_keys=True, default=str) + "\n")
+    return target
+
+
+SHIPPED_SUFFIX = ".subroutines.json"
+"""Shipped libraries end so (package data `*/*.subroutines.json`)."""
+
+
+def usage_anchor(library: Library) -> Path:
+    """The path whose `.usage.json` sidecar counts this library's use: the
+    library file itself when it is a file of the user's, else (a library we
+    ship, or one inside a DK file) a file in the user's library folder named
+    by the library's content, so counters never go into the installed package."""
+    if library.path is not None and not _is_shipped(library.path):
+        return library.path
+    ident = json.dumps([library.domain_fingerprint, library.config, [s.key for s in library.subroutines]],
+                       sort_keys=True, default=str)
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
+    return library_dir() / "counted" / f"{library.config.get('heuristic', 'x')}-{digest}.json"
+
+
+def _is_shipped(path: Path) -> bool:
+    try:
+        from planner.heuristics.store import shipped_heuristics_dir
+
+        return Path(path).resolve().is_relative_to(shipped_heuristics_dir().resolve())
+    except (ImportError, ModuleNotFoundError, TypeError, OSError):
+        return False
+
+
+def library_from_dk(dk: str | Path, domain_text: str | None = None) -> Library | None:
+    """The library `planner learn --subroutines` put in DK's header, or None
+    (none there). LibraryError when it is there but unusable."""
+    from planner.errors import LLMError
+    from planner.heuristics.format import read_provenance
+
+    try:
+        meta = read_provenance(dk)
+    except LLMError:
+        return None
+    data = meta.get("subroutines")
+    if data is None:
+        return None
+    return library_from_json(data, Path(dk), domain_text, embedded=True)
 
 
 def find_library(domain_text: str, search: str, heuristic: Any, root: Path | None = None) -> Library | None:
-    """The stored library for this domain and configuration; None when there
-    is none or it is corrupt or stale (then logged: the next learn rebuilds it)."""
-    path = library_path(domain_text, search, heuristic, root)
-    if not path.is_file():
-        return None
-    try:
-        return read_library(path, domain_text, config_key(search, heuristic))
-    except LibraryError as err:
-        log.warning("ignoring %s", err)
-        return None
+    """The stored library for this domain and configuration: the user's (in
+    `root`, default library_dir()), else, without a root, the one we ship
+    beside the domain's heuristic; None when there is none or it is corrupt or
+    stale (then logged: the next learn rebuilds it)."""
+    paths = [library_path(domain_text, search, heuristic, root)]
+    if root is None:
+        shipped = shipped_library_path(domain_text, search, heuristic)
+        if shipped is not None:
+            paths.append(shipped)
+    for path in paths:
+        if not path.is_file():
+            continue
+        try:
+            return read_library(path, domain_text, config_key(search, heuristic))
+        except LibraryError as err:
+            log.warning("ignoring %s", err)
+    return None
 
 
 # --- usage counters and retirement ---------------------------------------
@@ -199,9 +298,7 @@ def record_usage(library: Path, subroutines: Sequence[Subroutine], info: Mapping
 
 def active_subroutines(library: Library) -> list[Subroutine]:
     """The library's subroutines minus the retired ones."""
-    if library.path is None:
-        return list(library.subroutines)
-    usage = read_usage(library.path)
+    usage = read_usage(usage_anchor(library))
     return [s for s in library.subroutines if "retired" not in usage.get(s.key, {})]
 
 
@@ -213,7 +310,7 @@ def resolve_subroutines(spec: Any, domain: str | Path, search: str, heuristic: A
     if spec is None or spec is False:
         return [], None
     if isinstance(spec, Library):
-        return active_subroutines(spec), spec.path
+        return active_subroutines(spec), usage_anchor(spec)
     if isinstance(spec, (list, tuple)):
         if not all(isinstance(s, Subroutine) for s in spec):
             raise ArgumentError("subroutines must be 'off', 'auto', a library file or Subroutine objects")
@@ -226,12 +323,12 @@ def resolve_subroutines(spec: Any, domain: str | Path, search: str, heuristic: A
         lib = find_library(domain_text, search, heuristic)
         if lib is None:
             return [], None
-        return active_subroutines(lib), lib.path
+        return active_subroutines(lib), usage_anchor(lib)
     path = Path(text_spec)
     if not path.is_file():
         raise ArgumentError("subroutine library not found", path=str(path))
     lib = read_library(path, domain_text)
-    return active_subroutines(lib), lib.path
+    return active_subroutines(lib), usage_anchor(lib)
 
 
 def _domain_text(domain: str | Path) -> str:

@@ -191,3 +191,33 @@ def test_sigterm_keeps_the_heuristic_and_stops_the_workers(tmp_path, blocksworld
     time.sleep(0.5)
     alive = [w.pid for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
     assert alive == []
+
+
+def test_learn_subroutines_puts_the_gated_library_in_dk_and_plan_reads_it(
+        tmp_path, blocksworld, training_tasks, monkeypatch, capsys):
+    """learn --subroutines mines from the learned heuristic's own validated plans (jailed
+    searches), gates on every third training task and stores the library, kept and
+    rejected candidates with reasons, in DK's header; plan uses it (--subroutines dk)."""
+    from planner.heuristics.format import read_provenance
+    from planner.subroutines.library import library_from_dk
+
+    monkeypatch.setenv("OPENAI_API_KEY", "k")
+    monkeypatch.setenv("PLANNER_SUBROUTINES_DIR", str(tmp_path / "subs"))
+    domain, tasks = blocksworld / "domain.pddl", training_tasks[:3]
+    with ReplayServer([Reply(recorded("good_blocksworld"))]) as server:
+        code = run(learn_argv(tmp_path, server.base_url, domain, tasks, "--json", "--subroutines"))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    summary = json.loads(out.out)["subroutines"]
+    meta = read_provenance(tmp_path / "dk")
+    library = library_from_dk(tmp_path / "dk", domain.read_text())
+    assert meta["subroutines"]["config"] == {"search": "gbfs", "heuristic": "dk"}
+    assert meta["subroutines"]["meta"]["heldout_tasks"] == [str(tasks[2])]
+    assert [s.describe() for s in library.subroutines] == summary["kept"]
+    assert summary["kept"] or library.rejected  # every candidate is kept or has its reason
+    assert all(r["reason"] for r in library.rejected)
+    assert "Subroutines kept in" in out.err
+    plan = tmp_path / "plan.txt"
+    assert run(["plan", str(tmp_path / "dk"), str(domain), str(training_tasks[3]), str(plan), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)["subroutines"]
+    assert (info is None) == (not library.subroutines)

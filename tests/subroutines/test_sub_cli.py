@@ -26,8 +26,8 @@ def _library(path: Path, domain: Path = DOMAIN, search: str = "lazy-gbfs", heuri
 def test_solve_with_a_library_file_writes_a_valid_primitive_plan(tmp_path):
     lib = _library(tmp_path / "lib.json")
     plan = tmp_path / "plan"
-    # --heuristic ff: the shipped blocksworld heuristic (auto) runs in the jail, and the
-    # fast path, an in-process search, is taken only with built-in or library heuristics
+    # --heuristic ff: the library was measured with h^FF (auto would run the shipped
+    # heuristic in the jail, fast path included: tests/subroutines/test_sub_preferred.py)
     out = run_planner("solve", DOMAIN, PROBLEM, "--plan-file", plan, "--subroutines", lib, "--json",
                       "--heuristic", "ff", PLANNER_SUBROUTINES_DIR=str(tmp_path / "cache"))
     assert out.returncode == 0, out.stderr

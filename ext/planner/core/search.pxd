@@ -31,6 +31,12 @@ cdef class Search:
     cdef vector[int32_t] key_ev
     cdef int n_key
     cdef bint use_pref
+    # macro operators (subroutine instances) are ids >= first_macro; macro_first[o - first_macro]
+    # is the macro's first primitive step (see Search.__init__ and preferred_op)
+    cdef int32_t first_macro
+    cdef vector[int32_t] macro_first
+    cdef bint pref_from_heuristics     # some evaluator gives preferred operators
+    cdef bint macro_tiebreak           # A*: macros win ties on (f, h) instead of a preferred list
     cdef bint greedy                   # key h; else g + weight*h, ties on h
     cdef double weight
     cdef bint reopen
@@ -68,6 +74,18 @@ cdef class Search:
     cdef int collect_preferred(self, const uint8_t* s) except -1
     cdef void mark_preferred(self) noexcept
     cdef void clear_preferred(self) noexcept
+
+    cdef inline bint preferred_op(self, int32_t o) noexcept:
+        """Is the successor by o preferred: the heuristic marked it, or o is
+        a macro whose first step the heuristic marked (every macro when no
+        evaluator gives preferred operators)."""
+        if self.is_pref[o]:
+            return True
+        if o < self.first_macro:
+            return False
+        if not self.pref_from_heuristics:
+            return True
+        return self.is_pref[self.macro_first[o - self.first_macro]] != 0
     cdef int progress(self, int64_t g) except -1
     cdef int push(self, int32_t state, int32_t op, int64_t g, const double* hs,
                   bint preferred) except -1

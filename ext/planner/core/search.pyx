@@ -100,10 +100,22 @@ cdef class Search:
                  bint greedy=True, double weight=1.0, int64_t boost=0, bint lifo=False,
                  reopen=None, double time_limit=INFINITY, double memory_limit_mb=INFINITY,
                  CompiledTask compiled=None, SuccessorGenerator successor=None,
-                 bint use_mutexes=True, int verbosity=VERBOSITY_QUIET):
+                 bint use_mutexes=True, int verbosity=VERBOSITY_QUIET, macro_first=None):
         """algorithm: the name it runs under (for logs); greedy: order by h
         alone, else by g + weight*h with ties on h. The ALGORITHMS table in
-        planner._core supplies greedy, weight and boost per name."""
+        planner._core supplies greedy, weight and boost per name.
+
+        macro_first: for a task whose last len(macro_first) operators are
+        macro operators (subroutine instances, planner.subroutines), the
+        first primitive step of each. Their successors are preferred: in
+        greedy and weighted searches they go to the preferred-only lists
+        (which then exist even without a preferred-operator heuristic; with
+        one, a macro is preferred when the heuristic marks it or its first
+        step, Macro-FF's helpful macros), so lazy searches also evaluate them
+        lazily, first; in A* (weight 1, not greedy) they only win ties on
+        (g + h, h), which leaves A*'s order by g + h, and so its optimality
+        with an admissible heuristic, unchanged (a macro's cost is the sum of
+        its steps')."""
         preferred = list(preferred or [])
         if not evaluators:
             raise ValueError("a search needs at least one evaluator")
@@ -132,6 +144,21 @@ cdef class Search:
         for e in self.evals:
             self.ev_pref.push_back(any(e is p for p in preferred))
         self.use_pref = len(preferred) > 0
+        self.pref_from_heuristics = self.use_pref
+        self.first_macro = self.t.num_ops
+        self.macro_tiebreak = False
+        if macro_first is not None and len(macro_first):
+            self.first_macro = self.t.num_ops - len(macro_first)
+            if self.first_macro < 0:
+                raise ValueError("more macro operators than operators")
+            for f in macro_first:
+                if not 0 <= f < self.first_macro:
+                    raise ValueError(f"macro first step {f} is not a primitive operator")
+                self.macro_first.push_back(f)
+            if not self.greedy and self.weight == 1.0:
+                self.macro_tiebreak = True
+            else:
+                self.use_pref = True
         self.open = AlternationOpenList(self.n_key, self.n_key if self.use_pref else 0,
                                         boost, lifo, self.greedy)
         shares = [max(1, (<Evaluator>ev).shares) for ev in evaluators]
@@ -241,8 +268,10 @@ cdef class Search:
             else:
                 k1 = g + self.weight * h
                 k2 = h
+            if preferred and self.macro_tiebreak:
+                k2 -= 0.5  # before equal (g + h, h); the order by g + h is unchanged
             self.open.push(j, k1, k2, seq, state, op)
-            if preferred:
+            if preferred and self.use_pref:
                 self.open.push(self.n_key + j, k1, k2, seq, state, op)
         return 0
 
@@ -479,7 +508,7 @@ cdef class EagerSearch(Search):
                 reg.status[cid] = ST_OPEN
                 self.key_values(self.keys.data())
                 self.remember_h(cid, self.keys.data())
-                self.push(cid, NO_OP, new_g, self.keys.data(), self.is_pref[o])
+                self.push(cid, NO_OP, new_g, self.keys.data(), self.preferred_op(o))
                 self.progress(new_g)
                 continue
             st = reg.status[cid]
@@ -494,7 +523,7 @@ cdef class EagerSearch(Search):
                     self.reopened += 1
                 reg.status[cid] = ST_OPEN
                 self.push(cid, NO_OP, new_g, &self.state_h[<size_t>cid * self.n_key],
-                          self.is_pref[o])
+                          self.preferred_op(o))
         if self.use_pref:
             self.clear_preferred()
         return None
@@ -546,7 +575,7 @@ cdef class LazySearch(Search):
         self.succ.generate(self.s_buf.data(), self.app)
         for k in range(self.app.size()):
             o = self.app[k]
-            self.push(sid, o, self.g + t.cost[o], self.keys.data(), self.is_pref[o])
+            self.push(sid, o, self.g + t.cost[o], self.keys.data(), self.preferred_op(o))
         self.generated += self.app.size()
         self.expansions += 1
         self.clear_preferred()
