@@ -21,7 +21,7 @@ from planner.subroutines.lifted import Subroutine
 from planner.task import GroundTask
 from tests.fixtures import run_planner
 from tests.random_tasks import optimal_cost, random_tasks
-from tests.subroutines.test_sub_solve import _augment_all_pairs
+from tests.subroutines.macros import augment_all_pairs
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "domains" / "blocksworld" / "domain.pddl"
@@ -92,7 +92,7 @@ def test_astar_stays_optimal_when_macros_win_ties(task):
     """A* orders by g + h; preferring macros only breaks ties on (g + h, h), and a
     macro costs the sum of its steps, so the optimal cost is found with h^max,
     LM-cut and blind search, with every macro marked."""
-    aug = _augment_all_pairs(task)
+    aug = augment_all_pairs(task)
     marked = _as_macro_task(aug)
     best = optimal_cost(task)
     for h in ("blind", "max", "lmcut"):
@@ -207,3 +207,13 @@ def test_ship_writes_where_auto_looks(shipped, tmp_path):
     assert found.meta["mining_tasks"] == ["p01.pddl"] and "domain" not in found.meta
     empty = Library(lib.domain_fingerprint, lib.config, []).write(tmp_path / "empty.json")
     assert main(["ship", str(empty), str(DOMAIN), "--to", str(shipped)]) != 0
+
+
+def test_building_instances_stops_at_the_deadline():
+    """A fast path must not spend more than its share building instances: a
+    deadline already passed drops every subroutine with the reason."""
+    import time
+
+    aug = augment(_bw_task(), [PICK_STACK, UNSTACK_PUT], deadline=time.perf_counter() - 1)
+    assert not aug.instances
+    assert set(aug.dropped.values()) == {"out of time building instances"}

@@ -10,10 +10,9 @@ from hypothesis import strategies as st
 
 from planner.search.engine import search
 from planner.subroutines.solve import solve
-from planner.subroutines.compose import compose
 from planner.subroutines.fastpath import run_fast_path
-from planner.subroutines.instances import AugmentedTask, Instance, _extend
 from planner.subroutines.lifted import Subroutine
+from tests.subroutines.macros import augment_all_pairs
 from tests.random_tasks import is_valid_plan, optimal_cost, random_tasks
 
 BENCH = Path(__file__).resolve().parents[2] / "../shared/benchmarks/ipc2023-learning"
@@ -66,25 +65,10 @@ def test_an_invalid_fast_path_plan_is_discarded_and_the_slow_path_runs(monkeypat
     assert info["path"] == "fast-failed" and info["failure"].startswith("invalid plan")
 
 
-def _augment_all_pairs(task) -> AugmentedTask:
-    """Every composable pair of operators as a macro: the most a macro set can change."""
-    comps, instances = [], []
-    for a in range(task.num_operators):
-        for b in range(task.num_operators):
-            try:
-                c = compose(task, [a, b])
-            except Exception:
-                continue
-            if c.has_effect:
-                comps.append(c)
-                instances.append(Instance(0, (a, b), f"(m{a}-{b})"))
-    return AugmentedTask(_extend(task, comps, [i.name for i in instances]), task, (), instances)
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_tasks(max_facts=5, max_ops=5, conditional=False))
 def test_astar_with_admissible_heuristics_keeps_optimal_cost_with_macros(task):
-    aug = _augment_all_pairs(task)
+    aug = augment_all_pairs(task)
     best = optimal_cost(task)
     assert optimal_cost(aug.task) == best
     for h in ("blind", "max", "lmcut"):
