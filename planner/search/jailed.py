@@ -41,6 +41,10 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
     search_limit = None if time_limit is None else max(time_limit - SEARCH_MARGIN, 0.01)
 
     def target() -> dict[str, Any]:
+        # Counted from the child's start: loading and constructing the candidates
+        # spend the same budget (a constructor that ran 10 s on a hard floortile
+        # task pushed the search's own deadline past the parent's SIGKILL).
+        deadline = math.inf if search_limit is None else _now() + search_limit
         import logging
 
         from planner.errors import HeuristicError
@@ -75,7 +79,6 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
             if names.count(evaluator.name) > 1:
                 seen[evaluator.name] = seen.get(evaluator.name, 0) + 1
                 evaluator.name = f"{evaluator.name}#{seen[evaluator.name]}"
-        deadline = math.inf if search_limit is None else _now() + search_limit
         try:
             result, used, more = _search_portfolio(task, algorithm, weight, evaluators, preferred,
                                                    deadline, memory_limit)

@@ -146,3 +146,26 @@ def test_a_lone_failing_heuristic_still_fails_the_run():
         solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=[_BadConstructor, _BadConstructor])
     with pytest.raises(ArgumentError, match="empty heuristic"):
         solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic="ff,")
+
+
+def test_a_heuristic_that_spends_the_whole_limit_in_the_jail_ends_out_of_time_at_the_limit(tmp_path):
+    """The jailed search is killed at the deadline; no fallback search starts
+    with no time left (building it alone overran a 60 s limit by 10 s on a hard
+    floortile task), so the call ends out of time within the limit."""
+    import time
+
+    path = tmp_path / "h.py"
+    path.write_text(
+        "class Slow:\n"
+        "    def __init__(self, task):\n"
+        "        while True:\n"
+        "            pass\n"
+        "    def __call__(self, state):\n"
+        "        return 0\n"
+    )
+    start = time.perf_counter()
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=str(path), time_limit=3)
+    elapsed = time.perf_counter() - start
+    assert result.status is SearchStatus.OUT_OF_TIME and result.plan is None
+    assert result.exit_code == ExitCode.SEARCH_OUT_OF_TIME
+    assert elapsed < 3 + 1.0
