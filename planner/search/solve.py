@@ -309,20 +309,13 @@ def solve(
                 raise jailed["error"]
             if jailed is not None:  # the jailed search failed: the trusted members, else h^FF, here
                 members = [m for m in members if not is_untrusted(m)] or ["ff"]
-            if jailed is not None and time.perf_counter() >= deadline - FALLBACK_MIN_SECONDS:
-                # No time left for the fallback: building the parent's compiled task
-                # and h^FF alone took 10 s on a hard floortile task (1.9 M operators),
-                # so starting it would overrun the limit. Out of time, as FD says.
-                result, names, dropped = _out_of_time(), [str(m) for m in members], []
-            else:
-                evaluators = resolve_heuristics(members, task)
-                if log.isEnabledFor(logging.INFO):
-                    log.info("search started: %s with %s, initial h = %s", search,
-                             ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
-                result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators,
-                                                                preferred, deadline, memory_limit,
-                                                                verbosity)
-                names = [e.name for e in evaluators]
+            evaluators = resolve_heuristics(members, task)
+            if log.isEnabledFor(logging.INFO):
+                log.info("search started: %s with %s, initial h = %s", search,
+                         ", ".join(e.name for e in evaluators), _initial_h(task, evaluators))
+            result, evaluators, dropped = _search_portfolio(task, algorithm, weight, evaluators,
+                                                            preferred, deadline, memory_limit, verbosity)
+            names = [e.name for e in evaluators]
             if jailed is not None:
                 dropped = jailed["dropped"] + dropped
             searched_at = time.perf_counter()
@@ -538,20 +531,6 @@ def _check_arguments(domain: Any, problem: Any, search: Any, time_limit: Any, me
             raise ArgumentError(f"{name} must be True, False or None, got {value!r}")
     if validate is None:
         raise ArgumentError("validate must be True or False, got None")
-
-
-FALLBACK_MIN_SECONDS = 0.5
-"""A fallback search after a failed jailed one starts only with this much time left."""
-
-
-def _out_of_time() -> SearchResult:
-    from planner.search.engine import SearchStatistics
-
-    statistics = SearchStatistics(
-        expansions=0, evaluations=0, generated=0, dead_ends=0, reopened=0, initial_h={},
-        search_time=0.0, registered_states=0, registry_bytes=0, bytes_per_state=0.0,
-        open_list_bytes=0, heuristic_calls=0, state_words=0, peak_memory_kb=0)
-    return SearchResult(SearchStatus.OUT_OF_TIME, None, None, statistics, ())
 
 
 def _remaining(deadline: float) -> float | None:

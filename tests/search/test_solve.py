@@ -148,10 +148,10 @@ def test_a_lone_failing_heuristic_still_fails_the_run():
         solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic="ff,")
 
 
-def test_a_heuristic_that_spends_the_whole_limit_in_the_jail_ends_out_of_time_at_the_limit(tmp_path):
-    """The jailed search is killed at the deadline; no fallback search starts
-    with no time left (building it alone overran a 60 s limit by 10 s on a hard
-    floortile task), so the call ends out of time within the limit."""
+def test_a_heuristic_that_hangs_in_the_jail_does_not_stretch_the_limit(tmp_path):
+    """The jailed search is killed at the deadline and the h^FF fallback gets
+    what is left, so the call ends within the limit (on this tiny task the
+    fallback may still solve it in the moment that remains)."""
     import time
 
     path = tmp_path / "h.py"
@@ -166,6 +166,5 @@ def test_a_heuristic_that_spends_the_whole_limit_in_the_jail_ends_out_of_time_at
     start = time.perf_counter()
     result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=str(path), time_limit=3)
     elapsed = time.perf_counter() - start
-    assert result.status is SearchStatus.OUT_OF_TIME and result.plan is None
-    assert result.exit_code == ExitCode.SEARCH_OUT_OF_TIME
+    assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
     assert elapsed < 3 + 1.0
