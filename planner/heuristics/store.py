@@ -127,6 +127,18 @@ def find_stored_heuristic(domain: str | Path,
     return None
 
 
+def python_form_of(path: Path, class_name: str) -> tuple[Path, str]:
+    """(path, class name) of the Python form of a stored heuristic: itself, or for
+    a kernel form the Python form its sidecar names (what a trusted process may
+    load; kernel forms are compiled only in the jailed child)."""
+    if class_name != KERNEL_CLASS_NAME:
+        return path, class_name
+    record = json.loads(path.with_suffix(path.suffix + ".json").read_text(encoding="utf-8"))
+    python_path = path.with_name(record["python_form"])
+    python_meta = json.loads(python_path.with_suffix(".py.json").read_text(encoding="utf-8"))
+    return python_path, python_meta["class_name"]
+
+
 def numba_available() -> bool:
     """Whether Numba is installed; found without importing it (this process never
     compiles a stored kernel: the jailed child does)."""

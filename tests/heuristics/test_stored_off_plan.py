@@ -18,7 +18,6 @@ a finite value there; this test fails if that ever changes.
 """
 from __future__ import annotations
 
-import json
 import math
 import random
 import subprocess
@@ -31,7 +30,7 @@ from planner import _core
 from planner.frontend.grounding import ground_files
 from planner.heuristics.api import TaskView
 from planner.heuristics.loader import load_candidate, load_stored_portfolio
-from planner.heuristics.store import find_stored_heuristic
+from planner.heuristics.store import find_stored_heuristic, python_form_of
 from planner.llm.jobs import check_value
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,11 +51,9 @@ def stored(domain: str, task) -> list:
     found = find_stored_heuristic(BENCH / domain / "domain.pddl", roots=[REPO / "heuristics"])
     assert found is not None, f"no stored heuristic for {domain}"
     path, class_name = found
-    if path.name.endswith(".kernel.py"):
-        # The Python form: the kernel form equals it on sampled states
-        # (tests/heuristics/test_kernel.py) and is compiled only in the jail.
-        path = path.with_name(json.loads(path.with_suffix(".py.json").read_text())["python_form"])
-        class_name = json.loads(path.with_suffix(".py.json").read_text())["class_name"]
+    # The Python form: the kernel form equals it on sampled states
+    # (tests/heuristics/test_kernel.py) and is compiled only in the jail.
+    path, class_name = python_form_of(path, class_name)
     # our own shipped code, loaded in this test process (planner solve runs it in the jail)
     return [load_candidate(u.code, u.class_name)(TaskView(task)) for u in load_stored_portfolio(path, class_name)]
 
