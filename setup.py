@@ -8,10 +8,12 @@ installed inside the planner namespace (nothing with a generic name such as
     heuristics/  ->  planner.shipped_heuristics   (stored heuristics + sidecars)
     domains/     ->  planner.domains              (domain files and generators)
 """
+import os
 from pathlib import Path
 
 from Cython.Build import cythonize
 from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
 
 EXT_DIR = Path("ext")
 CORE_DIR = EXT_DIR / "planner" / "core"
@@ -37,6 +39,21 @@ def extensions() -> list[Extension]:
     ]
 
 
+class ParallelBuildExt(build_ext):
+    """build_ext compiling the extensions on every core unless told otherwise.
+
+    pip's build (`pip install .`, `pip install -e .`) cannot pass `-j`, and
+    the 19 C++ modules took 106 s of CPU one after another; CI builds them
+    twice (the wheel, then the editable install), so on its 2 cores this
+    halves about 4 minutes of compiling.
+    """
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        if not self.parallel:
+            self.parallel = os.cpu_count() or 1
+
+
 def packages() -> list[str]:
     """planner's own packages plus the mapped folders and their subpackages."""
     found = find_packages(include=["planner", "planner.*"])
@@ -56,6 +73,7 @@ setup(
                                        "pools/*/*.md"],
         "planner.domains": ["README.md", "*/domain.pddl", "*/examples/*.pddl"],
     },
+    cmdclass={"build_ext": ParallelBuildExt},
     ext_modules=cythonize(
         extensions(),
         compiler_directives={
@@ -66,5 +84,6 @@ setup(
             "initializedcheck": False,
         },
         include_path=[str(EXT_DIR)],
+        nthreads=os.cpu_count() or 1,
     ),
 )
