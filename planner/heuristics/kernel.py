@@ -540,7 +540,7 @@ class KernelHeuristic:
 def kernel_class(code: str, name: str = "Kernel", trusted: bool = False) -> type[KernelHeuristic]:
     """A KernelHeuristic subclass for this program (the code must have passed
     the static check). trusted: the project's own code, which may compile
-    outside the jail (bench/, heuristics/build_kernels.py); never for code
+    outside the jail (bench/, tests); never for code
     read from a heuristic file or sampled from an endpoint."""
     tree = ast.parse(code)
     if not is_kernel_program(tree):
