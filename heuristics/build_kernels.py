@@ -50,9 +50,9 @@ PROVENANCE = "written by the project's developers, not sampled from an LLM endpo
 MODEL = "developers-pool"
 
 
-def python_form(domain: str) -> Path:
+def python_form(domain: str, root: Path = HERE) -> Path:
     """The stored Python form of the domain's heuristic (heuristics/build.py's output)."""
-    forms = sorted(p for p in (HERE / domain).glob("*.py") if not p.name.endswith(".kernel.py"))
+    forms = sorted(p for p in (root / domain).glob("*.py") if not p.name.endswith(".kernel.py"))
     if len(forms) != 1:
         raise SystemExit(f"{domain}: expected one stored Python form, found {len(forms)}")
     return forms[0]
@@ -65,12 +65,13 @@ def _rel(path: Path | str) -> str:
         return str(path)
 
 
-def build(domain: str, bench: Path, n_tasks: int, work_root: Path, dry_run: bool) -> dict[str, Any]:
-    pool_dir = POOLS / domain
+def build(domain: str, bench: Path, n_tasks: int, work_root: Path, dry_run: bool,
+          root: Path = HERE) -> dict[str, Any]:
+    pool_dir = root / "pools" / domain
     recordings = load_pool(pool_dir / "kernel")
     if not recordings:
         raise SystemExit(f"{pool_dir / 'kernel'}: no recorded kernel answers")
-    py_path = python_form(domain)
+    py_path = python_form(domain, root)
     work = work_root / domain
     if work.exists():
         shutil.rmtree(work)  # a fresh response cache: every answer goes over HTTP again
@@ -141,11 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tasks", type=int, default=3, help="largest training tasks to check on (default 3)")
     ap.add_argument("--work", default="/tmp/planner-kernels-build", help="learn work folders")
     ap.add_argument("--dry-run", action="store_true", help="check, but do not store")
+    ap.add_argument("--root", type=Path, default=HERE,
+                    help="folder holding pools/ and the stored heuristics (default heuristics/)")
     args = ap.parse_args(argv)
-    domains = args.domains or sorted(p.parent.name for p in POOLS.glob("*/kernel") if p.is_dir())
+    domains = args.domains or sorted(p.parent.name for p in (args.root / "pools").glob("*/kernel")
+                                     if p.is_dir())
     failed = 0
     for d in domains:
-        r = build(d, Path(args.benchmarks), args.tasks, Path(args.work), args.dry_run)
+        r = build(d, Path(args.benchmarks), args.tasks, Path(args.work), args.dry_run, args.root)
         for line in r["answers"]:
             print(f"{d}: {line}", flush=True)
         s = r["summary"]

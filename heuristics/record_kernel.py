@@ -62,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("source", type=Path, help="kernel program (.py)")
     ap.add_argument("--domain", help="domain (default: the file name without .py)")
     ap.add_argument("--name", default="kernel", help="recording name (default 'kernel')")
+    ap.add_argument("--root", type=Path, default=HERE,
+                    help="folder holding pools/ (default heuristics/)")
     args = ap.parse_args(argv)
-    path = record(args.source, args.domain or args.source.stem, args.name)
+    path = record(args.source, args.domain or args.source.stem, args.name, args.root / "pools")
     print(path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path)
     return 0
 
