@@ -298,12 +298,20 @@ def _probe_run(prepared: dict[str, Any]) -> dict[str, Any]:
             cls = load_candidate(source.code, source.class_name)
         except CandidateError as err:
             return {"outcome": "crash", "detail": str(err)}
-        return probe(cls, task, plan, int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
+        result = probe(cls, task, plan, int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
+        from planner.heuristics.kernel import new_objects
+
+        return {**result, "objects": new_objects()}  # {} unless the candidate is a kernel
 
     value, failure, layers = _in_jail(prepared, target)
     if failure is not None:
         return {**failure, "isolation": layers}
-    return {**check_probe_result(value, task, plan), "isolation": layers}
+    checked = check_probe_result(value, task, plan)
+    if checked.get("outcome") == "ok" and isinstance(value, dict):
+        # A kernel candidate's object code: its training runs (solve jobs, whose
+        # jailed children read the same per-user cache) then load instead of compiling.
+        checked["objects_stored"] = _store_objects(prepared, value.get("objects"))
+    return {**checked, "isolation": layers}
 
 
 _PROBE_FIELDS = ("outcome", "detail", "values", "construct_time", "calls", "mean_call_time",
@@ -396,6 +404,10 @@ def solve(cls: type | list[type], domain_text: str, problem_text: str, search: s
     stats = result.statistics
     data = {key: stats.get(key) for key in ("expansions", "evaluations", "generated", "search_time",
                                             "total_time", "ground_time", "initial_h", "peak_memory_kb")}
+    jail = stats.get("jail") if isinstance(stats.get("jail"), dict) else {}
+    for key in ("kernel_compile_time", "kernel_cache_hits"):  # kernel candidates only
+        if jail.get(key) is not None:
+            data[key] = jail[key]
     data["status"] = result.status.value
     if result.statistics.get("dropped_heuristics"):
         data["dropped_heuristics"] = result.statistics["dropped_heuristics"]

@@ -207,3 +207,19 @@ def test_record_kernel_wraps_a_kernel_file_into_the_next_recording(tmp_path):
     source.write_text(PYTHON_FORM, encoding="utf-8")
     with pytest.raises(SystemExit, match="not a kernel program"):
         record(source, "ferry", "x", tmp_path / "pools")
+
+
+def test_a_kernel_candidates_probe_compiles_it_once_for_its_training_runs(
+        blocksworld, tasks, kernel_cache):
+    """Learn's probe stores the object code its jailed child compiled (one
+    untrusted program in that child); the training run's child loads it."""
+    from planner.heuristics.kernel import code_key
+    from planner.llm.sandbox import probe_candidate, solve_candidate
+
+    probe = probe_candidate(KERNEL, blocksworld / "domain.pddl", tasks[0], KERNEL_CLASS_NAME)
+    assert probe.outcome == "ok", probe.detail
+    assert probe.data["objects_stored"] == 1
+    assert len(list((kernel_cache / code_key(KERNEL)).glob("*.bin"))) == 1
+    solved = solve_candidate(KERNEL, blocksworld / "domain.pddl", tasks[1], KERNEL_CLASS_NAME, time_limit=30)
+    assert solved.outcome == "solved", solved.detail
+    assert solved.data["kernel_cache_hits"] == 1
