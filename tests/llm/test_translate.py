@@ -223,3 +223,19 @@ def test_a_kernel_candidates_probe_compiles_it_once_for_its_training_runs(
     solved = solve_candidate(KERNEL, blocksworld / "domain.pddl", tasks[1], KERNEL_CLASS_NAME, time_limit=30)
     assert solved.outcome == "solved", solved.detail
     assert solved.data["kernel_cache_hits"] == 1
+
+
+def test_learn_jobs_rerun_a_kernel_whose_cached_entries_are_for_other_array_types(
+        blocksworld, tasks, kernel_cache):
+    from planner.heuristics.kernel import code_key
+    from planner.llm.sandbox import states_candidate
+
+    folder = kernel_cache / code_key(KERNEL)
+    folder.mkdir(parents=True)
+    (folder / ("e" * 32 + ".bin")).write_bytes(b"not object code")
+    job = states_candidate(KERNEL, blocksworld / "domain.pddl", tasks[:1], KERNEL_CLASS_NAME)
+    assert job.outcome == "ok", job.detail
+    assert job.data["tasks"][0]["cached"] is False and job.data["objects_stored"] == 1
+    again = states_candidate(KERNEL, blocksworld / "domain.pddl", tasks[:1], KERNEL_CLASS_NAME)
+    assert again.outcome == "ok" and again.data["tasks"][0]["cached"] is True
+    assert again.data["tasks"][0]["values"] == job.data["tasks"][0]["values"]
