@@ -239,3 +239,13 @@ def test_learn_jobs_rerun_a_kernel_whose_cached_entries_are_for_other_array_type
     again = states_candidate(KERNEL, blocksworld / "domain.pddl", tasks[:1], KERNEL_CLASS_NAME)
     assert again.outcome == "ok" and again.data["tasks"][0]["cached"] is True
     assert again.data["tasks"][0]["values"] == job.data["tasks"][0]["values"]
+
+
+def test_learn_help_documents_the_kernel_options():
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "planner", "learn", "--help"], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    assert done.returncode == 0
+    for option in ("--kernel ", "--kernel-only", "--kernel-samples", "--kernel-tasks", "DK.kernel.py"):
+        assert option in done.stdout, option
