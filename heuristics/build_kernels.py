@@ -6,8 +6,8 @@ heuristics/pools/<domain>/kernel/NN-name.md (written by the project's
 developers, not sampled from an LLM endpoint; heuristics/record_kernel.py
 wraps a kernel .py file into one). For each domain this script
 
-1. copies the stored Python form heuristics/<domain>/<fingerprint>.py into a
-   work folder as DK,
+1. copies the stored Python form heuristics/<domain name>/<fingerprint>.py
+   (the PDDL's domain name: rovers' is under rover/) into a work folder as DK,
 2. starts planner.llm.replay serving the domain's pool (translation requests
    get the kernel/ recordings in file order),
 3. runs `python -m planner learn DK DOMAIN <3 largest training tasks>
@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from planner.heuristics.format import read_provenance, stored_code, write_heuristic
+from planner.heuristics.format import default_path, read_provenance, stored_code, write_heuristic
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
 from planner.llm.replay import ReplayServer, load_pool
 from planner.llm.translate import kernel_path, largest_tasks
@@ -50,12 +50,13 @@ PROVENANCE = "written by the project's developers, not sampled from an LLM endpo
 MODEL = "developers-pool"
 
 
-def python_form(domain: str, root: Path = HERE) -> Path:
-    """The stored Python form of the domain's heuristic (heuristics/build.py's output)."""
-    forms = sorted(p for p in (root / domain).glob("*.py") if not p.name.endswith(".kernel.py"))
-    if len(forms) != 1:
-        raise SystemExit(f"{domain}: expected one stored Python form, found {len(forms)}")
-    return forms[0]
+def python_form(domain_file: Path, root: Path = HERE) -> Path:
+    """The stored Python form of the domain's heuristic (heuristics/build.py's output):
+    <root>/<the PDDL's domain name>/<fingerprint prefix>.py (rovers' is under rover/)."""
+    path = default_path(domain_file, root=root)
+    if not path.is_file():
+        raise SystemExit(f"{path}: no stored Python form for {domain_file} (run heuristics/build.py first)")
+    return path
 
 
 def _rel(path: Path | str) -> str:
@@ -71,14 +72,14 @@ def build(domain: str, bench: Path, n_tasks: int, work_root: Path, dry_run: bool
     recordings = load_pool(pool_dir / "kernel")
     if not recordings:
         raise SystemExit(f"{pool_dir / 'kernel'}: no recorded kernel answers")
-    py_path = python_form(domain, root)
+    domain_file = bench / domain / "domain.pddl"
+    py_path = python_form(domain_file, root)
     work = work_root / domain
     if work.exists():
         shutil.rmtree(work)  # a fresh response cache: every answer goes over HTTP again
     work.mkdir(parents=True)
     dk = work / "dk.py"
     shutil.copyfile(py_path, dk)
-    domain_file = bench / domain / "domain.pddl"
     tasks = largest_tasks(sorted((bench / domain / "training" / "easy").glob("p*.pddl")), n_tasks)
     flags = ["--model", MODEL, "--kernel-only", "--kernel-samples", str(len(recordings)),
              "--kernel-tasks", str(n_tasks), "--concurrency", "1", "--repair-rounds", "1"]

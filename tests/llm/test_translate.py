@@ -249,3 +249,29 @@ def test_learn_help_documents_the_kernel_options():
     assert done.returncode == 0
     for option in ("--kernel ", "--kernel-only", "--kernel-samples", "--kernel-tasks", "DK.kernel.py"):
         assert option in done.stdout, option
+
+
+def test_repair_prompts_for_a_compile_failure_and_a_static_rejection(blocksworld):
+    from planner.llm.evaluate import CandidateRecord
+    from planner.llm.prompt import build_translation_prompt
+    from planner.llm.translate import repair_messages
+
+    prompt = build_translation_prompt(blocksworld / "domain.pddl", PYTHON_FORM)
+    failed = CandidateRecord(0, "k", {}, code=KERNEL, class_name=KERNEL_CLASS_NAME, static={"ok": True},
+                             probe={"outcome": "crash", "detail": "p01.pddl: compiling the kernel failed: "
+                                    "TypingError: No implementation of function float(array(int32, 1d, C))",
+                                    "traceback": "Traceback (most recent call last): ..."})
+    messages = repair_messages(prompt, failed, answer(KERNEL), blocksworld / "domain.pddl")
+    assert messages[:len(prompt.messages)] == prompt.as_list()
+    assert messages[-2] == {"role": "assistant", "content": answer(KERNEL)}
+    follow_up = messages[-1]["content"]
+    assert "Your kernel program cannot be used" in follow_up and "TypingError" in follow_up
+    assert "Traceback" in follow_up and "prepare(task)" in follow_up
+    rejected = CandidateRecord(0, "k", {}, code=KERNEL, class_name=KERNEL_CLASS_NAME,
+                               static={"ok": False, "rule": "kernel-construct", "line": 9,
+                                       "message": "dict literals (use arrays) cannot be compiled"})
+    text = repair_messages(prompt, rejected, answer(KERNEL), blocksworld / "domain.pddl")[-1]["content"]
+    assert "rejected line 9" in text and "kernel-construct" in text
+    passed = CandidateRecord(0, "k", {}, code=KERNEL, class_name=KERNEL_CLASS_NAME, static={"ok": True},
+                             probe={"outcome": "ok"}, runs={"t": {"equal": True, "states": 3}})
+    assert repair_messages(prompt, passed, answer(KERNEL), blocksworld / "domain.pddl") is None
