@@ -68,7 +68,6 @@ def test_kernel_candidate_compiles_in_the_jail_and_later_runs_load_its_object_co
                    fallback=False)
     assert second.solved and second.plan == first.plan
     assert second.statistics["jail"]["kernel_cache_hits"] == 1
-    assert second.statistics["jail"]["kernel_compile_time"] < jail["kernel_compile_time"]
     # with its object code cached the child only prepared Numba's code generator
     assert (jail["kernel_preparation"], second.statistics["jail"]["kernel_preparation"]) == \
         ("warm-up", "loading")
