@@ -70,7 +70,7 @@ setup(
         "planner.llm": ["templates/*.md"],
         "planner.shipped_heuristics": ["README.md", "*/*.py", "*/*.py.json", "*/*.py.ext/*",
                                        "*/*.subroutines.json",
-                                       "pools/*/*.md"],
+                                       "pools/*/*.md", "pools/*/kernel/*.md"],
         "planner.domains": ["README.md", "*/domain.pddl", "*/examples/*.pddl"],
     },
     cmdclass={"build_ext": ParallelBuildExt},

@@ -1,7 +1,7 @@
 """Kernel heuristics against the other forms of the same heuristic, and h^FF.
 
 Per shipped heuristic (its Python form heuristics/<domain>/<hash>.py, its kernel
-form heuristics/_kernels/<domain>.py, stored as <hash>.kernel.py), on the same
+form <hash>.kernel.py stored by heuristics/build_kernels.py), on the same
 states (random walks from the initial state of the largest training task, or
 of a given task file): evaluations per second (with preferred operators) of
 
@@ -40,18 +40,19 @@ from planner import _core
 from planner.frontend.grounding import ground_files
 from planner.heuristics.api import TaskView, make_python_evaluator
 from planner.heuristics.compile import compile_heuristic, load_compiled
-from planner.heuristics.format import read_provenance
+from planner.heuristics.format import default_path, read_provenance, stored_code
 from planner.heuristics.kernel import kernel_class
 from planner.heuristics.kernel_differential import class_reference, compare, walk_states
 from planner.heuristics.loader import install_legacy_api_alias, load_heuristic_file
+from planner.llm.translate import kernel_path
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "../shared/benchmarks/ipc2023-learning"
 
 
 def python_form(domain: str) -> Path:
-    return next(p for p in sorted((REPO / "heuristics" / domain).glob("*.py"))
-                if not p.name.endswith(".kernel.py"))
+    """heuristics/<the PDDL's domain name>/<fingerprint>.py (rovers' is under rover/)."""
+    return default_path(BENCH / domain / "domain.pddl", root=REPO / "heuristics")
 
 
 def largest_training_task(domain: str) -> Path:
@@ -86,7 +87,7 @@ def measure(domain: str, problem: Path, n_states: int, seconds: float, work: Pat
     class_name = read_provenance(py_path)["class_name"]
     cls = load_heuristic_file(f"{py_path}:{class_name}")
     t0 = time.perf_counter()
-    code = (REPO / "heuristics" / "_kernels" / f"{domain}.py").read_text(encoding="utf-8")
+    code = stored_code(kernel_path(py_path))
     kernel = kernel_class(code, f"{domain}-kernel", trusted=True)(TaskView(task))
     construct = time.perf_counter() - t0
     walks = walk_states(task, seed=1, walks=max(1, n_states // 50), length=100)

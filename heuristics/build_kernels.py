@@ -1,148 +1,163 @@
-"""Check the kernel forms of the shipped heuristics and store them beside the Python forms.
+"""Store the kernel forms of the shipped heuristics with the real `planner learn --kernel-only`.
 
-For each heuristics/_kernels/<domain>.py whose Python form is stored in
-heuristics/<domain>/ (heuristics/build.py): on the largest training tasks,
-compare the kernel's values with the Python form's on random-walk states
-(planner.heuristics.kernel_differential) and measure both forms' evaluations
-per second on the same states (planner._core.evaluate_states, CPU time). The
-kernel is stored as heuristics/<domain>/<fingerprint prefix>.kernel.py with
-provenance either way; its sidecar marks it "selected" (and `--heuristic auto`
-then prefers it over the Python form, planner.heuristics.store) only when
-every value is equal and it is faster. The Python form stays, with its own
-provenance.
+Like the Python forms (heuristics/build.py), the kernel forms have one source:
+recorded answers, here to the kernel translation prompt, in
+heuristics/pools/<domain>/kernel/NN-name.md (written by the project's
+developers, not sampled from an LLM endpoint; heuristics/record_kernel.py
+wraps a kernel .py file into one). For each domain this script
 
-This is developer tooling: the kernels here are the project's own code and
-compile in this process (trusted=True); stored kernels are compiled only in
-the jail when the planner uses them.
+1. copies the stored Python form heuristics/<domain name>/<fingerprint>.py
+   (the PDDL's domain name: rovers' is under rover/) into a work folder as DK,
+2. starts planner.llm.replay serving the domain's pool (translation requests
+   get the kernel/ recordings in file order),
+3. runs `python -m planner learn DK DOMAIN <3 largest training tasks>
+   --kernel-only --kernel-samples <recordings>` against it with a fresh
+   response cache: every answer goes over HTTP, through the static check, is
+   compiled in the jail, compared with the Python form on random-walk states
+   of those tasks (every value equal) and timed against it, with a repair
+   round for failures (planner.llm.translate),
+4. stores the kernel form learn wrote (DK.kernel.py) as
+   heuristics/<domain>/<fingerprint>.kernel.py with its provenance; its sidecar
+   marks it "selected" (`--heuristic auto` then prefers it over the Python
+   form, planner.heuristics.store) only when every value is equal and it is
+   faster on every task. Nothing is stored when no recording passes.
 
-    python -m heuristics.build_kernels blocksworld childsnack spanner transport
+    python -m heuristics.build_kernels                      # every pool with a kernel/ folder
+    python -m heuristics.build_kernels blocksworld spanner
+
+Run from the repository root (about a minute per domain: compiling a kernel
+in the jail takes 5-30 s, then it is cached).
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import time
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
-import numpy as np
-
-from planner import _core
-from planner.frontend.grounding import ground_files
-from planner.heuristics.api import TaskView, make_python_evaluator
-from planner.heuristics.format import read_provenance, write_heuristic
-from planner.heuristics.kernel import KERNEL_CLASS_NAME, kernel_class
-from planner.heuristics.kernel_differential import class_reference, compare, walk_states
-from planner.heuristics.loader import load_heuristic_file
-from planner.heuristics.static_check import check
+from planner.heuristics.format import default_path, read_provenance, stored_code, write_heuristic
+from planner.heuristics.kernel import KERNEL_CLASS_NAME
+from planner.llm.replay import ReplayServer, load_pool
+from planner.llm.translate import kernel_path, largest_tasks
 
 HERE = Path(__file__).resolve().parent
+POOLS = HERE / "pools"
 PROVENANCE = "written by the project's developers, not sampled from an LLM endpoint"
-CODE_NOTE = ("# Kernel form written by the project's developers, not sampled from an LLM endpoint;\n"
-             "# source: heuristics/_kernels/{domain}.py, checked and stored by heuristics/build_kernels.py.\n")
+MODEL = "developers-pool"
 
 
-def python_form(domain: str) -> Path:
-    """The stored Python form of the domain's heuristic (heuristics/build.py's output)."""
-    forms = sorted(p for p in (HERE / domain).glob("*.py") if not p.name.endswith(".kernel.py"))
-    if len(forms) != 1:
-        raise SystemExit(f"{domain}: expected one stored Python form, found {len(forms)}")
-    return forms[0]
+def python_form(domain_file: Path, root: Path = HERE) -> Path:
+    """The stored Python form of the domain's heuristic (heuristics/build.py's output):
+    <root>/<the PDDL's domain name>/<fingerprint prefix>.py (rovers' is under rover/)."""
+    path = default_path(domain_file, root=root)
+    if not path.is_file():
+        raise SystemExit(f"{path}: no stored Python form for {domain_file} (run heuristics/build.py first)")
+    return path
 
 
-def rate(evaluator, states: np.ndarray, seconds: float) -> float:
-    """Evaluations per CPU second over the states (doubling repeats until seconds pass)."""
-    _core.evaluate_states(evaluator, states, 1, True)
-    repeats, start = 1, time.process_time()
-    while True:
-        _core.evaluate_states(evaluator, states, repeats, True)
-        spent = time.process_time() - start
-        if spent >= seconds:
-            return repeats * len(states) / spent
-        repeats *= 2
-        start = time.process_time()
-
-
-def build(domain: str, bench: Path, n_tasks: int, seconds: float, dry_run: bool) -> dict:
-    py_path = python_form(domain)
-    meta = read_provenance(py_path)
-    record = json.loads(py_path.with_suffix(".py.json").read_text(encoding="utf-8"))
-    cls = load_heuristic_file(f"{py_path}:{meta['class_name']}")
-    code = CODE_NOTE.format(domain=domain) + (HERE / "_kernels" / f"{domain}.py").read_text(encoding="utf-8")
-    checked = check(code)
-    if not checked.ok:
-        raise SystemExit(f"{domain}: kernel fails the static check: {checked.reason}")
-    kcls = kernel_class(checked.code, f"{domain}-kernel", trusted=True)
-    files = sorted((bench / domain / "training" / "easy").glob("p*.pddl"),
-                   key=lambda p: (p.stat().st_size, p.name))[-n_tasks:]
-    rows, equal, faster = {}, True, True
-    compile_s = 0.0
-    for problem in files:
-        task = ground_files(bench / domain / "domain.pddl", problem)
-        kernel = kcls(TaskView(task))
-        compile_s = max(compile_s, kernel.compiled.seconds)
-        states = walk_states(task, seed=0, walks=20, length=60)
-        diff = compare(kernel, class_reference(cls, task), states)
-        ok = [s for s in states if _evaluates(kernel, s)]
-        matrix = np.ascontiguousarray(np.stack(ok))
-        py = rate(make_python_evaluator(cls, task), matrix, seconds)
-        kr = rate(kernel.evaluator(), matrix, seconds)
-        equal &= diff.equal
-        faster &= kr > py
-        rows[str(bench / domain / "training" / "easy" / problem.name)] = {"states": diff.states, "equal": diff.equal, "reason": diff.reason(),
-                             "both_failed": diff.both_failed,
-                             "preferred_set_mismatches": diff.preferred_mismatches,
-                             "python_per_s": round(py), "kernel_per_s": round(kr),
-                             "speedup": round(kr / py, 1)}
-    selected = equal and faster
-    summary = {"domain": domain, "selected": selected, "tasks": rows}
-    if dry_run:
-        return summary
-    path = py_path.with_name(py_path.name[: -len(".py")] + ".kernel.py")
-    kmeta = {"model": None, "provenance": PROVENANCE, "template": None, "template_sha256": None,
-             "domain_fingerprint": meta["domain_fingerprint"], "source": f"heuristics/_kernels/{domain}.py",
-             "form": "kernel", "selected": selected, "python_form": py_path.name,
-             "code_sha256": hashlib.sha256(checked.code.encode("utf-8")).hexdigest(),
-             "solved": record.get("solved"), "agile": record.get("agile"),
-             "scores": "solved/agile are the Python form's: the kernel reproduces its values",
-             "differential": {t: {k: r[k] for k in ("states", "equal", "both_failed",
-                                                    "preferred_set_mismatches")}
-                              for t, r in rows.items()},
-             "speed": {t: {k: r[k] for k in ("python_per_s", "kernel_per_s", "speedup")}
-                       for t, r in rows.items()},
-             "compile_seconds": round(compile_s, 2),
-             "selection": "selected over the Python form iff values equal on every sampled state and faster"}
-    write_heuristic(path, checked.code, KERNEL_CLASS_NAME, kmeta)
-    summary["stored"] = str(path)
-    return summary
-
-
-def _evaluates(kernel, state: np.ndarray) -> bool:
-    """Speed is measured on states both forms evaluate (the differential check
-    has already required that they fail on the same ones)."""
+def _rel(path: Path | str) -> str:
     try:
-        kernel.evaluator().evaluate_bytes(state)
-        return True
-    except (RuntimeError, ValueError):
-        return False
+        return os.path.relpath(Path(path).resolve(), HERE.parent)
+    except ValueError:
+        return str(path)
+
+
+def build(domain: str, bench: Path, n_tasks: int, work_root: Path, dry_run: bool,
+          root: Path = HERE) -> dict[str, Any]:
+    pool_dir = root / "pools" / domain
+    recordings = load_pool(pool_dir / "kernel")
+    if not recordings:
+        raise SystemExit(f"{pool_dir / 'kernel'}: no recorded kernel answers")
+    domain_file = bench / domain / "domain.pddl"
+    py_path = python_form(domain_file, root)
+    work = work_root / domain
+    if work.exists():
+        shutil.rmtree(work)  # a fresh response cache: every answer goes over HTTP again
+    work.mkdir(parents=True)
+    dk = work / "dk.py"
+    shutil.copyfile(py_path, dk)
+    tasks = largest_tasks(sorted((bench / domain / "training" / "easy").glob("p*.pddl")), n_tasks)
+    flags = ["--model", MODEL, "--kernel-only", "--kernel-samples", str(len(recordings)),
+             "--kernel-tasks", str(n_tasks), "--concurrency", "1", "--repair-rounds", "1"]
+    with ReplayServer.from_pool(pool_dir) as server:
+        cmd = [sys.executable, "-m", "planner", "learn", str(dk), str(domain_file), *tasks, *flags,
+               "--base-url", server.base_url, "--cache-dir", str(work / "cache"), "--json"]
+        proc = subprocess.run(cmd, capture_output=True, text=True,
+                              env={**os.environ, "OPENAI_API_KEY": "replay"})
+        served = len(server.requests)
+    (work / "learn.stderr").write_text(proc.stderr, encoding="utf-8")
+    lines = proc.stdout.strip().splitlines()
+    if not lines:
+        raise SystemExit(f"{domain}: planner learn printed no summary (exit {proc.returncode}):\n"
+                         f"{proc.stderr[-3000:]}")
+    summary = json.loads(lines[-1])["kernel"]
+    answers = [line for line in proc.stderr.splitlines() if line.startswith(("kernel sample", "Kernel form"))]
+    result = {"domain": domain, "requests": served, "summary": summary, "answers": answers}
+    written = kernel_path(dk)
+    if proc.returncode != 0 or not written.is_file():
+        result["stored"] = None
+        return result
+    meta = read_provenance(written)
+    by_content = {e.content: f"kernel/{e.name}.md" for e in recordings}
+    by_content.update({e.repair: f"kernel/{e.name}.repair.md" for e in recordings if e.repair})
+    cache_entry = _cached_content(work / "cache", meta.get("response_key"))
+    meta.pop("class_name", None)
+    meta.update({
+        "model": None, "replay_model": MODEL, "provenance": PROVENANCE,
+        "pool": f"heuristics/pools/{domain}", "pool_file": by_content.get(cache_entry, "?"),
+        "python_form": py_path.name,
+        "learn_command": " ".join(["python -m planner learn DK", _rel(domain_file), *map(_rel, tasks),
+                                   *flags, "--base-url URL"]),
+        "checked_on": [_rel(t) for t in tasks],
+        "differential": {_rel(t): v for t, v in meta.get("differential", {}).items()},
+        "speed": {_rel(t): v for t, v in meta.get("speed", {}).items()},
+    })
+    result["pool_file"] = meta["pool_file"]
+    result["selected"] = meta.get("selected")
+    if dry_run:
+        result["stored"] = None
+        return result
+    target = kernel_path(py_path)
+    write_heuristic(target, stored_code(written), KERNEL_CLASS_NAME, meta)
+    result["stored"] = _rel(target)
+    return result
+
+
+def _cached_content(cache_dir: Path, key: str | None) -> str | None:
+    from planner.llm.cache import ResponseCache
+
+    if not key:
+        return None
+    entry = ResponseCache(cache_dir).get(key)
+    return entry.get("content") if entry else None
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("domains", nargs="*", help="domains (default: every heuristics/_kernels/*.py)")
+    ap.add_argument("domains", nargs="*", help="domains (default: every pool with a kernel/ folder)")
     ap.add_argument("--benchmarks", default="../shared/benchmarks/ipc2023-learning")
     ap.add_argument("--tasks", type=int, default=3, help="largest training tasks to check on (default 3)")
-    ap.add_argument("--seconds", type=float, default=0.5, help="CPU seconds per speed measurement")
-    ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--work", default="/tmp/planner-kernels-build", help="learn work folders")
+    ap.add_argument("--dry-run", action="store_true", help="check, but do not store")
+    ap.add_argument("--root", type=Path, default=HERE,
+                    help="folder holding pools/ and the stored heuristics (default heuristics/)")
     args = ap.parse_args(argv)
-    domains = args.domains or sorted(p.stem for p in (HERE / "_kernels").glob("*.py"))
+    domains = args.domains or sorted(p.parent.name for p in (args.root / "pools").glob("*/kernel")
+                                     if p.is_dir())
+    failed = 0
     for d in domains:
-        s = build(d, Path(args.benchmarks), args.tasks, args.seconds, args.dry_run)
-        speed = [r["speedup"] for r in s.get("tasks", {}).values()]
-        reasons = sorted({r["reason"] for r in s.get("tasks", {}).values()})
-        print(f"{d}: selected={s.get('selected')} speedups={speed} {reasons} -> {s.get('stored')}",
-              flush=True)
-    return 0
+        r = build(d, Path(args.benchmarks), args.tasks, Path(args.work), args.dry_run, args.root)
+        for line in r["answers"]:
+            print(f"{d}: {line}", flush=True)
+        s = r["summary"]
+        print(f"{d}: selected={r.get('selected')} from {r.get('pool_file')} speed-ups {s.get('speedups')} "
+              f"({r['requests']} requests) -> {r['stored']}", flush=True)
+        failed += r["stored"] is None and not args.dry_run
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 # Heuristic written by the project's developers, not sampled from an LLM endpoint; regenerate rather than edit.
-# planner-heuristic: {"agile": 5.970367869, "class_name": "<kernel>", "code_sha256": "c515b91437c2824a653a59002c4d480922154a28eee156b434ed1b74732de654", "compile_seconds": 8.94, "differential": {"../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p96.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 561}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p98.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 544}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p99.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 478}}, "domain_fingerprint": "2e3d67d842055edae4bc2d25aaa3c19165115cae21ffcba5a1c5b09b61d26ac7", "form": "kernel", "model": null, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "2e3d67d842055eda.py", "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster", "solved": 6, "source": "heuristics/_kernels/blocksworld.py", "speed": {"../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p96.pddl": {"kernel_per_s": 651014, "python_per_s": 43461, "speedup": 15.0}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p98.pddl": {"kernel_per_s": 609019, "python_per_s": 37692, "speedup": 16.2}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p99.pddl": {"kernel_per_s": 765961, "python_per_s": 43657, "speedup": 17.5}}, "template": null, "template_sha256": null}
-# Kernel form written by the project's developers, not sampled from an LLM endpoint;
-# source: heuristics/_kernels/blocksworld.py, checked and stored by heuristics/build_kernels.py.
+# planner-heuristic: {"agile": 5.970367869, "checked_on": ["../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p98.pddl", "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p99.pddl", "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p96.pddl"], "class_name": "<kernel>", "code_sha256": "7bf5c36a9ed7a88bba8dc9a1e84ef8f2badb7e97cf572a9c9b70116f8cf93429", "compile_seconds": 0.01, "differential": {"../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p96.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 561}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p98.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 544}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p99.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 478}}, "domain_fingerprint": "2e3d67d842055edae4bc2d25aaa3c19165115cae21ffcba5a1c5b09b61d26ac7", "form": "kernel", "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/blocksworld/domain.pddl ../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p98.pddl ../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p99.pddl ../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p96.pddl --model developers-pool --kernel-only --kernel-samples 2 --kernel-tasks 3 --concurrency 1 --repair-rounds 1 --base-url URL", "model": null, "pool": "heuristics/pools/blocksworld", "pool_file": "kernel/02-position-index.md", "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "2e3d67d842055eda.py", "python_form_sha256": "c635c762b45f6ef0bb1e43cc1527be10010aedab384aa68913e5eceb53bd0100", "replay_model": "developers-pool", "response_key": "ec8882530466911b187dbae00e290d6cc929d779b3eb8fcc06a4a0e7fb946645", "sample_index": 1, "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster on every task", "solved": 6, "speed": {"../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p96.pddl": {"kernel_per_s": 1224429, "python_per_s": 57023, "speedup": 21.5}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p98.pddl": {"kernel_per_s": 1116754, "python_per_s": 57306, "speedup": 19.5}, "../shared/benchmarks/ipc2023-learning/blocksworld/training/easy/p99.pddl": {"kernel_per_s": 1166884, "python_per_s": 47185, "speedup": 24.7}}, "temperature": 1.0, "template": "translate_kernel_v1", "template_sha256": "b063295462082aa6483f981043057807fc110cc4a605695a163c6cd246a94e40"}
 """Kernel form of the shipped blocksworld heuristic (heuristics/blocksworld/*.py) (same values, same preferred operators).
 
 Blocks are numbered; -1 = the table, -2 = the hand, -3 = no goal, -4 = no position.
+A block's position is read from its own position facts (goal position first), not
+from a scan of every fact.
 """
 import numpy as np
 
@@ -55,14 +55,34 @@ def prepare(task):
             one[idx[parts[1]], 0 if parts[0] == "pickup" else 1] = oid
         elif parts[0] in ("stack", "unstack") and len(parts) == 3 and parts[1] in idx and parts[2] in idx:
             two[idx[parts[1]], idx[parts[2]], 0 if parts[0] == "stack" else 1] = oid
+    # Each block's possible position facts (its goal position first: in states the
+    # search likes most blocks are there), so h reads a block's facts until the true
+    # one instead of every fact of the task: on a 30-block task ~n*n/2 + n reads
+    # instead of n*n + 3n.
+    options = [[] for _ in range(n)]
+    clear_fact = np.full(max(n, 1), -1, dtype=np.int32)
+    for fid, atom in enumerate(task.facts):
+        if fkind[fid] == 1:
+            b, s = int(fblock[fid]), int(fsupport[fid])
+            first = 0 if s == goal_below[b] else 1
+            options[b].append((first, fid, s))
+        elif fkind[fid] == 2:
+            clear_fact[fblock[fid]] = fid
+    width = max([len(o) for o in options] + [1])
+    pos_fact = np.full((max(n, 1), width), -1, dtype=np.int32)
+    pos_support = np.full((max(n, 1), width), -4, dtype=np.int32)
+    for b in range(n):
+        for k, (_, fid, s) in enumerate(sorted(options[b])):
+            pos_fact[b, k] = fid
+            pos_support[b, k] = s
     scratch = np.zeros((4, max(n, 1)), dtype=np.int32)   # pos, clear, memo, chain
     return (fkind, fblock, fsupport, goal_below, goal_above, goal_ids, flags, one,
             two.reshape(max(n * n, 1) if n else 1, 2) if n else np.full((1, 2), -1, dtype=np.int32),
-            scratch)
+            scratch, pos_fact, pos_support, clear_fact)
 
 
 def h(state, preferred, fkind, fblock, fsupport, goal_below, goal_above, goal_ids, flags, one,
-      two, scratch):
+      two, scratch, pos_fact, pos_support, clear_fact):
     n = goal_below.shape[0]
     if flags[0] == 0:
         done = True
@@ -76,17 +96,20 @@ def h(state, preferred, fkind, fblock, fsupport, goal_below, goal_above, goal_id
     clear = scratch[1]
     memo = scratch[2]
     chain = scratch[3]
+    width = pos_fact.shape[1]
     for b in range(n):
-        pos[b] = -4
-        clear[b] = 0
+        p = -4
+        for k in range(width):
+            f = pos_fact[b, k]
+            if f < 0:
+                break
+            if state[f] != 0:
+                p = pos_support[b, k]
+                break
+        pos[b] = p
+        c = clear_fact[b]
+        clear[b] = 1 if c >= 0 and state[c] != 0 else 0
         memo[b] = -1
-    for f in range(fkind.shape[0]):
-        if state[f] != 0:
-            k = fkind[f]
-            if k == 1:
-                pos[fblock[f]] = fsupport[f]
-            elif k == 2:
-                clear[fblock[f]] = 1
     held = -1
     hv = 0
     for b in range(n):

@@ -1,11 +1,11 @@
 # Heuristic written by the project's developers, not sampled from an LLM endpoint; regenerate rather than edit.
-# planner-heuristic: {"agile": 6.0, "class_name": "<kernel>", "code_sha256": "598eea91c627db298c83aa068c672f8c77172f2896587f958c3088f7cbefd7e0", "compile_seconds": 29.57, "differential": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 631}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 647}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 591}}, "domain_fingerprint": "ade0b8af397721d1f60f2ca250fa7bd2e7ef775a4592d0d3a3cbe5060e0eb4e0", "form": "kernel", "model": null, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "ade0b8af397721d1.py", "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster", "solved": 6, "source": "heuristics/_kernels/childsnack.py", "speed": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"kernel_per_s": 1223461, "python_per_s": 75615, "speedup": 16.2}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"kernel_per_s": 1092780, "python_per_s": 81010, "speedup": 13.5}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"kernel_per_s": 1444653, "python_per_s": 71124, "speedup": 20.3}}, "template": null, "template_sha256": null}
-# Kernel form written by the project's developers, not sampled from an LLM endpoint;
-# source: heuristics/_kernels/childsnack.py, checked and stored by heuristics/build_kernels.py.
+# planner-heuristic: {"agile": 6.0, "checked_on": ["../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl", "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl", "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl"], "class_name": "<kernel>", "code_sha256": "1e00d648e92bab8b25d53ae58b1889d78f1772e2cf7c787c315296b8fc38d1e9", "compile_seconds": 16.45, "differential": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 24, "states": 631}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 22, "states": 647}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 20, "states": 591}}, "domain_fingerprint": "ade0b8af397721d1f60f2ca250fa7bd2e7ef775a4592d0d3a3cbe5060e0eb4e0", "form": "kernel", "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/childsnack/domain.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl --model developers-pool --kernel-only --kernel-samples 2 --kernel-tasks 3 --concurrency 1 --repair-rounds 1 --base-url URL", "model": null, "pool": "heuristics/pools/childsnack", "pool_file": "kernel/02-value-only.md", "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "ade0b8af397721d1.py", "python_form_sha256": "551c7eb980098b8be192e4de51858befee5b4998184771ae027da87fde4a3225", "replay_model": "developers-pool", "response_key": "7c1321710e945c4cd7f6816c311ecbff357fc27de528a0e753acb6363118cef0", "sample_index": 1, "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster on every task", "solved": 6, "speed": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"kernel_per_s": 2213520, "python_per_s": 110898, "speedup": 20.0}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"kernel_per_s": 2106152, "python_per_s": 115002, "speedup": 18.3}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"kernel_per_s": 2188299, "python_per_s": 111815, "speedup": 19.6}}, "temperature": 1.0, "template": "translate_kernel_v1", "template_sha256": "b063295462082aa6483f981043057807fc110cc4a605695a163c6cd246a94e40"}
 """Kernel form of the shipped childsnack heuristic (heuristics/childsnack/*.py) (same values).
 
 Objects are numbered by their position in task.objects; operators are found
-by binary search over sorted keys (action id and argument numbers).
+by binary search over sorted keys (action id and argument numbers). h passes
+h_pref an empty preferred buffer, which makes it return the value before it
+looks for preferred operators (the Python form offers none).
 """
 import math
 
@@ -65,7 +65,7 @@ def prepare(task):
     op_keys = np.array(keys, dtype=np.int64)[order] if keys else np.zeros(0, dtype=np.int64)
     op_ids = np.array(ids, dtype=np.int32)[order] if ids else np.zeros(0, dtype=np.int32)
     scratch = np.zeros((11, max(task.num_facts, n, 1)), dtype=np.int32)
-    prefbuf = np.zeros(max(1, task.num_operators), dtype=np.int32)
+    prefbuf = np.zeros(0, dtype=np.int32)  # empty: h_pref stops before the preferred operators
     return (flags, child_ids, fact_info, goal_ids, consts, op_keys, op_ids, scratch, prefbuf)
 
 
@@ -210,6 +210,8 @@ def h_pref(state, preferred, flags, child_ids, fact_info, goal_ids, consts, op_k
     hv = n_all + make + put + moves
     if put > 0 and not kitchen_has_tray:
         hv += 1
+    if preferred.shape[0] == 0:  # h: no preferred operators wanted (the Python form has none)
+        return float(hv), 0
     npref = 0
     for i in range(child_ids.shape[0]):
         c = child_ids[i]

@@ -9,6 +9,19 @@ Before its first LLM request learn sends one minimal request to the endpoint:
 an unreachable server or a refused URL, key or model stops it at once with one
 error line and exit code 36. A sample whose request failed after its retries
 says so on its line ("API error: ...").
+
+With --kernel, learn then asks the endpoint for the kernel form of the
+selected heuristic (a program compiled to machine code, planner.heuristics.kernel;
+prompt template translate_kernel_v1): each answer is statically checked,
+compiled in the jail, compared with the Python form on random-walk states of
+the largest training tasks (every value must be equal) and timed against it;
+failures get the repair prompt. The fastest equal answer is written beside DK
+as DK.kernel.py (DK.py -> DK.kernel.py) with its provenance, marked selected
+only when it is faster on every task measured (`--heuristic auto` then prefers
+it after --install). --kernel-only translates the heuristic already in DK
+without sampling new ones:
+
+    planner learn dk.py domain.pddl p1.pddl p2.pddl p3.pddl --kernel-only --model M
 """
 from __future__ import annotations
 
@@ -82,6 +95,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "validated training plans, keep those that pass the utility gate on "
                         "held-out training tasks (every third task) and put the library in DK, "
                         "where `planner plan` uses it for a fast path first")
+    p.add_argument("--kernel", action="store_true",
+                   help="after selection, ask the endpoint for the kernel form of the selected "
+                        "heuristic (compiled to machine code; prompt translate_kernel_v1), check it "
+                        "(static check, compiled in the jail, values equal to the Python form on "
+                        "sampled training states, faster) with repair rounds, and write it beside "
+                        "DK as DK.kernel.py")
+    p.add_argument("--kernel-only", action="store_true",
+                   help="do not sample heuristics: translate the heuristic already in DK into its "
+                        "kernel form (as --kernel)")
+    p.add_argument("--kernel-samples", type=int, default=1, metavar="N",
+                   help="translation answers to request with --kernel (default 1)")
+    p.add_argument("--kernel-tasks", type=int, default=3, metavar="N",
+                   help="the N largest training tasks the kernel form is checked and timed on "
+                        "(default 3)")
     p.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     p.set_defaults(run=run)
 
@@ -124,9 +151,23 @@ def run(args: argparse.Namespace) -> int:
                 f"{meta.get('portfolio_solved')}")
         print(f"{what} of {len(record.runs)} training tasks -> {dk}.{versions[0]}", file=sys.stderr)
 
+    if args.kernel_only:
+        _check_kernel_only(dk, Path(args.domain))
+        with _stop_on_sigterm(dk):
+            kernel = _translate(args, dk, sampler, work)
+        summary = {"kernel": kernel, "usage": sampler.usage.totals()}
+        if args.install:
+            summary["installed"] = str(_install(dk, Path(args.domain)))
+            print(f"Installed for `--heuristic auto`: {summary['installed']}", file=sys.stderr)
+        if args.json:
+            print(json.dumps(summary, default=str))
+        return int(ExitCode.SUCCESS if kernel.get("output") else ExitCode.SEARCH_UNSOLVED_INCOMPLETE)
     with _stop_on_sigterm(dk):
         result = learn(args.domain, args.tasks, dk, sampler, settings, work, numbered_copy)
+        kernel = _translate(args, dk, sampler, work) if args.kernel and dk.exists() else None
     summary: dict[str, Any] = {**result.summary(), "usage": sampler.usage.totals()}
+    if kernel is not None:
+        summary["kernel"] = kernel
     if args.compile and dk.exists():
         compiled = _compile(dk)
         summary["compiled"] = compiled[0] if compiled else None
@@ -150,6 +191,44 @@ def run(args: argparse.Namespace) -> int:
         return int(ExitCode.SUCCESS)
     print("No candidate solved any training task.", file=sys.stderr)
     return int(ExitCode.SEARCH_UNSOLVED_INCOMPLETE)
+
+
+def _translate(args: argparse.Namespace, dk: Path, sampler: Any, work: Path) -> dict[str, Any]:
+    """The kernel translation of DK's heuristic (planner.llm.translate); prints
+    one line per answer and the outcome on stderr."""
+    from planner.llm.translate import TranslationSettings, translate
+
+    settings = TranslationSettings(samples=args.kernel_samples, repair_rounds=args.repair_rounds,
+                                   tasks=args.kernel_tasks, memory_mb=args.memory_limit // 2**20)
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    result = translate(args.domain, args.tasks, dk, sampler, settings, work, notify=say)
+    summary = result.summary()
+    if result.error:
+        say(f"Kernel form: not checked: {result.error}")
+    elif result.output is None:
+        say("Kernel form: no answer computed the Python form's values; none written.")
+    else:
+        say(f"Kernel form ({'selected' if result.selected else 'kept, not selected: not faster everywhere'})"
+            f": sample {summary['best_sample']} round {summary['best_round']}, speed-up "
+            f"{', '.join(f'{x}x' for x in summary['speedups'])} -> {result.output}")
+    return summary
+
+
+def _check_kernel_only(dk: Path, domain: Path) -> None:
+    """--kernel-only needs DK: a Python heuristic learned for this domain."""
+    from planner.heuristics.format import domain_fingerprint, read_provenance
+    from planner.heuristics.kernel import KERNEL_CLASS_NAME
+
+    if not dk.is_file():
+        raise ArgumentError("--kernel-only translates the heuristic in DK, and there is none", path=dk)
+    try:
+        meta = read_provenance(dk)
+    except LLMError as err:
+        raise ArgumentError(str(err), path=dk) from None
+    if meta.get("class_name") == KERNEL_CLASS_NAME:
+        raise ArgumentError("DK is already a kernel program", path=dk)
+    if meta.get("domain_fingerprint") != domain_fingerprint(domain.read_text(encoding="utf-8")):
+        raise ArgumentError("DK was learned for another domain", path=dk)
 
 
 def _learn_subroutines(dk: Path, domain: Path, tasks: list[Path], search: str,
@@ -196,7 +275,30 @@ def _install(dk: Path, domain: Path) -> Path:
     sidecar = dk.with_name(dk.name + ".json")
     if sidecar.exists():
         atomic_write_text(target.with_name(target.name + ".json"), sidecar.read_text(encoding="utf-8"))
+    _install_kernel(dk, target)
     return target
+
+
+def _install_kernel(dk: Path, target: Path) -> None:
+    """DK.kernel.py (if --kernel wrote one for DK's current heuristic) beside the
+    installed copy, its record naming that copy as its Python form."""
+    from planner.heuristics.format import stored_code, write_heuristic
+    from planner.heuristics.kernel import KERNEL_CLASS_NAME
+    from planner.llm.translate import kernel_path, stored_kernel_meta
+
+    source = kernel_path(dk)
+    if not source.is_file():
+        return
+    record = stored_kernel_meta(source)
+    code = stored_code(dk)
+    import hashlib
+
+    if record.get("python_form_sha256") != hashlib.sha256(code.encode("utf-8")).hexdigest():
+        return  # the kernel form of an earlier DK: not this heuristic's
+    record.pop("file_sha256", None)
+    record.pop("class_name", None)
+    record["python_form"] = target.name
+    write_heuristic(kernel_path(target), stored_code(source), KERNEL_CLASS_NAME, record)
 
 
 def _compile(dk: Path) -> list[str | None]:
@@ -226,7 +328,7 @@ def _check_learn_args(args: argparse.Namespace) -> None:
     for path in [args.domain, *args.tasks]:
         if not Path(path).is_file():
             raise ArgumentError(f"file not found: {path}", path=path)
-    for name in ("samples", "concurrency", "workers", "portfolio_size"):
+    for name in ("samples", "concurrency", "workers", "portfolio_size", "kernel_samples", "kernel_tasks"):
         if getattr(args, name) < 1:
             raise ArgumentError(f"--{name.replace('_', '-')} must be at least 1")
     if args.repair_rounds < 0:

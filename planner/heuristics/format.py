@@ -72,6 +72,20 @@ def write_heuristic(path: str | Path, code: str, class_name: str,
     return path
 
 
+def stored_code(path: str | Path) -> str:
+    """A stored heuristic's code without the provenance header write_heuristic put
+    above it (LLMError if the file has no such header)."""
+    text = Path(path).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:HEADER_LINES]):
+        if line.startswith(HEADER_MARK):
+            rest = lines[i + 1:]
+            if rest and rest[0] == "":
+                rest = rest[1:]
+            return "\n".join(rest)
+    raise LLMError("not a heuristic written by `planner learn` (no provenance header)", path=path)
+
+
 def file_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

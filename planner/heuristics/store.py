@@ -25,6 +25,7 @@ was checked against stays beside it).
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import importlib.util
 import json
@@ -153,8 +154,21 @@ def _selected_kernel(path: Path) -> bool:
         text = path.read_text(encoding="utf-8")
     except (OSError, ValueError):
         return False
-    return (isinstance(record, dict) and record.get("file_sha256") == file_digest(text)
-            and record.get("form") == "kernel" and record.get("selected") is True)
+    if not (isinstance(record, dict) and record.get("file_sha256") == file_digest(text)
+            and record.get("form") == "kernel" and record.get("selected") is True):
+        return False
+    # A kernel translated from an earlier Python form is not this one's (the
+    # Python form was relearned and the kernel form not rebuilt).
+    expected = record.get("python_form_sha256")
+    if expected is None:
+        return True
+    try:
+        from planner.heuristics.format import stored_code
+
+        code = stored_code(path.with_name(str(record.get("python_form"))))
+    except (OSError, LLMError):
+        return False
+    return hashlib.sha256(code.encode("utf-8")).hexdigest() == expected
 
 
 def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] | None:

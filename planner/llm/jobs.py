@@ -97,13 +97,18 @@ def _in_jail(prepared: dict[str, Any], target: Callable[[Any], Any]) -> tuple[An
     from planner.jail import JailLimits, run_jailed
     from planner.heuristics.untrusted import UntrustedHeuristic, prepare_for_jail
 
+    from planner.heuristics.untrusted import _is_kernel, cache_miss
+
     limits = prepared.get("limits") or {}
     source = UntrustedHeuristic(prepared["code"], prepared.get("class_name"), "candidate")
+    jail_limits = JailLimits(wall_seconds=float(limits.get("cpu_seconds", 60)),
+                             memory_mb=int(limits.get("memory_mb", 2048)))
     prepare, _ = prepare_for_jail([source])
-    outcome = run_jailed(lambda: target(source),
-                         JailLimits(wall_seconds=float(limits.get("cpu_seconds", 60)),
-                                    memory_mb=int(limits.get("memory_mb", 2048))),
-                         prepare=prepare)
+    outcome = run_jailed(lambda: target(source), jail_limits, prepare=prepare)
+    if _is_kernel(source) and cache_miss(outcome):
+        # cached object code for other array types only: again, Numba fully prepared
+        prepare, _ = prepare_for_jail([source], loading_only=False)
+        outcome = run_jailed(lambda: target(source), jail_limits, prepare=prepare)
     layers = outcome.layers.get("held", {}) if isinstance(outcome.layers, dict) else {}
     if outcome.ok:
         return outcome.value, None, layers
@@ -298,12 +303,20 @@ def _probe_run(prepared: dict[str, Any]) -> dict[str, Any]:
             cls = load_candidate(source.code, source.class_name)
         except CandidateError as err:
             return {"outcome": "crash", "detail": str(err)}
-        return probe(cls, task, plan, int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
+        result = probe(cls, task, plan, int(prepared.get("max_extra_states", MAX_EXTRA_STATES)))
+        from planner.heuristics.kernel import new_objects
+
+        return {**result, "objects": new_objects()}  # {} unless the candidate is a kernel
 
     value, failure, layers = _in_jail(prepared, target)
     if failure is not None:
         return {**failure, "isolation": layers}
-    return {**check_probe_result(value, task, plan), "isolation": layers}
+    checked = check_probe_result(value, task, plan)
+    if checked.get("outcome") == "ok" and isinstance(value, dict):
+        # A kernel candidate's object code: its training runs (solve jobs, whose
+        # jailed children read the same per-user cache) then load instead of compiling.
+        checked["objects_stored"] = _store_objects(prepared, value.get("objects"))
+    return {**checked, "isolation": layers}
 
 
 _PROBE_FIELDS = ("outcome", "detail", "values", "construct_time", "calls", "mean_call_time",
@@ -396,6 +409,10 @@ def solve(cls: type | list[type], domain_text: str, problem_text: str, search: s
     stats = result.statistics
     data = {key: stats.get(key) for key in ("expansions", "evaluations", "generated", "search_time",
                                             "total_time", "ground_time", "initial_h", "peak_memory_kb")}
+    jail = stats.get("jail") if isinstance(stats.get("jail"), dict) else {}
+    for key in ("kernel_compile_time", "kernel_cache_hits"):  # kernel candidates only
+        if jail.get(key) is not None:
+            data[key] = jail[key]
     data["status"] = result.status.value
     if result.statistics.get("dropped_heuristics"):
         data["dropped_heuristics"] = result.statistics["dropped_heuristics"]
@@ -430,7 +447,167 @@ def _solve_run(prepared: dict[str, Any]) -> dict[str, Any]:
                  float(memory) if memory is not None else None, prepared.get("use_preferred"))
 
 
+# -- states: a heuristic's values and speed on sampled states (the kernel translation) --------
+
+MAX_STATES_PER_TASK = 1500
+"""States per task a states job evaluates (values travel back as JSON)."""
+
+
+def prepare_states(payload: dict[str, Any]) -> dict[str, Any]:
+    """Ground each task and sample its states (random walks with the payload's
+    seed: planner.llm.translate regenerates the same states to show one in a
+    repair prompt). Trusted, before the lock-down."""
+    from planner.frontend.grounding import ground_files
+    from planner.heuristics.kernel_differential import walk_states
+
+    tasks = []
+    for problem in payload["problems"]:
+        task = ground_files(payload["domain"], problem)
+        states = walk_states(task, seed=int(payload.get("seed", 0)), walks=int(payload.get("walks", 20)),
+                             length=int(payload.get("length", 60)))[:MAX_STATES_PER_TASK]
+        tasks.append((str(problem), task, states))
+    _warm_up(tasks[0][1])
+    return {**payload, "tasks": tasks}
+
+
+def state_values(cls: type, task: Any, states: list[Any], label: str,
+                 seconds: float) -> dict[str, Any]:
+    """cls's value on every state (None where it fails, 'inf' for infinity), its
+    preferred operator ids, and its evaluations per CPU second on the states it
+    evaluates (planner._core.evaluate_states, doubling repeats until `seconds`).
+    In the jailed child: cls is the candidate (a Python class or a kernel)."""
+    import numpy as np
+
+    from planner import _core
+    from planner.heuristics.api import TaskView
+    from planner.heuristics.kernel import KernelHeuristic
+    from planner.heuristics.untrusted import guarded_evaluator
+
+    start = time.perf_counter()
+    instance = cls(TaskView(task))
+    construct = time.perf_counter() - start
+    kernel = isinstance(instance, KernelHeuristic)
+
+    def fresh() -> Any:  # a failed kernel evaluator stays failed: one per failure
+        return instance.evaluator(label) if kernel else guarded_evaluator(lambda _t: instance, task, label)
+
+    evaluator = fresh()
+    values: list[Any] = []
+    preferred: list[list[int]] = []
+    ok: list[int] = []
+    for i, state in enumerate(states):
+        try:
+            h, pref = _core.evaluate_state(evaluator, task.num_facts, np.flatnonzero(state).tolist(), True)
+        except Exception:  # noqa: BLE001 - a failure on this state is part of the record
+            values.append(None)
+            preferred.append([])
+            evaluator = fresh()
+            continue
+        values.append("inf" if math.isinf(h) else float(h))
+        preferred.append(sorted(int(o) for o in pref))
+        ok.append(i)
+    per_s = None
+    if ok:
+        matrix = np.ascontiguousarray(np.stack([states[i] for i in ok]))
+        _core.evaluate_states(evaluator, matrix, 1, True)
+        repeats, t0 = 1, time.process_time()
+        while True:
+            _core.evaluate_states(evaluator, matrix, repeats, True)
+            spent = time.process_time() - t0
+            if spent >= seconds:
+                per_s = repeats * len(ok) / spent
+                break
+            repeats *= 2
+            t0 = time.process_time()
+    out = {"values": values, "preferred": preferred, "per_s": per_s, "construct_time": construct}
+    if kernel:
+        out["compile_seconds"] = instance.compiled.seconds
+        out["cached"] = instance.compiled.cached
+    return out
+
+
+def _states_run(prepared: dict[str, Any]) -> dict[str, Any]:
+    from planner.heuristics.kernel import KernelError
+
+    seconds = float(prepared.get("seconds", 0.3))
+
+    def target(source: Any) -> dict[str, Any]:
+        try:
+            cls = load_candidate(source.code, source.class_name)
+        except CandidateError as err:
+            return {"outcome": "crash", "detail": str(err)}
+        rows = []
+        for problem, task, states in prepared["tasks"]:
+            try:
+                row = state_values(cls, task, states, "candidate", seconds)
+            except KernelError as err:
+                return {"outcome": "crash", "detail": f"{Path(problem).name}: {err}"[:2000]}
+            except Exception as err:  # noqa: BLE001 - the candidate's failure
+                return {"outcome": "crash", "detail": f"{Path(problem).name}: constructing the "
+                                                      f"heuristic failed: {type(err).__name__}: {err}"[:2000],
+                        "traceback": traceback.format_exc()[-4000:]}
+            rows.append(row)
+        from planner.heuristics.kernel import new_objects
+
+        return {"outcome": "ok", "tasks": rows, "objects": new_objects()}
+
+    value, failure, layers = _in_jail(prepared, target)
+    if failure is not None:
+        return {**failure, "isolation": layers}
+    return {**check_states_result(value, prepared), "isolation": layers}
+
+
+def check_states_result(value: Any, prepared: dict[str, Any]) -> dict[str, Any]:
+    """The child's values re-checked in shape and type (one per sampled state, a
+    number, 'inf' or None); the object code it compiled is stored for the code
+    this worker handed over (the child ran no other untrusted code)."""
+    if not isinstance(value, dict) or value.get("outcome") not in ("ok", "crash"):
+        return {"outcome": "crash", "detail": "the jailed states job returned garbage"}
+    if value["outcome"] != "ok":
+        return {k: str(value[k])[:4000] for k in ("outcome", "detail", "traceback") if k in value}
+    rows = value.get("tasks")
+    if not isinstance(rows, list) or len(rows) != len(prepared["tasks"]):
+        return {"outcome": "crash", "detail": "the jailed states job returned the wrong number of tasks"}
+    out = []
+    for row, (problem, task, states) in zip(rows, prepared["tasks"]):
+        values = row.get("values") if isinstance(row, dict) else None
+        prefs = row.get("preferred") if isinstance(row, dict) else None
+        if not isinstance(values, list) or len(values) != len(states) or not isinstance(prefs, list) \
+                or len(prefs) != len(states):
+            return {"outcome": "crash", "detail": f"{Path(problem).name}: wrong number of values"}
+        for v in values:
+            if not (v is None or v == "inf" or (type(v) in (int, float) and math.isfinite(v) and v >= 0)):
+                return {"outcome": "invalid-value", "detail": f"{Path(problem).name}: value {v!r}"}
+        per_s = row.get("per_s")
+        out.append({"problem": problem, "values": values,
+                    "preferred": [[int(o) for o in p if type(o) is int] if isinstance(p, list) else []
+                                  for p in prefs],
+                    "per_s": float(per_s) if type(per_s) in (int, float) and per_s > 0 else None,
+                    "construct_time": _number(row.get("construct_time")),
+                    "compile_seconds": _number(row.get("compile_seconds")),
+                    "cached": row.get("cached") is True})
+    stored = _store_objects(prepared, value.get("objects"))
+    return {"outcome": "ok", "tasks": out, "objects_stored": stored}
+
+
+def _number(x: Any) -> float | None:
+    return float(x) if type(x) in (int, float) and math.isfinite(x) else None
+
+
+def _store_objects(prepared: dict[str, Any], objects: Any) -> int:
+    """Object code a jailed child compiled for the one kernel it ran, written
+    (never read) into that code's cache folder (planner.heuristics.kernel):
+    the next jailed run of the same code loads it instead of compiling."""
+    from planner.heuristics.kernel import code_key, store_objects
+
+    if not isinstance(objects, dict):
+        return 0
+    entry = objects.get(code_key(prepared["code"]))
+    return store_objects(prepared["code"], entry) if entry else 0
+
+
 JOBS: dict[str, Job] = {
+    "states": Job(prepare=prepare_states, run=_states_run),
     "load": Job(prepare=lambda payload: payload, run=_load_run),
     "probe": Job(prepare=prepare_task, run=_probe_run),
     "solve": Job(prepare=prepare_solve, run=_solve_run),

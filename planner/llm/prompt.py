@@ -27,6 +27,11 @@ KERNEL_INTERFACE = "interface_kernel_v1"
 KERNEL_EXAMPLES = ("example_kernel_gripper_v1",)
 """The compiled kernel form (planner.heuristics.kernel): build_prompt(...,
 template=KERNEL_TEMPLATE, interface=KERNEL_INTERFACE, examples=KERNEL_EXAMPLES)."""
+TRANSLATE_TEMPLATE = "translate_kernel_v1"
+"""The kernel translation of a selected Python heuristic (planner.llm.translate)."""
+TRANSLATION_HEADING = "# Task: the kernel form of a Python heuristic"
+"""The translation prompt's first user line: how a replay endpoint
+(planner.llm.replay) tells a translation request from a synthesis request."""
 DEFAULT_CLASS_NAME = "DomainHeuristic"
 LARGE_TASK_MAX_CHARS = 12_000
 """A larger task is shown in full; tasks beyond this size would crowd out the
@@ -147,6 +152,31 @@ def build_prompt(
         class_name=class_name,
         training_tasks=(str(small), str(large)) if large != small else (str(small),),
     )
+
+
+def build_translation_prompt(domain_file: str | Path, python_code: str,
+                             class_name: str = "<kernel>",
+                             template: str = TRANSLATE_TEMPLATE,
+                             examples: Sequence[str] = KERNEL_EXAMPLES) -> Prompt:
+    """The request for the kernel form of a selected Python heuristic: the domain,
+    the program (as stored, provenance header dropped), the kernel interface and
+    its worked example. class_name is what the answer is filed as (the kernel
+    class name, planner.heuristics.kernel.KERNEL_CLASS_NAME)."""
+    domain_text = _read(domain_file)
+    names = [template, KERNEL_INTERFACE, *examples]
+    values = {
+        "domain_name": _domain_name(domain_text),
+        "domain_pddl": _strip_comments(domain_text),
+        "python_program": python_code.strip("\n"),
+        "interface": load_template(KERNEL_INTERFACE).strip(),
+        "examples": "\n\n".join(load_template(e).strip() for e in examples),
+        "class_name": class_name,
+    }
+    text = fill(load_template(template), values, template)
+    if TRANSLATION_HEADING not in text:
+        raise TemplateError(f"{template}: the translation heading is missing")
+    return Prompt(messages=tuple(split_roles(text)), template=template,
+                  template_sha256=templates_sha256(names), class_name=class_name)
 
 
 def describe_task(

@@ -15,6 +15,11 @@ check, sandboxed evaluation, repair, selection, storing) by serving it from
   (a conversation containing an earlier answer) gets that answer's recorded
   repair, or, when none is recorded, the same answer again (an unfixed
   retry: it is evaluated again and fails again).
+  A pool's `kernel/` subfolder holds the recorded answers to the kernel
+  translation prompt (planner.llm.translate, `planner learn --kernel`) in
+  the same format: translation requests (their first user message starts
+  with planner.llm.prompt.TRANSLATION_HEADING) get those in file order, and
+  their repairs work as above.
 
     python -m planner.llm.replay heuristics/pools/ferry [--seconds 3600]
 
@@ -71,8 +76,8 @@ def load_pool(folder: str | Path) -> list[PoolEntry]:
     repairs: dict[str, Path] = {}
     numbers: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "_")) or path.name.lower() == "readme.md":
-            continue
+        if path.name.startswith((".", "_")) or path.name.lower() == "readme.md" or path.is_dir():
+            continue  # kernel/: the translation answers, load_pool(folder / "kernel")
         m = _POOL_FILE.match(path.name)
         if not m:
             raise ValueError(f"{path}: not a pool recording (expected NN-name.md or NN-name.repair.md)")
@@ -124,8 +129,12 @@ class ReplayServer:
     """
 
     def __init__(self, replies: Sequence[Reply], repairs: Mapping[str, str] | None = None,
-                 port: int = 0, check: Reply | None = None) -> None:
+                 port: int = 0, check: Reply | None = None,
+                 translations: Sequence[Reply] = ()) -> None:
         self.replies = list(replies)
+        self.translations = list(translations)
+        """Replies to kernel translation requests, in order (then the last again)."""
+        self._translation = 0
         self.repairs = dict(repairs) if repairs is not None else None
         self.check = check if check is not None else Reply("OK", prompt_tokens=12, completion_tokens=1)
         """The answer to the sampler's endpoint check (a request with max_tokens 1,
@@ -141,8 +150,11 @@ class ReplayServer:
     @classmethod
     def from_pool(cls, folder: str | Path, port: int = 0) -> "ReplayServer":
         pool = load_pool(folder)
-        repairs = {e.content: e.repair for e in pool if e.repair is not None}
-        return cls([Reply(e.content) for e in pool], repairs, port)
+        kernel_folder = Path(folder) / "kernel"
+        kernels = load_pool(kernel_folder) if kernel_folder.is_dir() else []
+        repairs = {e.content: e.repair for e in pool + kernels if e.repair is not None}
+        return cls([Reply(e.content) for e in pool], repairs, port,
+                    translations=[Reply(e.content) for e in kernels])
 
     @property
     def base_url(self) -> str:
@@ -171,6 +183,12 @@ class ReplayServer:
                 if earlier:
                     answer = earlier[-1] or ""
                     return serial, Reply(self.repairs.get(answer, answer))
+            if _is_translation(body):
+                index = self._translation
+                self._translation += 1
+                if index < len(self.translations):
+                    return serial, self.translations[index]
+                return serial, self.translations[-1] if self.translations else Reply(status=500)
             index = self._first_round
             self._first_round += 1
             if index < len(self.replies):
@@ -219,6 +237,15 @@ class ReplayServer:
                     pass  # the client gave up (timeout)
 
         return Handler
+
+
+def _is_translation(body: dict[str, Any]) -> bool:
+    """A kernel translation request (planner.llm.prompt.build_translation_prompt)."""
+    from planner.llm.prompt import TRANSLATION_HEADING
+
+    users = [m.get("content") for m in body.get("messages") or []
+             if isinstance(m, dict) and m.get("role") == "user"]
+    return bool(users) and isinstance(users[0], str) and users[0].startswith(TRANSLATION_HEADING)
 
 
 def main(argv: list[str] | None = None) -> int:

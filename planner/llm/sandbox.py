@@ -89,7 +89,22 @@ def clean_environment(home: str) -> dict[str, str]:
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "PYTHONHASHSEED": "0",
+        # The per-user kernel object-code cache (planner.heuristics.kernel): the
+        # worker's jailed child reads the entries of the code it runs before the
+        # lock-down, and the worker writes what that child compiled, so learn's
+        # probe, translation and training runs of one kernel compile it once
+        # (5-30 s each otherwise).
+        "PLANNER_KERNEL_CACHE": _kernel_cache(),
     }
+
+
+def _kernel_cache() -> str:
+    from planner.heuristics.kernel import cache_root
+
+    try:
+        return cache_root()
+    except ImportError:  # no platformdirs: a cache nobody reads again
+        return os.path.join(tempfile.gettempdir(), f"planner-kernels-{os.getuid()}")
 
 
 def run_job(job: str, payload: dict[str, Any], limits: Limits = Limits()) -> JobResult:
@@ -225,6 +240,20 @@ def probe_candidate(code: str, domain: str | Path, problem: str | Path,
     payload = {"code": code, "class_name": class_name, "domain": str(Path(domain).resolve()),
                "problem": str(Path(problem).resolve()), "plan": plan}
     return run_job("probe", payload, limits)
+
+
+def states_candidate(code: str, domain: str | Path, problems: Sequence[str | Path],
+                     class_name: str | None = None, seed: int = 0, walks: int = 20,
+                     length: int = 60, seconds: float = 0.3,
+                     limits: Limits = Limits(cpu_seconds=120)) -> JobResult:
+    """The candidate's values on random-walk states of each task (the same states
+    for the same seed, walks and length) and its evaluations per CPU second
+    there: planner.llm.translate compares a kernel with its Python form this
+    way. data['tasks'] holds one row per problem (values, preferred, per_s)."""
+    payload = {"code": code, "class_name": class_name, "domain": str(Path(domain).resolve()),
+               "problems": [str(Path(p).resolve()) for p in problems], "seed": seed,
+               "walks": walks, "length": length, "seconds": seconds}
+    return run_job("states", payload, limits)
 
 
 def solve_candidate(code: str, domain: str | Path, problem: str | Path,

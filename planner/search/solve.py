@@ -445,9 +445,14 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
         return failed
     for said in child.warnings:
         log.warning("in the jail: %s", said)
+    if child.statistics.get("cpu_time"):
+        # the child's own CPU seconds (its report: a measurement, decides nothing)
+        jail["child_cpu_time"] = child.statistics["cpu_time"]
     if child.statistics.get("kernel_compile_time"):
         jail["kernel_compile_time"] = child.statistics["kernel_compile_time"]
         jail["kernel_cache_hits"] = child.statistics.get("kernel_cache_hits", 0)
+        if child.statistics.get("kernel_preparation"):
+            jail["kernel_preparation"] = child.statistics["kernel_preparation"]
         log.info("kernel heuristics %s in the jail in %.2f s",
                  "loaded from the cache" if jail["kernel_cache_hits"] else "compiled",
                  jail["kernel_compile_time"])

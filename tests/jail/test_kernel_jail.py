@@ -68,7 +68,29 @@ def test_kernel_candidate_compiles_in_the_jail_and_later_runs_load_its_object_co
                    fallback=False)
     assert second.solved and second.plan == first.plan
     assert second.statistics["jail"]["kernel_cache_hits"] == 1
-    assert second.statistics["jail"]["kernel_compile_time"] < jail["kernel_compile_time"]
+    # with its object code cached the child only prepared Numba's code generator
+    assert (jail["kernel_preparation"], second.statistics["jail"]["kernel_preparation"]) == \
+        ("warm-up", "loading")
+
+
+def test_a_cached_entry_for_other_array_types_reruns_the_child_fully_prepared(kernel_cache):
+    """The child prepares only for loading when its code has cached entries; one
+    for other array types (here a forged one) is not what the kernel needs, and
+    it cannot compile after the lock-down without Numba's lazily loaded modules,
+    so the parent runs the child again with the full warm-up: the run still
+    searches with the kernel, and keeps its object code."""
+    from planner.heuristics.kernel import code_key
+
+    folder = kernel_cache / code_key(GOALCOUNT)
+    folder.mkdir(parents=True)
+    (folder / ("f" * 32 + ".bin")).write_bytes(b"not object code")
+    domain, problem = _bw()
+    result = solve(domain, problem, search="gbfs", heuristic=_kernel(GOALCOUNT), time_limit=60,
+                   fallback=False)
+    assert result.solved and result.statistics["heuristic"] != "ff"
+    jail = result.statistics["jail"]
+    assert jail["kernel_preparation"] == "warm-up" and jail["kernel_cache_hits"] == 0
+    assert len(list(folder.glob("*.bin"))) == 2  # the compiled entry kept beside the forged one
 
 
 def test_a_portfolio_of_untrusted_kernels_keeps_no_object_code(kernel_cache):

@@ -68,7 +68,7 @@ def test_every_data_file_is_installed():
     templates = package_file("planner.llm", "templates")
     assert (templates / "interface_v1.md").is_file() and (templates / "synthesize_v1.md").is_file()
     shipped = package_file("planner.shipped_heuristics")
-    stored = sorted(p for p in shipped.glob("*/*.py") if not p.parent.name.startswith("_"))  # _kernels: sources
+    stored = sorted(p for p in shipped.glob("*/*.py") if not p.parent.name.startswith("_"))
     assert stored and all(p.with_name(p.name + ".json").is_file() for p in stored)
     domains = package_file("planner.domains")
     names = sorted(p.parent.name for p in domains.glob("*/domain.pddl"))
