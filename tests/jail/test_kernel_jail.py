@@ -231,7 +231,8 @@ def test_kernel_candidate_probe_runs_the_differential_check_in_the_jail():
     assert "differential check" in bad.detail
 
 
-@pytest.mark.parametrize("domain", ["blocksworld", "childsnack", "spanner", "transport"])
+@pytest.mark.parametrize("domain", ["blocksworld", "childsnack", "ferry", "miconic", "satellite", "spanner",
+                                    "transport"])
 def test_shipped_kernel_forms_compile_and_solve_in_the_jail(domain):
     """The stored kernel forms, loaded as `--heuristic auto` loads them (text for
     the jail), compile after the chroot (every module Numba needs was loaded by
