@@ -40,7 +40,7 @@ from planner import _core
 from planner.frontend.grounding import ground_files
 from planner.heuristics.api import TaskView, make_python_evaluator
 from planner.heuristics.compile import compile_heuristic, load_compiled
-from planner.heuristics.format import read_provenance
+from planner.heuristics.format import default_path, read_provenance
 from planner.heuristics.kernel import kernel_class
 from planner.heuristics.kernel_differential import class_reference, compare, walk_states
 from planner.heuristics.loader import install_legacy_api_alias, load_heuristic_file
@@ -50,8 +50,10 @@ BENCH = REPO / "../shared/benchmarks/ipc2023-learning"
 
 
 def python_form(domain: str) -> Path:
-    return next(p for p in sorted((REPO / "heuristics" / domain).glob("*.py"))
-                if not p.name.endswith(".kernel.py"))
+    """The stored Python form, in the folder named after the domain's PDDL name
+    (benchmark rovers: heuristics/rover/)."""
+    folder = default_path(BENCH / domain / "domain.pddl", root=REPO / "heuristics").parent
+    return next(p for p in sorted(folder.glob("*.py")) if not p.name.endswith(".kernel.py"))
 
 
 def largest_training_task(domain: str) -> Path:
@@ -121,7 +123,7 @@ def measure(domain: str, problem: Path, n_states: int, seconds: float, work: Pat
 
 _SOLVE = """
 import json, sys, time
-from planner.heuristics.format import read_provenance
+from planner.heuristics.format import default_path, read_provenance
 from planner.heuristics.loader import load_stored_heuristic
 from planner.search.solve import solve
 path = sys.argv[3]

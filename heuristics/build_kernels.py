@@ -15,7 +15,7 @@ This is developer tooling: the kernels here are the project's own code and
 compile in this process (trusted=True); stored kernels are compiled only in
 the jail when the planner uses them.
 
-    python -m heuristics.build_kernels blocksworld childsnack spanner transport
+    python -m heuristics.build_kernels blocksworld childsnack floortile rovers sokoban spanner transport
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ import numpy as np
 from planner import _core
 from planner.frontend.grounding import ground_files
 from planner.heuristics.api import TaskView, make_python_evaluator
-from planner.heuristics.format import read_provenance, write_heuristic
+from planner.heuristics.format import default_path, read_provenance, write_heuristic
 from planner.heuristics.kernel import KERNEL_CLASS_NAME, kernel_class
 from planner.heuristics.kernel_differential import class_reference, compare, walk_states
 from planner.heuristics.loader import load_heuristic_file
@@ -42,9 +42,11 @@ CODE_NOTE = ("# Kernel form written by the project's developers, not sampled fro
              "# source: heuristics/_kernels/{domain}.py, checked and stored by heuristics/build_kernels.py.\n")
 
 
-def python_form(domain: str) -> Path:
-    """The stored Python form of the domain's heuristic (heuristics/build.py's output)."""
-    forms = sorted(p for p in (HERE / domain).glob("*.py") if not p.name.endswith(".kernel.py"))
+def python_form(domain: str, bench: Path) -> Path:
+    """The stored Python form of the domain's heuristic (heuristics/build.py's output), in
+    the folder named after the domain's PDDL name (benchmark rovers: heuristics/rover/)."""
+    folder = default_path(bench / domain / "domain.pddl", root=HERE).parent
+    forms = sorted(p for p in folder.glob("*.py") if not p.name.endswith(".kernel.py"))
     if len(forms) != 1:
         raise SystemExit(f"{domain}: expected one stored Python form, found {len(forms)}")
     return forms[0]
@@ -64,7 +66,7 @@ def rate(evaluator, states: np.ndarray, seconds: float) -> float:
 
 
 def build(domain: str, bench: Path, n_tasks: int, seconds: float, dry_run: bool) -> dict:
-    py_path = python_form(domain)
+    py_path = python_form(domain, bench)
     meta = read_provenance(py_path)
     record = json.loads(py_path.with_suffix(".py.json").read_text(encoding="utf-8"))
     cls = load_heuristic_file(f"{py_path}:{meta['class_name']}")
