@@ -109,7 +109,9 @@ def measure(domain: str, problem: Path, n_states: int, seconds: float, work: Pat
         "ff": _core.HFF(task),
     }
     rates = {name: speed(ev, states, seconds) for name, ev in forms.items()}
-    return {"domain": domain, "task": f"{domain}/{problem.parent.parent.name}/easy/{problem.name}",
+    inside = problem.resolve().is_relative_to((BENCH / domain).resolve())
+    label = f"{domain}/{problem.parent.parent.name}/easy/{problem.name}" if inside else problem.name
+    return {"domain": domain, "task": label,
             "facts": task.num_facts, "operators": task.num_operators, "states": len(usable),
             "compared_states": diff.states, "both_failed": diff.both_failed,
             "equal": diff.equal, "value_mismatches": len(diff.value_mismatches),
