@@ -21,7 +21,7 @@ form at --time-limit, each through planner.search.solve in a fresh process,
 i.e. in the jail as `--heuristic auto` runs them (the kernel compiles in the
 jailed child on every run: its compile time is part of the limit and reported).
 
-    python bench/kernel_speed.py blocksworld childsnack spanner transport
+    python bench/kernel_speed.py blocksworld childsnack floortile rovers sokoban spanner transport
     python bench/kernel_speed.py --coverage --seeds 1 2 --time-limit 60 blocksworld transport
 """
 from __future__ import annotations
@@ -174,7 +174,8 @@ def coverage(domain: str, seed: int, time_limit: float, work: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("domains", nargs="*", default=["blocksworld", "childsnack", "spanner", "transport"])
+    ap.add_argument("domains", nargs="*", default=["blocksworld", "childsnack", "floortile", "rovers",
+                                                     "sokoban", "spanner", "transport"])
     ap.add_argument("--problem", help="task file instead of the largest training task (one domain)")
     ap.add_argument("--states", type=int, default=500)
     ap.add_argument("--seconds", type=float, default=1.0, help="CPU seconds per form and task")
