@@ -21,7 +21,7 @@ form at --time-limit, each through planner.search.solve in a fresh process,
 i.e. in the jail as `--heuristic auto` runs them (the kernel compiles in the
 jailed child on every run: its compile time is part of the limit and reported).
 
-    python bench/kernel_speed.py blocksworld childsnack spanner transport
+    python bench/kernel_speed.py blocksworld childsnack floortile rovers sokoban spanner transport
     python bench/kernel_speed.py --coverage --seeds 1 2 --time-limit 60 blocksworld transport
 """
 from __future__ import annotations
@@ -108,7 +108,9 @@ def measure(domain: str, problem: Path, n_states: int, seconds: float, work: Pat
         "ff": _core.HFF(task),
     }
     rates = {name: speed(ev, states, seconds) for name, ev in forms.items()}
-    return {"domain": domain, "task": f"{domain}/{problem.parent.parent.name}/easy/{problem.name}",
+    inside = problem.resolve().is_relative_to((BENCH / domain).resolve())
+    label = f"{domain}/{problem.parent.parent.name}/easy/{problem.name}" if inside else problem.name
+    return {"domain": domain, "task": label,
             "facts": task.num_facts, "operators": task.num_operators, "states": len(usable),
             "compared_states": diff.states, "both_failed": diff.both_failed,
             "equal": diff.equal, "value_mismatches": len(diff.value_mismatches),
@@ -122,7 +124,7 @@ def measure(domain: str, problem: Path, n_states: int, seconds: float, work: Pat
 
 _SOLVE = """
 import json, sys, time
-from planner.heuristics.format import read_provenance
+from planner.heuristics.format import default_path, read_provenance
 from planner.heuristics.loader import load_stored_heuristic
 from planner.search.solve import solve
 path = sys.argv[3]
@@ -171,7 +173,8 @@ def coverage(domain: str, seed: int, time_limit: float, work: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("domains", nargs="*", default=["blocksworld", "childsnack", "spanner", "transport"])
+    ap.add_argument("domains", nargs="*", default=["blocksworld", "childsnack", "floortile", "rovers",
+                                                     "sokoban", "spanner", "transport"])
     ap.add_argument("--problem", help="task file instead of the largest training task (one domain)")
     ap.add_argument("--states", type=int, default=500)
     ap.add_argument("--seconds", type=float, default=1.0, help="CPU seconds per form and task")

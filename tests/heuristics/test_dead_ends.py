@@ -24,8 +24,9 @@ import pytest
 from planner import _core
 from planner.frontend.grounding import ground_files
 from planner.heuristics.api import TaskView
+from planner.heuristics.kernel import KERNEL_CLASS_NAME, kernel_class
 from planner.heuristics.loader import load_candidate, load_stored_portfolio
-from planner.heuristics.store import find_stored_heuristic
+from planner.heuristics.store import find_stored_heuristic, python_form_of
 from planner.llm.extract import extract
 from planner.llm.replay import load_pool
 from planner.heuristics.static_check import check
@@ -95,9 +96,16 @@ def heuristics_under_test(domain: str) -> list[tuple[str, type]]:
     found = find_stored_heuristic(BENCH / domain / "domain.pddl", roots=[REPO / "heuristics"])
     assert found is not None, f"no stored heuristic for {domain} in heuristics/"
     path, class_name = found
+    classes = []
+    if class_name == KERNEL_CLASS_NAME:
+        # the selected kernel form: our own shipped code, so compiled here (trusted);
+        # planner solve compiles it only in the jail. Its Python form is tested too.
+        code = load_stored_portfolio(path, class_name)[0].code
+        classes.append((f"stored {path.name}", kernel_class(code, path.name, trusted=True)))
+        path, class_name = python_form_of(path, class_name)
     # our own shipped code, loaded in this test process (planner solve runs it in the jail)
-    classes = [(f"stored {path.name} #{i}", load_candidate(u.code, u.class_name))
-               for i, u in enumerate(load_stored_portfolio(path, class_name))]
+    classes += [(f"stored {path.name} #{i}", load_candidate(u.code, u.class_name))
+                for i, u in enumerate(load_stored_portfolio(path, class_name))]
     pool = {f"{e.name}.md": e.content for e in load_pool(REPO / "heuristics" / "pools" / domain)}
     pool.update({f"{e.name}.repair.md": e.repair for e in load_pool(REPO / "heuristics" / "pools" / domain)
                  if e.repair is not None})

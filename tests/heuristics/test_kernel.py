@@ -9,6 +9,7 @@ compile only in the jail (tests/jail/test_kernel_jail.py)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import numpy as np
@@ -28,7 +29,12 @@ from planner.heuristics.static_check import check
 from planner.search.engine import search
 from tests.fixtures import ROOT, benchmark
 
-SHIPPED = ("blocksworld", "childsnack", "ferry", "miconic", "satellite", "spanner", "transport")
+SHIPPED = ("blocksworld", "childsnack", "ferry", "floortile", "miconic", "rovers", "satellite",
+           "sokoban", "spanner", "transport")
+"""Benchmark folders whose shipped heuristic has a kernel form (heuristics/pools/<name>/kernel/)."""
+FOLDER_OF = {"rovers": "rover"}
+"""Benchmark folder -> the domain's PDDL name, which names its heuristics/ folder."""
+BENCH_OF = {v: k for k, v in FOLDER_OF.items()}
 PROVENANCE = "written by the project's developers, not sampled from an LLM endpoint"
 
 GOALCOUNT = '''
@@ -148,7 +154,7 @@ def test_static_check_accepts_the_goalcount_kernel():
 
 def _stored_kernel(domain: str) -> str:
     """The stored kernel form's code (heuristics/build_kernels.py's output)."""
-    (path,) = sorted((ROOT / "heuristics" / domain).glob("*.kernel.py"))
+    (path,) = sorted((ROOT / "heuristics" / FOLDER_OF.get(domain, domain)).glob("*.kernel.py"))
     return stored_code(path)
 
 
@@ -163,7 +169,7 @@ _KERNELS: dict = {}
 
 
 def _python_form(domain: str):
-    path = next(p for p in sorted((ROOT / "heuristics" / domain).glob("*.py"))
+    path = next(p for p in sorted((ROOT / "heuristics" / FOLDER_OF.get(domain, domain)).glob("*.py"))
                 if not p.name.endswith(".kernel.py"))
     return load_heuristic_file(f"{path}:DomainHeuristic")
 
@@ -185,6 +191,47 @@ def test_shipped_kernel_equals_python_form_on_reachable_states(domain, seed, wal
     states = walk_states(task, seed, walks, length)
     result = compare(kernel, reference, states)
     assert result.equal, result.reason()
+
+
+@pytest.mark.parametrize("domain", ["floortile", "sokoban"])
+def test_shipped_kernel_finds_exactly_the_python_forms_dead_ends(domain):
+    """Both heuristics return infinity on provable dead ends (a wrongly painted
+    tile, a box in a corner): the sampled states include such states, and the
+    kernel's infinities are exactly the Python form's (compare() checks inf == inf)."""
+    task, kernel, reference = _shipped(domain)
+    states = walk_states(task, seed=0, walks=30, length=80)
+    dead = [i for i, s in enumerate(states) if math.isinf(reference(s)[0])]
+    assert 0 < len(dead) < len(states)
+    evaluator = kernel.evaluator()
+    assert [i for i, s in enumerate(states) if math.isinf(evaluator.evaluate_bytes(s)[0])] == dead
+    assert compare(kernel, reference, states).equal
+
+
+def test_rovers_kernel_prefers_the_python_forms_operators_under_the_same_tie_breaking():
+    """The rovers kernel's preferred operators differ from the Python form's only in
+    how ties are broken: the Python form iterates sets of strings (hash order), the
+    kernel lists rovers, cameras, waypoints and roads in name order. With the Python
+    form's containers put in name order, the preferred operator sets are equal."""
+    task, kernel, _ = _shipped("rovers")
+    python = _python_form("rovers")(TaskView(task))
+    for name in ("soil_eq", "rock_eq", "img_eq"):
+        setattr(python, name, sorted(getattr(python, name)))
+    python.cams = {r: sorted(v) for r, v in python.cams.items()}
+    python.calib_target = {c: sorted(v) for c, v in python.calib_target.items()}
+    python.visible_from = {o: sorted(v) for o, v in python.visible_from.items()}
+    python.comm_points = dict(sorted(python.comm_points.items()))
+    python.succ = {r: {x: sorted(v) for x, v in d.items()} for r, d in python.succ.items()}
+    context = _core.ViewContext(task)
+
+    def reference(state):
+        r = python(_core.StateView.from_ids(context, np.flatnonzero(state).tolist()))
+        return (float(r[0]), list(r[1])) if isinstance(r, tuple) else (float(r), [])
+
+    states = walk_states(task, seed=0, walks=10, length=80)
+    result = compare(kernel, reference, states)
+    assert result.equal, result.reason()
+    assert result.preferred_mismatches == 0
+    assert any(reference(s)[1] for s in states)
 
 
 def test_a_kernel_that_differs_from_its_reference_is_rejected(bw_task):
@@ -256,7 +303,7 @@ def _kernel_files() -> list:
 
 
 def test_shipped_kernel_forms_exist():
-    assert {p.parent.name for p in _kernel_files()} == set(SHIPPED)
+    assert {p.parent.name for p in _kernel_files()} == {FOLDER_OF.get(d, d) for d in SHIPPED}
 
 
 @pytest.mark.parametrize("path", _kernel_files(), ids=lambda p: p.parent.name)
@@ -272,7 +319,7 @@ def test_shipped_kernel_provenance_and_selection(path, monkeypatch):
     assert meta["selected"] == all(s["speedup"] > 1 for s in meta["speed"].values())
     # this checkout's heuristics/ (the installed planner.shipped_heuristics may be another's)
     monkeypatch.setattr(store, "search_roots", lambda: [ROOT / "heuristics"])
-    found = store.auto_heuristic(benchmark(path.parent.name) / "domain.pddl")
+    found = store.auto_heuristic(benchmark(BENCH_OF.get(path.parent.name, path.parent.name)) / "domain.pddl")
     assert found is not None
     members, chosen = found
     assert chosen == (path if meta["selected"] else python_form)
