@@ -299,7 +299,7 @@ def solve(
     else:
         if untrusted:
             jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
-                                   memory_limit, allow_unjailed)
+                                   memory_limit, allow_unjailed, fallback)
         if jailed is not None and jailed["result"] is not None:
             result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
             validated_by = jailed["validated_by"]
@@ -407,21 +407,39 @@ class _Named:
 
 def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: float,
                   members: list[Any], preferred: bool | None, deadline: float,
-                  memory_limit: float | None, allow_unjailed: bool) -> dict[str, Any]:
+                  memory_limit: float | None, allow_unjailed: bool,
+                  fallback: bool = True) -> dict[str, Any]:
     """Search in the jail and judge the answer here. 'result' is None when the
     parent must search again without the untrusted members: the child failed
     (crash, hang, garbage, every member failed), its plan does not validate, or
-    it claims unsolvable/incomplete (not believed from candidate code)."""
+    it claims unsolvable/incomplete (not believed from candidate code).
+
+    With fallback, the jail ends fallback_reserve(task) before the deadline, so
+    that the parent's search without the untrusted members has time to build
+    h^FF and start before the deadline. The compiled task is built here, before
+    the fork: the child inherits it (its search would build the same), and the
+    fallback then does not build it again after the jail."""
     from planner.jail import HeuristicFailure, JailUnavailable
     from planner.heuristics.untrusted import is_untrusted
     from planner.search.jailed import jailed_search, log_child_output, parse_child_result
 
     labels = [m.label for m in members if is_untrusted(m)]
-    outcome = jailed_search(task, algorithm, weight, members, preferred, _remaining(deadline),
+    built = time.perf_counter()
+    _core.compiled_task(task)  # cached on the task: the child and the fallback share it
+    built = time.perf_counter() - built
+    remaining = _remaining(deadline)
+    reserve = 0.0
+    if fallback and remaining is not None:
+        reserve = min(fallback_reserve(task), FALLBACK_RESERVE_SHARE * remaining)
+        remaining -= reserve
+    if built > 0.5 or reserve > 0.5:
+        log.info("compiled task built before the jail in %.2f s; %.2f s kept for the fallback", built, reserve)
+    outcome = jailed_search(task, algorithm, weight, members, preferred, remaining,
                             memory_limit, allow_unjailed,
                             hooks=(resolve_heuristic, _search_portfolio, _search_stats))
     log_child_output(outcome, log)
-    jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time,
+    jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time, "reserve": reserve,
+            "compile_time": built,
             "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v),
             "output": outcome.output[-4000:]}
     if outcome.outcome == "unjailed":
@@ -473,6 +491,47 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
             return failed
     return {"result": result, "heuristic": list(child.heuristic), "dropped": list(child.dropped),
             "validated_by": validated_by, "jail": jail}
+
+
+FALLBACK_RESERVE_BASE = 0.05
+"""Seconds kept for the fallback on any task: on a tiny task h^FF and the search
+start in ~1 ms, and the jail corpus's sigalrm_handler case (blocksworld p01, a 4 s
+limit) must still be solved by h^FF in what is left after the jail."""
+FALLBACK_SECONDS_PER_ENTRY = 6e-7
+"""Seconds per entry of the task (task_entries) to build h^FF and set up the
+search after a failed jailed search (the compiled task is built before the
+jail). Measured under load (load average 6 on the 2-core machine): a generated
+hard floortile task (seed 1: 1.9 M operators, 12.0 M entries) takes 0.87 s for
+h^FF and 3.5 s for the search's set-up (successor generator 3.0 s, state packer
+1.1 s), a medium one (94 k entries) 0.12 s: 0.36 us per entry, here with a
+margin of 1.6x (7.2 s kept on the hard task)."""
+FALLBACK_RESERVE_SHARE = 0.5
+"""The reserve never takes more than this share of the time left, so the jailed
+heuristic always gets most of a short limit."""
+
+
+def task_entries(task: GroundTask) -> int:
+    """The size that the fallback's build cost follows: operators plus the
+    entries of their precondition, add and delete lists (and of conditional
+    effects)."""
+    n = task.num_operators + len(task.pre_pos.idx) + len(task.pre_neg.idx) + len(task.add.idx) \
+        + len(task.delete.idx)
+    ce = task.conditional
+    if ce is not None:
+        n += len(ce.cond_pos.idx) + len(ce.cond_neg.idx) + len(ce.add.idx) + len(ce.delete.idx)
+    return int(n)
+
+
+def fallback_reserve(task: GroundTask | int) -> float:
+    """Seconds a jailed search leaves before the deadline for the fallback to
+    start: building h^FF and setting up the search, neither of which the
+    deadline can interrupt, grow linearly with the task's size (task_entries,
+    or that number given directly). Without it a hard floortile task with
+    1.9 M operators, whose jailed heuristic used up a 60 s limit, ended at
+    71.1 s (the jail may still end up to planner.jail.runner.KILL_GRACE past
+    its own limit, within the second the limit is promised to hold to)."""
+    entries = task if isinstance(task, int) else task_entries(task)
+    return FALLBACK_RESERVE_BASE + FALLBACK_SECONDS_PER_ENTRY * entries
 
 
 def _store_kernel_objects(members: list[Any], child: Any) -> None:
