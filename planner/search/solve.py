@@ -471,6 +471,15 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
                  jail["kernel_compile_time"])
     _store_kernel_objects(members, child)
     status = SearchStatus(child.status)
+    if fallback and status is SearchStatus.OUT_OF_TIME:
+        # The child stopped itself at its deadline, which the reserve put before
+        # ours: h^FF gets what is left, as after a kill (the corpus's
+        # sigalrm_handler, 0.5 s per call, ends this way in a 4 s limit).
+        jail["failure"] = "out of time"
+        failed["error"] = HeuristicFailure("the jailed search ran out of time", "timeout")
+        log.warning("the jailed search with %s ran out of time; searching with %s in the %.2f s left",
+                    ", ".join(child.heuristic), _fallback_name(members), _remaining(deadline) or 0.0)
+        return failed
     if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
         jail["failure"] = f"claimed {status.value}"
         failed["error"] = HeuristicFailure(f"the jailed search ended {status.value}", status.value)
@@ -493,10 +502,15 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
             "validated_by": validated_by, "jail": jail}
 
 
-FALLBACK_RESERVE_BASE = 0.05
-"""Seconds kept for the fallback on any task: on a tiny task h^FF and the search
-start in ~1 ms, and the jail corpus's sigalrm_handler case (blocksworld p01, a 4 s
-limit) must still be solved by h^FF in what is left after the jail."""
+FALLBACK_RESERVE_BASE = 0.6
+"""Seconds kept for the fallback on any task: planner.jail.runner.KILL_GRACE
+(0.5 s; not imported, so that solving without the jail does not load it) and
+0.1 s. A heuristic that ignores signals and blocks the child's own deadline
+check is killed KILL_GRACE after the jail's limit
+(the jail corpus's sigalrm_handler: 0.5 s per call), so the jail may end that
+late; the 0.1 s left then is what a small task needs: h^FF and the search start
+in ~1 ms on blocksworld p01, which that corpus case must still solve in what is
+left of a 4 s limit."""
 FALLBACK_SECONDS_PER_ENTRY = 6e-7
 """Seconds per entry of the task (task_entries) to build h^FF and set up the
 search after a failed jailed search (the compiled task is built before the
@@ -504,7 +518,7 @@ jail). Measured under load (load average 6 on the 2-core machine): a generated
 hard floortile task (seed 1: 1.9 M operators, 12.0 M entries) takes 0.87 s for
 h^FF and 3.5 s for the search's set-up (successor generator 3.0 s, state packer
 1.1 s), a medium one (94 k entries) 0.12 s: 0.36 us per entry, here with a
-margin of 1.6x (7.2 s kept on the hard task)."""
+margin of 1.6x (7.8 s kept on the hard task, with the base)."""
 FALLBACK_RESERVE_SHARE = 0.5
 """The reserve never takes more than this share of the time left, so the jailed
 heuristic always gets most of a short limit."""
@@ -528,8 +542,8 @@ def fallback_reserve(task: GroundTask | int) -> float:
     deadline can interrupt, grow linearly with the task's size (task_entries,
     or that number given directly). Without it a hard floortile task with
     1.9 M operators, whose jailed heuristic used up a 60 s limit, ended at
-    71.1 s (the jail may still end up to planner.jail.runner.KILL_GRACE past
-    its own limit, within the second the limit is promised to hold to)."""
+    71.1 s. The base (FALLBACK_RESERVE_BASE) covers a jail that ends
+    KILL_GRACE past its limit."""
     entries = task if isinstance(task, int) else task_entries(task)
     return FALLBACK_RESERVE_BASE + FALLBACK_SECONDS_PER_ENTRY * entries
 

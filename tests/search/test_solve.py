@@ -195,6 +195,9 @@ def test_the_fallback_reserve_grows_with_the_task_size():
     assert entries == sorted(entries) and len(set(entries)) == 3
     assert reserves == sorted(reserves) and len(set(reserves)) == 3
     assert reserves[0] >= FALLBACK_RESERVE_BASE
+    from planner.jail.runner import KILL_GRACE
+
+    assert FALLBACK_RESERVE_BASE >= KILL_GRACE + 0.1  # a jail killed late still leaves 0.1 s
     # linear: twice the entries, twice the part above the base
     above = fallback_reserve(2 * entries[2]) - FALLBACK_RESERVE_BASE
     assert above == pytest.approx(2 * (reserves[2] - FALLBACK_RESERVE_BASE))
