@@ -1,5 +1,5 @@
 # Heuristic written by the project's developers, not sampled from an LLM endpoint; regenerate rather than edit.
-# planner-heuristic: {"agile": 5.917589842, "class_name": "DomainHeuristic", "code_sha256": "534edbf1022d6f1e3b0af204fbc831596e766731f903c50c891ee1e26203eb2a", "domain_fingerprint": "c70c541f2eb78a045a9a2f7ae50d5fc15c5ac4366a479513e9a244356022da94", "ff_baseline": null, "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/rovers/domain.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl --model developers-pool --base-url URL --samples 12 --concurrency 1 --time-limit 10.0 --memory-limit 2048 --search gbfs --workers 2 --repair-rounds 1 --portfolio-size 3", "log": "heuristics/logs/rovers.md", "model": null, "pool": "heuristics/pools/rovers", "pool_file": "11-rover-assignment.md", "pool_size": 12, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "replay_model": "developers-pool", "response_key": "a9929b3f08109a25a82f56174f8837cfa9b6ea309d89d48e0b2bbcc0b7eed0e3", "sample_index": 10, "solved": 6, "temperature": 1.0, "template": "synthesize_v1", "template_sha256": "3f8a2f91b78528e502e95e500ff9359dc901d358253ff0cbddf474f6caa1e8fb", "time_limit": 10.0, "training_table": {"../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl": {"expansions": 10, "outcome": "solved", "plan_cost": 10, "total_time": 0.578364569999394}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl": {"expansions": 53, "outcome": "solved", "plan_cost": 39, "total_time": 0.686917421000544}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl": {"expansions": 49, "outcome": "solved", "plan_cost": 40, "total_time": 0.5695604810007353}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl": {"expansions": 42, "outcome": "solved", "plan_cost": 38, "total_time": 0.8206056039998657}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl": {"expansions": 153, "outcome": "solved", "plan_cost": 69, "total_time": 1.2089550609998696}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl": {"expansions": 52, "outcome": "solved", "plan_cost": 38, "total_time": 0.87891187599962}}, "training_task_files": ["../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl"], "training_tasks": 6}
+# planner-heuristic: {"agile": 6.0, "class_name": "DomainHeuristic", "code_sha256": "2dbc7ca19f1998ef6c796fbc032d5c5fa6138f47ace5ece2c62778d280037c69", "domain_fingerprint": "c70c541f2eb78a045a9a2f7ae50d5fc15c5ac4366a479513e9a244356022da94", "ff_baseline": null, "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/rovers/domain.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl ../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl --model developers-pool --base-url URL --samples 13 --concurrency 1 --time-limit 10.0 --memory-limit 2048 --search gbfs --workers 1 --repair-rounds 1 --portfolio-size 3", "log": "heuristics/logs/rovers.md", "model": null, "pool": "heuristics/pools/rovers", "pool_file": "13-consumed-calibration.md", "pool_size": 13, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "replay_model": "developers-pool", "response_key": "90d1afdbfe1c0794d6d85c383c74cac5df2bcc193176a0223d838947530eb365", "sample_index": 12, "solved": 6, "temperature": 1.0, "template": "synthesize_v1", "template_sha256": "3f8a2f91b78528e502e95e500ff9359dc901d358253ff0cbddf474f6caa1e8fb", "time_limit": 10.0, "training_table": {"../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl": {"expansions": 10, "outcome": "solved", "plan_cost": 10, "total_time": 0.1862135949995718}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl": {"expansions": 41, "outcome": "solved", "plan_cost": 39, "total_time": 0.280199591001292}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl": {"expansions": 40, "outcome": "solved", "plan_cost": 40, "total_time": 0.2803168110003753}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl": {"expansions": 39, "outcome": "solved", "plan_cost": 38, "total_time": 0.26627404000100796}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl": {"expansions": 62, "outcome": "solved", "plan_cost": 62, "total_time": 0.47534364300008747}, "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl": {"expansions": 38, "outcome": "solved", "plan_cost": 38, "total_time": 0.3457384750035999}}, "training_task_files": ["../shared/benchmarks/ipc2023-learning/rovers/training/easy/p01.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p21.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p49.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p62.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p85.pddl", "../shared/benchmarks/ipc2023-learning/rovers/training/easy/p93.pddl"], "training_tasks": 6}
 from collections import deque
 
 from planner.heuristic_api import Heuristic
@@ -7,17 +7,26 @@ from planner.heuristic_api import Heuristic
 
 class DomainHeuristic(Heuristic):
     """Per missing communication goal: the cheapest rover's relaxed cost, with
-    shortest paths precomputed per rover over its static traversal graph.
+    shortest paths precomputed per rover over its static traversal graph, and
+    with the resources one action consumes credited to one goal only.
 
     soil/rock at w: a rover already holding the analysis drives to the nearest
     waypoint that sees the lander and communicates; otherwise an equipped rover
-    drives to w, samples (dropping first if its store is full), then drives to
-    a communication point and communicates. image (o, m): a rover holding it
-    communicates; otherwise an imaging rover with a camera supporting m
-    calibrates (drive to a waypoint seeing the camera's target, calibrate,
-    unless calibrated), drives to a waypoint seeing o, takes the image and
-    communicates. Goals are summed. Preferred operators: the first action of
-    each goal's cheapest plan.
+    drives to w, samples and communicates. image (o, m): a rover holding it
+    communicates; otherwise an imaging rover with a camera supporting m drives
+    to a waypoint seeing the camera's calibration target, calibrates, drives to
+    a waypoint seeing o, takes the image and communicates.
+
+    take_image deletes (calibrated camera rover), and sample_soil/sample_rock
+    fill the rover's store. Charging every goal as if a calibrated camera or an
+    empty store were its own makes the state right after a calibration look
+    better than any state after the image is taken (the other goals of that
+    camera lose their calibration at once), so a greedy search stalls there.
+    Instead every goal is first costed without them (a calibration detour; a
+    drop before sampling), and each calibrated camera and each empty store then
+    takes off its saving from the one goal it helps most (greedy, largest
+    saving first). Goals are summed. Preferred operators: the first action of
+    each goal's chosen plan.
     """
 
     provides_preferred = True
@@ -152,6 +161,35 @@ class DomainHeuristic(Heuristic):
                 return self.op.get(("navigate", r, x, y))
         return None
 
+    def first_action(self, plan, g, a, b, full):
+        """The first operator of a goal's chosen plan (None if not found)."""
+        op = self.op
+        kind_ = plan[0]
+        if kind_ == "comm":
+            _, r, x, p = plan
+            if x != p:
+                return self.step(r, x, p)
+            action = "communicate_image_data" if g == "imag" else "communicate_%s_data" % g
+            return op.get((action, r, self.lander[self.comm_points[p]], a) + ((b,) if b else ())
+                          + (x, self.comm_points[p]))
+        if kind_ == "sample":
+            _, r, x, w, s = plan
+            if x != w:
+                return self.step(r, x, w)
+            if s in full:
+                return op.get(("drop", r, s))
+            return op.get(("sample_" + g, r, s, w))
+        _, r, x, w, cam, cal = plan
+        if w != x:
+            return self.step(r, x, w)
+        if cal:
+            return op.get(("take_image", r, x, a, cam, b))
+        for tgt in self.calib_target.get(cam, ()):
+            o = op.get(("calibrate", r, cam, tgt, x))
+            if o is not None:
+                return o
+        return None
+
     def __call__(self, state):
         if not self.goal_missing and all(g in state for g in self.goal_ids):
             return 0
@@ -179,20 +217,19 @@ class DomainHeuristic(Heuristic):
                 have_image.setdefault((args[1], args[2]), []).append(args[0])
             else:
                 samples[t].add(args[0])
-        h = 0
-        preferred = []
-        op = self.op
         big = self.big
+        h = 0
+        chosen = []      # per open goal: [goal, plan]
+        savings = []     # (saving, goal index, resource, plan)
         for g, a, b, atom in self.goals:
             if atom in state:
                 continue
             best = (big, None)
+            offers = []
             if g == "imag":
                 holders = have_image.get((a, b), ())
-                action = "communicate_image_data"
             else:
                 holders = have[1 if g == "soil" else 2].get(a, ())
-                action = "communicate_%s_data" % g
             for r in holders:
                 x = at.get(r)
                 if x is None:
@@ -209,10 +246,12 @@ class DomainHeuristic(Heuristic):
                         for cam in self.cams.get(r, ()):
                             if (cam, b) not in self.supports:
                                 continue
-                            cal = (cam, r) in calibrated
-                            c, w = self.image_cost(r, x, a, cam, cal)
+                            c, w = self.image_cost(r, x, a, cam, False)
                             if c + 1 < best[0]:
-                                best = (c + 1, ("img", r, x, w, cam, cal))
+                                best = (c + 1, ("img", r, x, w, cam, False))
+                            if (cam, r) in calibrated:
+                                c, w = self.image_cost(r, x, a, cam, True)
+                                offers.append((c + 1, ("cal", cam, r), ("img", r, x, w, cam, True)))
                 else:
                     if a in samples[6 if g == "soil" else 7]:
                         for r in (self.soil_eq if g == "soil" else self.rock_eq):
@@ -223,45 +262,31 @@ class DomainHeuristic(Heuristic):
                             if dw is None:
                                 continue
                             s = self.store_of.get(r)
-                            c = dw + 1 + (1 if s in full else 0) + self.to_comm(r, a)[0] + 1
+                            c = dw + 1 + 1 + self.to_comm(r, a)[0] + 1
                             if c < best[0]:
                                 best = (c, ("sample", r, x, a, s))
+                            if s not in full:
+                                offers.append((c - 1, ("store", r), ("sample", r, x, a, s)))
+            for c, resource, plan in offers:
+                if c < best[0]:
+                    savings.append((best[0] - c, len(chosen), resource, plan))
             h += best[0]
-            plan = best[1]
+            chosen.append([(g, a, b), best[1]])
+        savings.sort(key=lambda item: -item[0])
+        used = set()
+        helped = set()
+        for saving, i, resource, plan in savings:
+            if resource in used or i in helped:
+                continue
+            used.add(resource)
+            helped.add(i)
+            h -= saving
+            chosen[i][1] = plan
+        preferred = []
+        for (g, a, b), plan in chosen:
             if plan is None:
                 continue
-            kind_ = plan[0]
-            o = None
-            if kind_ == "comm":
-                _, r, x, p = plan
-                if x == p:
-                    o = op.get((action, r, self.lander[self.comm_points[p]], a) + ((b,) if b else ()) + (x, self.comm_points[p]))
-                else:
-                    o = self.step(r, x, p)
-            elif kind_ == "sample":
-                _, r, x, w, s = plan
-                if x == w:
-                    if s in full:
-                        o = op.get(("drop", r, s))
-                    else:
-                        o = op.get(("sample_" + g, r, s, w))
-                else:
-                    o = self.step(r, x, w)
-            else:
-                _, r, x, w, cam, cal = plan
-                if cal:
-                    if w == x:
-                        o = op.get(("take_image", r, x, a, cam, b))
-                    else:
-                        o = self.step(r, x, w)
-                else:
-                    if w == x:
-                        for tgt in self.calib_target.get(cam, ()):
-                            o = op.get(("calibrate", r, cam, tgt, x))
-                            if o is not None:
-                                break
-                    else:
-                        o = self.step(r, x, w)
+            o = self.first_action(plan, g, a, b, full)
             if o is not None:
                 preferred.append(o)
         if h == 0:

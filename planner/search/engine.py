@@ -175,8 +175,10 @@ def search(
     evaluators: heuristics whose values order the open lists (alternated
     FD-style when several); preferred: heuristics whose preferred operators
     feed extra preferred-only open lists (the same name or object as in
-    evaluators is evaluated once). time_limit in seconds, memory_limit in MiB
-    (resident memory of the whole process). boost: priority bonus for the
+    evaluators is evaluated once). time_limit in seconds, counted from the
+    search's set-up (successor generator, state packer: seconds on tasks with
+    millions of operators), memory_limit in MiB (resident memory of the whole
+    process). boost: priority bonus for the
     preferred lists on progress (default: FD's 1000 lazy, 0 eager).
     verbosity: 0 (the default, for library callers) prints nothing; 1 prints
     Fast Downward-style progress lines on stderr (initial and new best

@@ -299,7 +299,7 @@ def solve(
     else:
         if untrusted:
             jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
-                                   memory_limit, allow_unjailed)
+                                   memory_limit, allow_unjailed, fallback)
         if jailed is not None and jailed["result"] is not None:
             result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
             validated_by = jailed["validated_by"]
@@ -407,21 +407,39 @@ class _Named:
 
 def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: float,
                   members: list[Any], preferred: bool | None, deadline: float,
-                  memory_limit: float | None, allow_unjailed: bool) -> dict[str, Any]:
+                  memory_limit: float | None, allow_unjailed: bool,
+                  fallback: bool = True) -> dict[str, Any]:
     """Search in the jail and judge the answer here. 'result' is None when the
     parent must search again without the untrusted members: the child failed
     (crash, hang, garbage, every member failed), its plan does not validate, or
-    it claims unsolvable/incomplete (not believed from candidate code)."""
+    it claims unsolvable/incomplete (not believed from candidate code).
+
+    With fallback, the jail ends fallback_reserve(task) before the deadline, so
+    that the parent's search without the untrusted members has time to build
+    h^FF and start before the deadline. The compiled task is built here, before
+    the fork: the child inherits it (its search would build the same), and the
+    fallback then does not build it again after the jail."""
     from planner.jail import HeuristicFailure, JailUnavailable
     from planner.heuristics.untrusted import is_untrusted
     from planner.search.jailed import jailed_search, log_child_output, parse_child_result
 
     labels = [m.label for m in members if is_untrusted(m)]
-    outcome = jailed_search(task, algorithm, weight, members, preferred, _remaining(deadline),
+    built = time.perf_counter()
+    _core.compiled_task(task)  # cached on the task: the child and the fallback share it
+    built = time.perf_counter() - built
+    remaining = _remaining(deadline)
+    reserve = 0.0
+    if fallback and remaining is not None:
+        reserve = min(fallback_reserve(task), FALLBACK_RESERVE_SHARE * remaining)
+        remaining -= reserve
+    if built > 0.5 or reserve > 0.5:
+        log.info("compiled task built before the jail in %.2f s; %.2f s kept for the fallback", built, reserve)
+    outcome = jailed_search(task, algorithm, weight, members, preferred, remaining,
                             memory_limit, allow_unjailed,
                             hooks=(resolve_heuristic, _search_portfolio, _search_stats))
     log_child_output(outcome, log)
-    jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time,
+    jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time, "reserve": reserve,
+            "compile_time": built,
             "layers": sorted(k for k, v in outcome.layers.get("held", {}).items() if v),
             "output": outcome.output[-4000:]}
     if outcome.outcome == "unjailed":
@@ -458,6 +476,15 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
                  jail["kernel_compile_time"])
     _store_kernel_objects(members, child)
     status = SearchStatus(child.status)
+    if fallback and status is SearchStatus.OUT_OF_TIME:
+        # The child stopped itself at its deadline, which the reserve put before
+        # ours: h^FF gets what is left, as after a kill (the corpus's
+        # sigalrm_handler, 0.5 s per call, ends this way in a 4 s limit).
+        jail["failure"] = "out of time"
+        failed["error"] = HeuristicFailure("the jailed search ran out of time", "timeout")
+        log.warning("the jailed search with %s ran out of time; searching with %s in the %.2f s left",
+                    ", ".join(child.heuristic), _fallback_name(members), _remaining(deadline) or 0.0)
+        return failed
     if status in (SearchStatus.UNSOLVABLE, SearchStatus.INCOMPLETE):
         jail["failure"] = f"claimed {status.value}"
         failed["error"] = HeuristicFailure(f"the jailed search ended {status.value}", status.value)
@@ -478,6 +505,52 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
             return failed
     return {"result": result, "heuristic": list(child.heuristic), "dropped": list(child.dropped),
             "validated_by": validated_by, "jail": jail}
+
+
+FALLBACK_RESERVE_BASE = 0.6
+"""Seconds kept for the fallback on any task: planner.jail.runner.KILL_GRACE
+(0.5 s; not imported, so that solving without the jail does not load it) and
+0.1 s. A heuristic that ignores signals and blocks the child's own deadline
+check is killed KILL_GRACE after the jail's limit
+(the jail corpus's sigalrm_handler: 0.5 s per call), so the jail may end that
+late; the 0.1 s left then is what a small task needs: h^FF and the search start
+in ~1 ms on blocksworld p01, which that corpus case must still solve in what is
+left of a 4 s limit."""
+FALLBACK_SECONDS_PER_ENTRY = 6e-7
+"""Seconds per entry of the task (task_entries) to build h^FF and set up the
+search after a failed jailed search (the compiled task is built before the
+jail). Measured under load (load average 6 on the 2-core machine): a generated
+hard floortile task (seed 1: 1.9 M operators, 12.0 M entries) takes 0.87 s for
+h^FF and 3.5 s for the search's set-up (successor generator 3.0 s, state packer
+1.1 s), a medium one (94 k entries) 0.12 s: 0.36 us per entry, here with a
+margin of 1.6x (7.8 s kept on the hard task, with the base)."""
+FALLBACK_RESERVE_SHARE = 0.5
+"""The reserve never takes more than this share of the time left, so the jailed
+heuristic always gets most of a short limit."""
+
+
+def task_entries(task: GroundTask) -> int:
+    """The size that the fallback's build cost follows: operators plus the
+    entries of their precondition, add and delete lists (and of conditional
+    effects)."""
+    n = task.num_operators + len(task.pre_pos.idx) + len(task.pre_neg.idx) + len(task.add.idx) \
+        + len(task.delete.idx)
+    ce = task.conditional
+    if ce is not None:
+        n += len(ce.cond_pos.idx) + len(ce.cond_neg.idx) + len(ce.add.idx) + len(ce.delete.idx)
+    return int(n)
+
+
+def fallback_reserve(task: GroundTask | int) -> float:
+    """Seconds a jailed search leaves before the deadline for the fallback to
+    start: building h^FF and setting up the search, neither of which the
+    deadline can interrupt, grow linearly with the task's size (task_entries,
+    or that number given directly). Without it a hard floortile task with
+    1.9 M operators, whose jailed heuristic used up a 60 s limit, ended at
+    71.1 s. The base (FALLBACK_RESERVE_BASE) covers a jail that ends
+    KILL_GRACE past its limit."""
+    entries = task if isinstance(task, int) else task_entries(task)
+    return FALLBACK_RESERVE_BASE + FALLBACK_SECONDS_PER_ENTRY * entries
 
 
 def _store_kernel_objects(members: list[Any], child: Any) -> None:

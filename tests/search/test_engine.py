@@ -191,6 +191,21 @@ def test_time_limit_stops_search():
     assert result.plan is None
 
 
+def test_the_time_limit_counts_from_the_engines_construction():
+    """The set-up (successor generator, state packer) is part of the budget: on a
+    task with millions of operators it takes seconds that the deadline cannot
+    interrupt, and a limit counted from run() overran the caller's deadline by
+    as much. Here the time between construction and run() stands for it."""
+    import time
+
+    task = _big_task()
+    engine = _core.SearchEngine(task, "gbfs", [_core.HEURISTICS["blind"](task)], time_limit=0.3)
+    time.sleep(0.4)
+    raw = engine.run()
+    assert raw["status"] == SearchStatus.OUT_OF_TIME.value
+    assert raw["statistics"]["search_time"] < 0.2
+
+
 def test_memory_limit_stops_search():
     import psutil
 

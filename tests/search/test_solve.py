@@ -168,3 +168,65 @@ def test_a_heuristic_that_hangs_in_the_jail_does_not_stretch_the_limit(tmp_path)
     elapsed = time.perf_counter() - start
     assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
     assert elapsed < 3 + 1.0
+
+
+HARD_FLOORTILE_ENTRIES = 11_973_648
+"""task_entries of `python -m planner.domains.generate floortile --preset hard --seed 1`
+(1,916,340 operators), where the fallback's start took 4.4 s under load."""
+
+
+def test_the_fallback_reserve_grows_with_the_task_size():
+    """The jail leaves the h^FF fallback a reserve linear in the task's size
+    (operators and their precondition/add/delete entries): building h^FF and the
+    search cannot be interrupted, and on a hard floortile task (1.9 M operators)
+    they overran a 60 s limit by 11 s when the jail had used all the time."""
+    from planner.domains import domain_file, generate_problem
+    from planner.frontend.grounding import ground
+    from planner.search.solve import (FALLBACK_RESERVE_BASE, fallback_reserve, parse_inputs,
+                                      task_entries)
+
+    sizes = []
+    for rows, columns in ((2, 2), (4, 5), (8, 10)):
+        problem = generate_problem("floortile", 1, rows=rows, columns=columns, robots=2)
+        task = ground(parse_inputs(domain_file("floortile"), problem))
+        sizes.append((task_entries(task), fallback_reserve(task)))
+    entries = [e for e, _ in sizes]
+    reserves = [r for _, r in sizes]
+    assert entries == sorted(entries) and len(set(entries)) == 3
+    assert reserves == sorted(reserves) and len(set(reserves)) == 3
+    assert reserves[0] >= FALLBACK_RESERVE_BASE
+    from planner.jail.runner import KILL_GRACE
+
+    assert FALLBACK_RESERVE_BASE >= KILL_GRACE + 0.1  # a jail killed late still leaves 0.1 s
+    # linear: twice the entries, twice the part above the base
+    above = fallback_reserve(2 * entries[2]) - FALLBACK_RESERVE_BASE
+    assert above == pytest.approx(2 * (reserves[2] - FALLBACK_RESERVE_BASE))
+    # the measured size of the hard floortile task that overran (see fallback_reserve)
+    assert fallback_reserve(HARD_FLOORTILE_ENTRIES) >= 4.4 * 1.5
+
+
+def test_a_hanging_jailed_heuristic_leaves_the_reserve_to_the_fallback(tmp_path):
+    """A real run: the jail is given the limit minus fallback_reserve(task), and the
+    statistics say so."""
+    import time
+
+    from planner.search.solve import fallback_reserve
+
+    path = tmp_path / "h.py"
+    path.write_text(
+        "class Slow:\n"
+        "    def __init__(self, task):\n"
+        "        while True:\n"
+        "            pass\n"
+        "    def __call__(self, state):\n"
+        "        return 0\n"
+    )
+    start = time.perf_counter()
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, heuristic=str(path), time_limit=3)
+    elapsed = time.perf_counter() - start
+    jail = result.statistics["jail"]
+    assert jail["outcome"] == "timeout"
+    assert jail["reserve"] == pytest.approx(fallback_reserve(result.task))
+    assert jail["wall_time"] < 3 - jail["reserve"] + 0.6  # the jail's kill grace is 0.5 s
+    assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
+    assert elapsed < 3 + 1.0

@@ -42,7 +42,7 @@ cdef class Search:
     cdef bint reopen
     cdef bint pruned_unsafe            # an unsafe evaluator called a state a dead end
     # limits
-    cdef double time_limit, start_time, deadline
+    cdef double time_limit, start_time, deadline, created_at
     cdef int64_t memory_limit_kb
     cdef int64_t steps
     # statistics
