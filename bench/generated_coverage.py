@@ -239,10 +239,10 @@ def render(cells: dict[tuple[str, str], Cell], domains: Sequence[str], presets: 
         cost = (f"{cell.cost_ours:g} / {cell.cost_reference:g} = "
                 f"{_ratio(cell.cost_ours, cell.cost_reference)} ({cell.both})" if cell.both else "- (0)")
         pending = f" (+{cell.pending} pending)" if cell.pending else ""
-        values = [domain, size, f"{cell.tasks}{pending}", _seeds(cell.seeds),
+        values = [domain, size, f"{cell.tasks}{pending}", "" if bold else _seeds(cell.seeds),
                   *(str(cell.solved.get(x, 0)) for x in algorithms), _ratio(a, b), cost]
         if bold:
-            values = [f"**{v}**" for v in values]
+            values = [f"**{v}**" if v else v for v in values]
         return "| " + " | ".join(values) + " |"
 
     per_size = {p: Cell(solved={a: 0 for a in algorithms}) for p in presets}
@@ -259,9 +259,9 @@ def render(cells: dict[tuple[str, str], Cell], domains: Sequence[str], presets: 
         grand.add(per_size[preset])
     lines.append(row("total", "+".join(presets), grand, bold=True))
     lines.append("")
-    smallest = min((c.tasks for c in cells.values()), default=0)
+    smallest = min((c.tasks + c.pending for c in cells.values()), default=0)
     if smallest < REQUIRED_PER_SIZE:
-        lines.append(f"Scale: {smallest} to {max((c.tasks for c in cells.values()), default=0)} tasks "
+        lines.append(f"Scale: {smallest} to {max((c.tasks + c.pending for c in cells.values()), default=0)} tasks "
                      f"per domain and size, below the issue's {REQUIRED_PER_SIZE}: a reduced run. "
                      "The verdicts below hold for these tasks only.")
     else:
@@ -287,6 +287,40 @@ def summary_json(cells: dict[tuple[str, str], Cell], domains: Sequence[str], our
     }
 
 
+def heuristics_used(folder: Path, ours: str) -> dict[str, dict[str, int]]:
+    """domain -> {what ours searched with: runs}, from the `--json` line each of our runs
+    printed (kept in logs/RUN_ID.log): the stored file `--heuristic auto` picked (kernel or
+    Python form), h^FF, or "no record" when the run was killed before it printed."""
+    used: dict[str, dict[str, int]] = {}
+    for log in sorted((folder / "logs").glob(f"{ours}-*.log")):
+        where = split_label(log.name[len(ours) + 1:].rpartition("-s")[0])
+        if where is None:
+            continue
+        what = "no record (killed before its --json line)"
+        for line in reversed(log.read_text(encoding="utf-8", errors="replace").splitlines()):
+            if line.startswith("{") and '"heuristic"' in line:
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    continue
+                name = data.get("heuristic_file") or data.get("heuristic") or "?"
+                dropped = data.get("dropped_heuristics") or []
+                what = Path(str(name)).name + (f" (dropped {', '.join(map(str, dropped))})" if dropped else "")
+                break
+        counts = used.setdefault(where[0], {})
+        counts[what] = counts.get(what, 0) + 1
+    return used
+
+
+def render_used(used: dict[str, dict[str, int]], domains: Sequence[str]) -> str:
+    lines = ["Heuristic our runs searched with (from each run's `--json` output):", ""]
+    for domain in domains:
+        if domain in used:
+            runs = ", ".join(f"{what} x{n}" for what, n in sorted(used[domain].items()))
+            lines.append(f"- {domain}: {runs}")
+    return "\n".join(lines) + "\n"
+
+
 def write_table(out: Path, domains: Sequence[str], presets: Sequence[str],
                 algorithms: Sequence[str], ours: str, reference: str) -> str:
     from planner.bench.store import ResultsStore
@@ -298,9 +332,13 @@ def write_table(out: Path, domains: Sequence[str], presets: Sequence[str],
     except Exception:  # noqa: BLE001 - a folder of bare results (tests) has no settings
         settings = None
     text = render(cells, domains, presets, algorithms, ours, reference, settings)
+    used = heuristics_used(out, ours)
+    if used:
+        text += "\n" + render_used(used, domains)
     (out / "coverage.md").write_text(text, encoding="utf-8")
     (out / "coverage.json").write_text(
-        json.dumps(summary_json(cells, domains, ours, reference), indent=1, sort_keys=True) + "\n",
+        json.dumps({**summary_json(cells, domains, ours, reference), "heuristics_used": used},
+                   indent=1, sort_keys=True) + "\n",
         encoding="utf-8")
     return text
 

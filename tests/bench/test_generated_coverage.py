@@ -78,7 +78,7 @@ def test_table_counts_complete_tasks_only_and_judges_the_targets():
     assert "| blocksworld | medium | 2 | 1-2 | 2 | 1 | 0 | 2.00 | 105 / 100 = 1.05 (1) |" in text
     assert "| blocksworld | hard | 0 (+1 pending) |" in text
     assert "| sokoban | hard | 1 | 3 | 0 | 1 | 1 | 0.00 | - (0) |" in text
-    assert "| **total** | **medium+hard** | **3 (+1 pending)** |" in text
+    assert "| **total** | **medium+hard** | **3 (+1 pending)** |  | **2** | **2** | **1** | **1.00** |" in text
     assert "a reduced run" in text and "| NO |" in text
 
 
@@ -116,6 +116,11 @@ def test_one_generated_task_end_to_end_and_resumed(tmp_path, capsys):
     assert settings["seeds"]["generated"] == ["gen:ferry:easy:1:1"]
     table = (tmp_path / "coverage.md").read_text()
     assert "| ferry | easy | 1 | 1 | 1 | 1 | 1.00 |" in table
+    from planner.domains import domain_file
+    from planner.heuristics.store import find_stored_heuristic
+
+    found = find_stored_heuristic(domain_file("ferry"))
+    assert f"- ferry: {found[0].name if found else 'ff'} x1" in table
     assert gc.main(argv) == 0
     assert len((tmp_path / "results.jsonl").read_text().splitlines()) == 2
     assert "0 runs done (2 already recorded)" in capsys.readouterr().err
