@@ -43,6 +43,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 DOMAINS = ("blocksworld", "childsnack", "ferry", "floortile", "miconic",
            "rovers", "satellite", "sokoban", "spanner", "transport")
+MIN_SAMPLES = 200
+"""Below this many samples in the search (1 s at the default rate) a sampled share is marked:
+a search of a few milliseconds says little about where a long one spends its time."""
 SEARCH = "lazy-gbfs"
 """planner.search.solve.DEFAULT_SEARCH, what `planner solve` runs."""
 
@@ -256,7 +259,9 @@ def render(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
                   "-" if r["share_estimate"] is None else f"{r['share_estimate']:.0%}"]
         if args.profile:
             c = r.get("by_class", {})
-            values += ["-" if r.get("share_sampled") is None else f"{r['share_sampled']:.0%}",
+            few = r.get("samples", 0) < MIN_SAMPLES
+            values += ["-" if r.get("share_sampled") is None else
+                       f"{r['share_sampled']:.0%}" + (" (few samples)" if few else ""),
                        f"{c.get('program', 0)} / {c.get('glue', 0)} / {c.get('compiled-h', 0)} / "
                        f"{c.get('search', 0)}"]
         values.append(f"{r['load']:g}")
@@ -281,10 +286,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
     ap.add_argument("--work", default=None, help="folder for tasks and raw profiles (default: temp)")
     ap.add_argument("--out", default=None, help="also write the Markdown table here (and .json beside)")
+    ap.add_argument("--from-json", default=None, metavar="JSON",
+                    help="only render the table of an earlier run's .json (give its options too)")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="heuristic-share-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.from_json:
+        print(render(json.loads(Path(args.from_json).read_text(encoding="utf-8")), args))
+        return 0
     if args.one:
         print(json.dumps(measure(args.domains[0], args.preset, args.seed, args.time_limit, work)))
         return 0
