@@ -305,7 +305,9 @@ def heuristics_used(folder: Path, ours: str) -> dict[str, dict[str, int]]:
                     continue
                 name = data.get("heuristic_file") or data.get("heuristic") or "?"
                 dropped = data.get("dropped_heuristics") or []
-                what = Path(str(name)).name + (f" (dropped {', '.join(map(str, dropped))})" if dropped else "")
+                failure = (data.get("jail") or {}).get("failure") or "failed"
+                what = Path(str(name)).name + (
+                    f" (the jailed search ended: {failure}; then {data.get('heuristic')})" if dropped else "")
                 break
         counts = used.setdefault(where[0], {})
         counts[what] = counts.get(what, 0) + 1
