@@ -192,6 +192,7 @@ def profile_summary(samples: list[tuple[list[str], int]], heuristic_files: list[
     """Sample counts by class inside the search and the heaviest leaf frames there."""
     by_class: collections.Counter[str] = collections.Counter()
     leaves: collections.Counter[str] = collections.Counter()
+    lines: collections.Counter[int] = collections.Counter()
     total = 0
     for stack, count in samples:
         if not in_search(stack):
@@ -199,10 +200,16 @@ def profile_summary(samples: list[tuple[list[str], int]], heuristic_files: list[
         total += count
         by_class[classify(stack, heuristic_files, kernel)] += count
         leaves[_short(stack[-1])] += count
+        own = [f for f in stack if any(h in f for h in heuristic_files)]
+        line = re.search(r":(\d+)\)$", own[-1]) if own else None
+        if line:
+            lines[int(line.group(1))] += count  # the program's innermost line on the stack
     heuristic = by_class["program"] + by_class["glue"] + by_class["compiled-h"]
     return {"samples": total, "by_class": dict(by_class),
             "share_sampled": round(heuristic / total, 3) if total else None,
             "top_leaves": [(frame, n, round(n / total, 3)) for frame, n in leaves.most_common(top)]
+            if total else [],
+            "top_lines": [(line, n, round(n / total, 3)) for line, n in lines.most_common(top)]
             if total else []}
 
 
@@ -273,6 +280,13 @@ def render(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
                   f"({slowest['samples']} samples at {args.rate} Hz):", "",
                   "| frame | samples | share |", "|---|---|---|"]
         lines += [f"| `{frame}` | {n} | {share:.1%} |" for frame, n, share in slowest["top_leaves"]]
+        if slowest.get("top_lines") and slowest["source"].endswith(".py"):
+            source = Path(slowest["source"]).read_text(encoding="utf-8").splitlines()
+            lines += ["", f"Its stored program's hottest lines ({Path(slowest['source']).name}; samples "
+                      "whose innermost frame of the program is on that line, calls from it included):", "",
+                      "| line | samples | share | code |", "|---|---|---|---|"]
+            lines += [f"| {line} | {n} | {share:.1%} | `{source[line - 1].strip() if line <= len(source) else '?'}` |"
+                      for line, n, share in slowest["top_lines"][:8]]
     return "\n".join(lines) + "\n"
 
 
@@ -305,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         row = measure(domain, args.preset, args.seed, args.time_limit, work)
         if args.profile:
             sampled = profiled(domain, args, work)
-            row.update({k: sampled[k] for k in ("samples", "by_class", "share_sampled", "top_leaves")})
+            row.update({k: sampled[k] for k in ("samples", "by_class", "share_sampled", "top_leaves",
+                                                 "top_lines")})
             row["profiled_evaluations"] = sampled["evaluations"]
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)

@@ -166,3 +166,13 @@ def test_measure_runs_the_selected_heuristic_on_a_generated_task(tmp_path):
     found = find_stored_heuristic(domain_file("ferry"))
     assert row["source"] == (str(found[0]) if found else "ff")
     assert row["heuristic"] in ("python", "kernel", "ff") and row["evals_per_s_alone"][0] > 0
+
+
+def test_profile_summary_names_the_programs_hottest_lines():
+    raw = ("m (x.py:1);search (planner/search/engine.py:221);DomainHeuristic.__call__ (<candidate>:45) 30\n"
+           "m (x.py:1);search (planner/search/engine.py:221);DomainHeuristic.__call__ (<candidate>:12);"
+           "DomainHeuristic.cost (<candidate>:80);atoms (python_heuristic.pyx:128) 10\n"
+           "m (x.py:1);search (planner/search/engine.py:221);run (search.pyx:387) 60\n")
+    summary = hs.profile_summary(hs.parse_raw(raw), ["<candidate>"])
+    assert summary["share_sampled"] == 0.4
+    assert summary["top_lines"] == [(45, 30, 0.3), (80, 10, 0.1)]
