@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -314,6 +315,46 @@ def heuristics_used(folder: Path, ours: str) -> dict[str, dict[str, int]]:
     return used
 
 
+_FD_SEARCH_LINE = re.compile(r"^\[t=[0-9.]+s, ", re.M)
+"""A line of Fast Downward's search component: the translator finished and the search ran."""
+_OUR_SEARCH_LINE = re.compile(r"in the jail|Initial heuristic value|New best heuristic value|"
+                              r"Expanded \d+ state")
+"""Lines of ours that only a started search prints (planner.search, planner.search.solve)."""
+
+
+def before_search(folder: Path, results: Iterable[dict[str, Any]], algorithms: Sequence[str],
+                  presets: Sequence[str]) -> dict[str, dict[str, list[int]]]:
+    """preset -> algorithm -> [runs that failed before any search, runs]: still parsing,
+    grounding or translating at the limit. Ours: no expansions in its `--json` line (or no
+    line) and no search line in its log; Fast Downward: no search-component line in the
+    log's tail (the runner keeps the last 4000 characters, where those lines are)."""
+    out = {p: {a: [0, 0] for a in algorithms} for p in presets}
+    for row in results:
+        where = split_label(str(row.get("domain", "")))
+        if where is None or where[1] not in out or row.get("algorithm") not in algorithms:
+            continue
+        counts = out[where[1]][row["algorithm"]]
+        counts[1] += 1
+        if row.get("coverage"):
+            continue
+        log = folder / "logs" / f"{row['run_id']}.log"
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        if str(row["algorithm"]).startswith("fd-"):
+            counts[0] += not _FD_SEARCH_LINE.search(text)
+        else:
+            # a jailed search that ran to its deadline leaves null statistics but says so
+            counts[0] += row.get("expansions") is None and not _OUR_SEARCH_LINE.search(text)
+    return out
+
+
+def render_before_search(counts: dict[str, dict[str, list[int]]]) -> str:
+    lines = ["Runs that ended before any search (still parsing, grounding or translating at the "
+             "limit), of all runs recorded:", ""]
+    for preset, by_alg in counts.items():
+        lines.append(f"- {preset}: " + ", ".join(f"{a} {n}/{total}" for a, (n, total) in by_alg.items()))
+    return "\n".join(lines) + "\n"
+
+
 def render_used(used: dict[str, dict[str, int]], domains: Sequence[str]) -> str:
     lines = ["Heuristic our runs searched with (from each run's `--json` output):", ""]
     for domain in domains:
@@ -328,12 +369,14 @@ def write_table(out: Path, domains: Sequence[str], presets: Sequence[str],
     from planner.bench.store import ResultsStore
 
     store = ResultsStore(out)
-    cells = tabulate(load_results(out), algorithms, ours, reference)
+    results = load_results(out)
+    cells = tabulate(results, algorithms, ours, reference)
     try:
         settings = store.settings()
     except Exception:  # noqa: BLE001 - a folder of bare results (tests) has no settings
         settings = None
     text = render(cells, domains, presets, algorithms, ours, reference, settings)
+    text += "\n" + render_before_search(before_search(out, results, algorithms, presets))
     used = heuristics_used(out, ours)
     if used:
         text += "\n" + render_used(used, domains)

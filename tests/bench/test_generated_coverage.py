@@ -176,3 +176,19 @@ def test_profile_summary_names_the_programs_hottest_lines():
     summary = hs.profile_summary(hs.parse_raw(raw), ["<candidate>"])
     assert summary["share_sampled"] == 0.4
     assert summary["top_lines"] == [(45, 30, 0.3), (80, 10, 0.1)]
+
+
+def test_runs_that_ended_before_any_search_are_told_apart(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    rows = [_row(ALGS[1], "ferry", "hard", 1, None), _row(ALGS[2], "ferry", "hard", 1, None),
+            _row(ALGS[0], "ferry", "hard", 1, None), _row(ALGS[0], "ferry", "hard", 2, None),
+            _row(ALGS[0], "ferry", "hard", 3, 12)]
+    rows[2]["expansions"] = rows[3]["expansions"] = None
+    (logs / f"{rows[0]['run_id']}.log").write_text("Generated 41 rules.\nComputing model...\n")
+    (logs / f"{rows[1]['run_id']}.log").write_text("[t=1.96s, 42188 KB] g=75, 77 evaluated, 75 expanded\n")
+    (logs / f"{rows[2]['run_id']}.log").write_text(
+        "heuristic <kernel> failed in the jail (<kernel>: timeout: killed at the 37.3 s deadline)\n")
+    counts = gc.before_search(tmp_path, rows, ALGS, ["hard"])
+    assert counts == {"hard": {ALGS[0]: [1, 3], ALGS[1]: [1, 1], ALGS[2]: [0, 1]}}
+    assert "- hard: ours-lazy-gbfs-auto 1/3, fd-lama-first 1/1, fd-gbfs-ff 0/1" in gc.render_before_search(counts)
