@@ -297,14 +297,20 @@ def heuristics_used(folder: Path, ours: str) -> dict[str, dict[str, int]]:
         where = split_label(log.name[len(ours) + 1:].rpartition("-s")[0])
         if where is None:
             continue
+        text = log.read_text(encoding="utf-8", errors="replace")
         what = "no record (killed before its --json line)"
-        for line in reversed(log.read_text(encoding="utf-8", errors="replace").splitlines()):
+        jailed = re.search(r"heuristic (.+?) failed in the jail \((.+?)\); searching with (\S+)", text)
+        if jailed:  # a limit reached inside the jailed search: the line names the stored class
+            what = f"stored {jailed.group(1)} (the jailed search ended: {jailed.group(2)}; then {jailed.group(3)})"
+        for line in reversed(text.splitlines()):
             if line.startswith("{") and '"heuristic"' in line:
                 try:
                     data = json.loads(line)
                 except ValueError:
                     continue
-                name = data.get("heuristic_file") or data.get("heuristic") or "?"
+                name = data.get("heuristic_file") or data.get("heuristic")
+                if not name:
+                    break  # statistics of a run stopped at the limit: keep what stderr said
                 dropped = data.get("dropped_heuristics") or []
                 failure = (data.get("jail") or {}).get("failure") or "failed"
                 what = Path(str(name)).name + (
@@ -333,12 +339,14 @@ def before_search(folder: Path, results: Iterable[dict[str, Any]], algorithms: S
         where = split_label(str(row.get("domain", "")))
         if where is None or where[1] not in out or row.get("algorithm") not in algorithms:
             continue
+        log = folder / "logs" / f"{row['run_id']}.log"
+        if not log.exists():
+            continue  # a copy of results.jsonl without its logs: unknown, not counted
         counts = out[where[1]][row["algorithm"]]
         counts[1] += 1
         if row.get("coverage"):
             continue
-        log = folder / "logs" / f"{row['run_id']}.log"
-        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        text = log.read_text(encoding="utf-8", errors="replace")
         if str(row["algorithm"]).startswith("fd-"):
             counts[0] += not _FD_SEARCH_LINE.search(text)
         else:

@@ -189,6 +189,29 @@ def test_runs_that_ended_before_any_search_are_told_apart(tmp_path):
     (logs / f"{rows[1]['run_id']}.log").write_text("[t=1.96s, 42188 KB] g=75, 77 evaluated, 75 expanded\n")
     (logs / f"{rows[2]['run_id']}.log").write_text(
         "heuristic <kernel> failed in the jail (<kernel>: timeout: killed at the 37.3 s deadline)\n")
+    for row in rows[3:]:
+        (logs / f"{row['run_id']}.log").write_text("")
+    rows.append(_row(ALGS[0], "ferry", "hard", 4, None))  # no log: not counted either way
     counts = gc.before_search(tmp_path, rows, ALGS, ["hard"])
     assert counts == {"hard": {ALGS[0]: [1, 3], ALGS[1]: [1, 1], ALGS[2]: [0, 1]}}
     assert "- hard: ours-lazy-gbfs-auto 1/3, fd-lama-first 1/1, fd-gbfs-ff 0/1" in gc.render_before_search(counts)
+
+
+def test_heuristics_used_reads_each_of_our_logs(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    ours = ALGS[0]
+    (logs / f"{ours}-rovers-gen-medium-s1.pddl.log").write_text(
+        '--- stdout (tail)\n{"status": "solved", "heuristic": "DomainHeuristic", '
+        '"heuristic_file": "/x/heuristics/rover/c70c.py", "dropped_heuristics": []}\n')
+    (logs / f"{ours}-rovers-gen-hard-s1.pddl.log").write_text(
+        '--- stdout (tail)\n{"status": "out_of_time", "expansions": null}\n--- stderr (tail)\n'
+        "heuristic DomainHeuristic failed in the jail (DomainHeuristic: timeout: killed at the 46.1 s "
+        "deadline); searching with h^FF instead\n")
+    (logs / f"{ours}-rovers-gen-hard-s2.pddl.log").write_text("--- exit -9 (killed at limit)\n")
+    (logs / "fd-lama-first-rovers-gen-hard-s2.pddl.log").write_text("not ours\n")
+    assert gc.heuristics_used(tmp_path, ours) == {"rovers": {
+        "c70c.py": 1,
+        "stored DomainHeuristic (the jailed search ended: DomainHeuristic: timeout: killed at the "
+        "46.1 s deadline; then h^FF)": 1,
+        "no record (killed before its --json line)": 1}}
