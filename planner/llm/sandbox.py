@@ -1,8 +1,9 @@
 """Run untrusted candidate code in a locked-down worker process, one job at a time.
 
 The caller never imports or executes candidate code. Each job runs in a fresh
-interpreter (python -I -B: no user site, no environment-driven imports, no
-bytecode writes) with a clean environment (no API keys), an empty temporary
+interpreter (python -s -P -B: no user site, no script folder on sys.path, no
+bytecode writes) with a clean environment (no API keys; its only PYTHON*
+variable is PYTHONHASHSEED, so no environment-driven imports), an empty temporary
 working directory, no inherited descriptors and its own session, so the whole
 process group is killed on the wall-clock deadline. The worker applies CPU,
 memory, process and file-size limits itself (see planner.llm.worker). Output
@@ -120,7 +121,11 @@ def run_job(job: str, payload: dict[str, Any], limits: Limits = Limits()) -> Job
         os.chmod(home, 0o755)  # readable by the unprivileged worker, writable by no one else
         start = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", _BOOTSTRAP.format(root=_PROJECT_ROOT)],
+            # Not -I: it implies -E, which ignores PYTHONHASHSEED too, so every job hashed
+            # strings with a random seed and a heuristic iterating a set of names computed
+            # different values in two jobs (the rovers program: on 97 of 616 states of the
+            # kernel check). -s -P are the rest of -I; the environment is clean_environment's.
+            [sys.executable, "-s", "-P", "-B", "-c", _BOOTSTRAP.format(root=_PROJECT_ROOT)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=home, env=clean_environment(home), close_fds=True, start_new_session=True,
         )

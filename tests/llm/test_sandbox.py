@@ -94,6 +94,22 @@ def test_environment_is_clean(monkeypatch):
     assert "OPENAI" not in result.detail and "PATH" in result.detail
 
 
+def test_string_hashing_uses_the_fixed_seed_in_every_job():
+    """clean_environment sets PYTHONHASHSEED=0 (python -I would ignore it): a heuristic
+    iterating a set of names (the rovers program's values depend on that order) computes
+    the same values in every job, so learn --kernel-only can compare two jobs' values."""
+    import subprocess
+    import sys
+
+    code = "raise ValueError('hashes', hash('rover0'), list({'rover%d' % i for i in range(20)}))\n"
+    first, second = load(code), load(code)
+    assert first.outcome == second.outcome == "crash"
+    assert "hashes" in first.detail and first.detail == second.detail
+    seed0 = subprocess.run([sys.executable, "-c", "print(hash('rover0'))"], capture_output=True,
+                           text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True)
+    assert seed0.stdout.strip() in first.detail
+
+
 def test_only_the_result_descriptor_is_inherited():
     code = ("import os, resource\n"
             "fds = []\n"
