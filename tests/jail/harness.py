@@ -54,7 +54,8 @@ HANGS = {"catch_baseexception", "block_signals", "class_body_loop", "sleeping_co
 SLOW_CRASHES = {"deep_recursion", "memory_bomb"}
 """Programs that crash, or run to the deadline first: unbounded recursion with the
 limit lifted segfaults, and a memory bomb hits the address-space limit, unless on a
-busy machine filling memory takes longer than the deadline (both seen in CI runs)."""
+busy machine filling memory takes longer than the deadline (both seen in CI runs), or
+the child catches the MemoryError and reports the heuristic failed (seen in CI too)."""
 
 
 class Listener:

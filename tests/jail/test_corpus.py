@@ -50,7 +50,9 @@ def test_solve_api(name: str, arena: Arena):
         assert jail["outcome"] == "timeout"
         assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
     elif name in SLOW_CRASHES:
-        assert jail["outcome"] in ("crash", "timeout")
+        # or the child catches the MemoryError itself and reports the heuristic failed (seen in
+        # CI once the compiled task was built before the fork: the bomb filled memory in 3.6 s)
+        assert jail["outcome"] in ("crash", "timeout") or (jail["outcome"] == "ok" and "failure" in jail), jail
         assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
     else:
         assert result.status is SearchStatus.SOLVED, (result.status, jail)
