@@ -282,7 +282,7 @@ def _install(dk: Path, domain: Path) -> Path:
 def _install_kernel(dk: Path, target: Path) -> None:
     """DK.kernel.py (if --kernel wrote one for DK's current heuristic) beside the
     installed copy, its record naming that copy as its Python form."""
-    from planner.heuristics.format import stored_code, write_heuristic
+    from planner.heuristics.format import file_digest, stored_code, write_heuristic
     from planner.heuristics.kernel import KERNEL_CLASS_NAME
     from planner.llm.translate import kernel_path, stored_kernel_meta
 
@@ -291,9 +291,7 @@ def _install_kernel(dk: Path, target: Path) -> None:
         return
     record = stored_kernel_meta(source)
     code = stored_code(dk)
-    import hashlib
-
-    if record.get("python_form_sha256") != hashlib.sha256(code.encode("utf-8")).hexdigest():
+    if record.get("python_form_sha256") != file_digest(code):
         return  # the kernel form of an earlier DK: not this heuristic's
     record.pop("file_sha256", None)
     record.pop("class_name", None)

@@ -25,7 +25,6 @@ was checked against stays beside it).
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import importlib.util
 import json
@@ -38,7 +37,7 @@ import platformdirs
 from planner.errors import LLMError
 from planner.frontend.inputs import looks_like_pddl
 from planner.heuristics.format import (domain_fingerprint, domain_name, file_digest, read_provenance,
-                                       recorded_rank)
+                                       recorded_rank, stored_code)
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
 from planner.heuristics.loader import load_stored_portfolio
 from planner.heuristics.untrusted import UntrustedHeuristic
@@ -163,12 +162,10 @@ def _selected_kernel(path: Path) -> bool:
     if expected is None:
         return True
     try:
-        from planner.heuristics.format import stored_code
-
         code = stored_code(path.with_name(str(record.get("python_form"))))
     except (OSError, LLMError):
         return False
-    return hashlib.sha256(code.encode("utf-8")).hexdigest() == expected
+    return file_digest(code) == expected
 
 
 def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] | None:

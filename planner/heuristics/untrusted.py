@@ -90,14 +90,14 @@ def prepare_for_jail(sources: Sequence[UntrustedHeuristic], loading_only: bool =
                         __import__(name)
                     except Exception:  # noqa: BLE001 - the heuristic reports it when it imports
                         pass
-        if any(_is_kernel(s) for s in sources):
+        if any(is_kernel(s) for s in sources):
             # Numba and LLVM loaded and initialised (a trivial kernel compiled, in
             # memory) before the chroot; the candidate's kernel compiles after it, or
             # loads the object code a jailed run of the same code compiled (read
             # into memory here, loaded after the lock-down).
             from planner.heuristics.kernel import prepare_loading, preload_cache, warm_up
 
-            hits = [preload_cache(source.code) for source in sources if _is_kernel(source)]
+            hits = [preload_cache(source.code) for source in sources if is_kernel(source)]
             forced = os.environ.get("PLANNER_KERNEL_PREPARATION") == "warm-up"  # bench/kernel_startup.py
             if all(hits) and loading_only and not forced:
                 # every kernel has cached object code: loading it needs Numba's code
@@ -117,7 +117,7 @@ def prepare_for_jail(sources: Sequence[UntrustedHeuristic], loading_only: bool =
     return prepare, loaded
 
 
-def _is_kernel(source: UntrustedHeuristic) -> bool:
+def is_kernel(source: UntrustedHeuristic) -> bool:
     from planner.heuristics.kernel import KERNEL_CLASS_NAME, is_kernel_program
 
     if source.class_name == KERNEL_CLASS_NAME:

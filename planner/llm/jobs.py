@@ -97,7 +97,7 @@ def _in_jail(prepared: dict[str, Any], target: Callable[[Any], Any]) -> tuple[An
     from planner.jail import JailLimits, run_jailed
     from planner.heuristics.untrusted import UntrustedHeuristic, prepare_for_jail
 
-    from planner.heuristics.untrusted import _is_kernel, cache_miss
+    from planner.heuristics.untrusted import cache_miss, is_kernel
 
     limits = prepared.get("limits") or {}
     source = UntrustedHeuristic(prepared["code"], prepared.get("class_name"), "candidate")
@@ -105,7 +105,7 @@ def _in_jail(prepared: dict[str, Any], target: Callable[[Any], Any]) -> tuple[An
                              memory_mb=int(limits.get("memory_mb", 2048)))
     prepare, _ = prepare_for_jail([source])
     outcome = run_jailed(lambda: target(source), jail_limits, prepare=prepare)
-    if _is_kernel(source) and cache_miss(outcome):
+    if is_kernel(source) and cache_miss(outcome):
         # cached object code for other array types only: again, Numba fully prepared
         prepare, _ = prepare_for_jail([source], loading_only=False)
         outcome = run_jailed(lambda: target(source), jail_limits, prepare=prepare)

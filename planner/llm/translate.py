@@ -26,7 +26,6 @@ only when it is also faster on every task measured.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -34,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from planner.heuristics.format import read_provenance, stored_code, write_heuristic
+from planner.heuristics.format import file_digest, read_provenance, stored_code, write_heuristic
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
 from planner.llm.evaluate import CandidateRecord, _screen
 from planner.llm.prompt import Prompt, build_translation_prompt, fill, load_template, split_roles, \
@@ -165,7 +164,7 @@ def translate(domain: str | Path, tasks: Sequence[str | Path], python_path: str 
     kmeta = {**best.provenance, "sample_index": best.sample_index, "response_key": best.key,
              "code_sha256": best.code_sha256, "selected": result.selected,
              "python_form": python_path.name,
-             "python_form_sha256": hashlib.sha256(code.encode("utf-8")).hexdigest(),
+             "python_form_sha256": file_digest(code),
              "solved": meta.get("solved"), "agile": meta.get("agile"),
              "scores": "solved/agile are the Python form's: the kernel reproduces its values",
              "differential": {t: {k: r[k] for k in ("states", "equal", "both_failed",

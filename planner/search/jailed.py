@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from planner.heuristics.loader import load_in_jail
-from planner.heuristics.untrusted import (cache_miss, guarded_evaluator, is_untrusted,
+from planner.heuristics.untrusted import (cache_miss, guarded_evaluator, is_kernel, is_untrusted,
                                           prepare_for_jail)
 from planner.jail import HeuristicFailure, JailLimits, JailResult, run_jailed
 from planner.jail.runner import SEARCH_MARGIN
@@ -107,7 +107,7 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
     limits = JailLimits(wall_seconds=wall, memory_mb=memory if memory else 4096)
     started = _now()
     outcome = run_jailed(target, limits, prepare=prepare, allow_unjailed=allow_unjailed)
-    if any(_is_kernel_source(s) for s in sources) and cache_miss(outcome):
+    if any(is_kernel(s) for s in sources) and cache_miss(outcome):
         # A kernel's array types had no cached object code: the child was prepared
         # only to load (0.2 s instead of 1-1.5 s of Numba start-up), so run it again
         # fully prepared; it compiles and its object code is cached for next time.
@@ -118,12 +118,6 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
         limits = JailLimits(wall_seconds=max(wall - spent, 0.5), memory_mb=limits.memory_mb)
         outcome = run_jailed(target, limits, prepare=prepare, allow_unjailed=allow_unjailed)
     return outcome
-
-
-def _is_kernel_source(source: Any) -> bool:
-    from planner.heuristics.untrusted import _is_kernel
-
-    return _is_kernel(source)
 
 
 def _failure_kind(cause: BaseException | None) -> str:
