@@ -20,15 +20,8 @@ cdef struct Entry:
 
 cdef struct Slot:
     # What a bucket stores: the entry without its keys (the bucket is k1).
-    # A slot whose state is RUN_MARK is not an entry: it extends the slot
-    # before it, (state, op), to the run of operators op .. op + extra, where
-    # extra is the marker's op field (FIFO buckets only).
     int32_t state
     int32_t op
-
-
-cdef enum:
-    RUN_MARK = -2147483647 - 1  # INT32_MIN: no registered state has this id
 
 
 cdef class AlternationOpenList:

@@ -18,14 +18,6 @@
 # FIFO (or LIFO) order, O(1) instead of a heap's O(log n) cache misses.
 # Keys that are not small non-negative integers go to a heap beside the
 # buckets, and pop takes whichever key is smaller.
-#
-# Lazy search pushes every successor of an expanded state with the same key
-# (the parent's h), and the successor generator lists operators in id order,
-# so one expansion often pushes runs of consecutive operator ids: a FIFO
-# bucket keeps such a run as two slots, (state, first op) and a RUN_MARK slot
-# holding how many more follow. Childsnack ipc-hard's initial state has
-# 6,920,006 applicable operators in 2 runs: 32 bytes instead of ~55 MB per
-# expansion. Pop order is unchanged.
 
 from libc.stdint cimport int32_t, int64_t, uint8_t
 from libcpp.vector cimport vector
@@ -76,27 +68,6 @@ cdef Entry _heap_pop(vector[Entry]& heap) noexcept:
 cdef int64_t MAX_BUCKET = 1 << 20
 
 
-cdef inline void _bucket_append(vector[Slot]& v, size_t head, int32_t state, int32_t op,
-                                bint lifo) except *:
-    """Append entry (state, op) to a bucket, extending the last run when op
-    follows it (only in FIFO buckets, and never into consumed slots)."""
-    cdef size_t n = v.size()
-    cdef Slot r
-    if not lifo and n > head:
-        if v[n - 1].state == RUN_MARK:
-            if n - 2 >= head and v[n - 2].state == state and v[n - 2].op + v[n - 1].op + 1 == op:
-                v[n - 1].op += 1
-                return
-        elif v[n - 1].state == state and v[n - 1].op + 1 == op:
-            r.state = RUN_MARK
-            r.op = 1
-            v.push_back(r)
-            return
-    r.state = state
-    r.op = op
-    v.push_back(r)
-
-
 cdef class AlternationOpenList:
     """Several lists (bucket queues or heaps), popped in FD's alternation order."""
 
@@ -128,7 +99,9 @@ cdef class AlternationOpenList:
             if <size_t>key >= self.buckets[i].size():
                 self.buckets[i].resize(key + 1)
                 self.heads[i].resize(key + 1, 0)
-            _bucket_append(self.buckets[i][key], self.heads[i][key], state, op, self.lifo)
+            r.state = state
+            r.op = op
+            self.buckets[i][key].push_back(r)
             if <size_t>key < self.lowest[i]:
                 self.lowest[i] = key
         else:
@@ -201,14 +174,7 @@ cdef class AlternationOpenList:
             v.pop_back()
         else:
             r = v[0][head[0]]
-            if head[0] + 1 < v.size() and v[0][head[0] + 1].state == RUN_MARK:
-                if v[0][head[0] + 1].op > 0:  # more of the run stay at head
-                    v[0][head[0]].op += 1
-                    v[0][head[0] + 1].op -= 1
-                else:
-                    head[0] += 2
-            else:
-                head[0] += 1
+            head[0] += 1
             if head[0] == v.size():
                 v.clear()
                 head[0] = 0
