@@ -269,7 +269,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--shared", type=int, default=1, help="largest shared tasks per domain")
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument("--no-fd", action="store_true", help="skip Fast Downward")
+    parser.add_argument("--extra", nargs="*", default=[], metavar="DOMAIN=PROBLEM",
+                        help="more problem files of a domain (ground with our domain.pddl), e.g. "
+                             "held-out IPC tasks kept outside the repository, listed after "
+                             "that domain's generated tasks")
     return parser.parse_args(argv)
+
+
+def extra_tasks(domain: str, specs: list[str]) -> list[Task]:
+    """The --extra problems given for `domain`, labelled DOMAIN/FILE-STEM."""
+    tasks = []
+    for spec in specs:
+        name, _, problem = spec.partition("=")
+        if name not in DOMAIN_NAMES or not problem:
+            raise SystemExit(f"--extra wants DOMAIN=PROBLEM with a known domain, not {spec!r}")
+        if name == domain:
+            path = Path(problem).resolve()
+            tasks.append(Task(f"{domain}/{path.stem}", domain_file(domain), path))
+    return tasks
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -285,6 +302,7 @@ def main(argv: list[str] | None = None) -> None:
         for domain in args.domains:
             tasks = shared_tasks(domain, args.shared)
             tasks += generated_tasks(domain, args.presets, args.seed, workdir / "tasks")
+            tasks += extra_tasks(domain, args.extra)
             for task in tasks:
                 result = Result(task.label, task.size)
                 result.ours = run_ours(task, args.timeout, args.memory, rundir)

@@ -21,6 +21,8 @@ PRESETS = {
     "medium": {"children": 28, "allergic": 25, "trays": 4, "sandwiches": 30},
     "hard": {"children": 150, "allergic": 50, "trays": 2, "sandwiches": 250},
     "max": {"children": 150, "allergic": 110, "trays": 2, "sandwiches": 200},
+    # p30's parameters: this domain's ground size follows from them alone
+    "ipc-hard": {"children": 150, "allergic": 110, "trays": 2, "sandwiches": 200},
 }
 
 

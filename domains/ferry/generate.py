@@ -19,6 +19,8 @@ PRESETS = {
     "medium": {"cars": 52, "locations": 34},
     "hard": {"cars": 573, "locations": 287},
     "max": {"cars": 974, "locations": 487},
+    # p30's parameters: this domain's ground size follows from them alone
+    "ipc-hard": {"cars": 974, "locations": 487},
 }
 
 

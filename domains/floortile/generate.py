@@ -22,6 +22,8 @@ PRESETS = {
     "medium": {"rows": 13, "columns": 16, "robots": 9},
     "hard": {"rows": 60, "columns": 70, "robots": 57},
     "max": {"rows": 80, "columns": 60, "robots": 60},
+    # p30's parameters: this domain's ground size follows from them alone
+    "ipc-hard": {"rows": 80, "columns": 60, "robots": 60},
 }
 COLORS = ["white", "black"]
 

@@ -19,6 +19,8 @@ PRESETS = {
     "medium": {"passengers": 70, "floors": 70},
     "hard": {"passengers": 500, "floors": 700},
     "max": {"passengers": 600, "floors": 1200},
+    # p30's parameters: this domain's ground size follows from them alone
+    "ipc-hard": {"passengers": 600, "floors": 1200},
 }
 
 

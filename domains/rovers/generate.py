@@ -4,7 +4,8 @@ How solvability is ensured:
   * `visible` is a random spanning tree over the waypoints plus random extra
     edges (probability `density`), so the waypoint graph is connected;
   * each rover's `can_traverse` is a spanning tree of that graph grown from
-    a random order, plus a random half of the remaining visible edges, so
+    a random order, plus each remaining visible edge with probability
+    `traverse` (a half by default; the IPC 2023 scripts use 0.3), so
     every rover can reach every waypoint and talk to the lander from a
     neighbour of the lander's waypoint;
   * each capability (soil, rock, imaging) is given to at least one rover and
@@ -12,8 +13,10 @@ How solvability is ensured:
   * every objective is visible from at least one waypoint, and image goals
     use only modes that some mounted camera supports.
 Sizes: the problem file grows as rovers * waypoints^2 * density; the default
-density 0.8 is close to the IPC 2023 tasks' visibility graphs, and the hard
-and max presets give files of about 1.2 and 4.6 MB.
+density 0.8 is denser than the IPC 2023 tasks' visibility graphs (their
+scripts draw a uniformly random number of extra edges, half of all pairs on
+average), and the hard and max presets give files of about 1.2 and 4.6 MB.
+`ipc-hard` takes p30's parameters with density 0.5 and traverse 0.3.
 """
 from __future__ import annotations
 
@@ -27,12 +30,16 @@ DOMAIN = "rover"
 DOMAIN_KEY = "rovers"
 MODES = ["colour", "high_res", "low_res"]
 CAPABILITIES = ["soil", "rock", "imaging"]
-PARAMS = {"rovers": 4, "waypoints": 10, "cameras": 4, "objectives": 10, "density": 0.8}
+PARAMS = {"rovers": 4, "waypoints": 10, "cameras": 4, "objectives": 10, "density": 0.8,
+          "traverse": 0.5}
+LATE_PARAMS = {"traverse": 0.5}
 PRESETS = {
     "easy": {"rovers": 2, "waypoints": 7, "cameras": 2, "objectives": 5},
     "medium": {"rovers": 10, "waypoints": 10, "cameras": 20, "objectives": 35},
     "hard": {"rovers": 20, "waypoints": 50, "cameras": 40, "objectives": 70},
     "max": {"rovers": 20, "waypoints": 100, "cameras": 60, "objectives": 110},
+    "ipc-hard": {"rovers": 20, "waypoints": 100, "cameras": 60, "objectives": 110,
+                 "density": 0.5, "traverse": 0.3},
 }
 
 
@@ -44,8 +51,10 @@ def waypoint_graph(n: int, density: float, rng: random.Random) -> list[tuple[int
     return sorted(edges)
 
 
-def traverse_edges(n: int, edges: list[tuple[int, int]], rng: random.Random) -> list[tuple[int, int]]:
-    """A rover's roads: a random spanning tree of `edges` plus half of the rest."""
+def traverse_edges(n: int, edges: list[tuple[int, int]], rng: random.Random,
+                   share: float = 0.5) -> list[tuple[int, int]]:
+    """A rover's roads: a random spanning tree of `edges` plus each other edge
+    with probability `share`."""
     neighbours: dict[int, list[int]] = {i: [] for i in range(n)}
     for i, j in edges:
         neighbours[i].append(j)
@@ -59,7 +68,7 @@ def traverse_edges(n: int, edges: list[tuple[int, int]], rng: random.Random) -> 
                 seen.add(other)
                 frontier.append(other)
                 tree.add((min(node, other), max(node, other)))
-    return [e for e in edges if e in tree or rng.random() < 0.5]
+    return [e for e in edges if e in tree or rng.random() < share]
 
 
 def capabilities(rovers: list[str], rng: random.Random) -> dict[str, list[str]]:
@@ -72,9 +81,11 @@ def capabilities(rovers: list[str], rng: random.Random) -> dict[str, list[str]]:
 
 
 def build(rng: random.Random, rovers: int, waypoints: int, cameras: int, objectives: int,
-          density: float) -> Problem:
+          density: float, traverse: float = 0.5) -> Problem:
     if rovers < 1 or waypoints < 2 or cameras < 1 or objectives < 1:
         raise ValueError("need rovers, cameras, objectives >= 1 and waypoints >= 2")
+    if not (0 <= density <= 1 and 0 <= traverse <= 1):
+        raise ValueError("need density and traverse in [0, 1]")
     problem = Problem(f"rover-{rovers}-{waypoints}-{cameras}-{objectives}", DOMAIN)
     problem.add_objects(["general"], "lander")
     problem.add_objects(MODES, "mode")
@@ -99,7 +110,7 @@ def build(rng: random.Random, rovers: int, waypoints: int, cameras: int, objecti
     edges = waypoint_graph(waypoints, density, rng)
     init += [f for i, j in edges for f in (("visible", wps[i], wps[j]), ("visible", wps[j], wps[i]))]
     for r in bots:
-        init += [f for i, j in traverse_edges(waypoints, edges, rng)
+        init += [f for i, j in traverse_edges(waypoints, edges, rng, traverse)
                  for f in (("can_traverse", r, wps[i], wps[j]), ("can_traverse", r, wps[j], wps[i]))]
 
     supported: list[str] = []

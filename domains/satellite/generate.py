@@ -22,6 +22,10 @@ PRESETS = {
     "medium": {"satellites": 25, "instruments": 27, "modes": 6, "directions": 10},
     "hard": {"satellites": 100, "instruments": 100, "modes": 15, "directions": 240},
     "max": {"satellites": 100, "instruments": 105, "modes": 15, "directions": 180},
+    # p30's parameters (the IPC schedule never raises instruments past 100 at
+    # hard: its modes step is 0, so max's 105 was one step too far); turn_to,
+    # satellites x directions^2, is 98% of the ground operators
+    "ipc-hard": {"satellites": 100, "instruments": 100, "modes": 15, "directions": 180},
 }
 
 

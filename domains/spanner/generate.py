@@ -21,6 +21,8 @@ PRESETS = {
     "medium": {"spanners": 58, "nuts": 31, "locations": 29},
     "hard": {"spanners": 287, "nuts": 143, "locations": 73},
     "max": {"spanners": 487, "nuts": 244, "locations": 99},
+    # p30's parameters: this domain's ground size follows from them alone
+    "ipc-hard": {"spanners": 487, "nuts": 244, "locations": 99},
 }
 
 

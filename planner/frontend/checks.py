@@ -97,11 +97,12 @@ def check_task(parsed: ParsedTask) -> None:
         _check_object_type(o, types, psrc)
     scope = _Scope(psrc, 0, predicates, types, objects, functions)
     _check_init(parsed, scope)
-    for atom in sorted(parsed.init.atoms):
-        if atom[0] in derived:
-            raise psrc.error(f"derived predicate '{atom[0]}' in the initial state (its atoms "
-                             "are derived by the :derived rules, never given)", atom[0],
-                             InitialState.offset_in(psrc, atom), role="head")
+    given = sorted(a for a in parsed.init.atoms if a[0] in derived)
+    if given:
+        atom = given[0]
+        raise psrc.error(f"derived predicate '{atom[0]}' in the initial state (its atoms "
+                         "are derived by the :derived rules, never given)", atom[0],
+                         InitialState.offset_in(psrc, atom), role="head")
     if problem.goal is not None:
         _check_condition(problem.goal, scope, "the goal")
     _check_metric(problem, psrc)
@@ -330,11 +331,21 @@ def _first_function_name(formula) -> str:
 def _check_init(parsed: ParsedTask, scope: _Scope) -> None:
     init = parsed.init
     src = parsed.problem_source
-    for atom in sorted(init.atoms):
-        _check_ground_atom(atom, scope.predicates, scope.constants, "predicate", src, atom)
+    # Only the failing atoms are sorted (the first in sorted order is reported,
+    # as before): sorting all 720 k atoms of miconic ipc-hard took 15% of its
+    # grounding, and the one in check_task 14%.
+    predicates, constants = scope.predicates, scope.constants
+    bad = [atom for atom in init.atoms if not _ground_atom_ok(atom, predicates, constants)]
+    for atom in sorted(bad):
+        _check_ground_atom(atom, predicates, constants, "predicate", src, atom)
     for head in sorted(init.functions):
         _check_ground_atom(head, scope.functions, scope.constants, "function", src,
                            ("=",) + head)
+
+
+def _ground_atom_ok(atom, arities, objects) -> bool:
+    """What _check_ground_atom checks, without building an error."""
+    return arities.get(atom[0]) == len(atom) - 1 and all(arg in objects for arg in atom[1:])
 
 
 def _check_ground_atom(atom, arities, objects, kind, src: SourceFile, written) -> None:

@@ -79,12 +79,21 @@ class Grounder:
         return mask
 
     def _load_init(self) -> None:
+        """Each predicate's initial rows, in the order of sorted(init) as before,
+        but sorted as id rows: ids follow the sorted object names, so a lexsort
+        of the rows is that order without comparing string tuples (sorting the
+        720 k atoms of miconic ipc-hard as tuples was 24% of its grounding)."""
         by_pred: dict[str, list[list[int]]] = {}
-        for atom in sorted(self.task.init):
-            by_pred.setdefault(atom[0], []).append([self.obj_id[a] for a in atom[1:]])
-        for pred, rows in by_pred.items():
+        obj_id = self.obj_id
+        for atom in self.task.init:
+            by_pred.setdefault(atom[0], []).append([obj_id[a] for a in atom[1:]])
+        for pred in sorted(by_pred):
+            rows = by_pred[pred]
             rel = self.relations[pred]
-            rel.add(np.array(rows, dtype=np.int32).reshape(len(rows), rel.arity))
+            table = np.array(rows, dtype=np.int32).reshape(len(rows), rel.arity)
+            if rel.arity:
+                table = table[np.lexsort(table.T[::-1])]  # column 0 is the primary key
+            rel.add(table)
 
     # -- rules ---------------------------------------------------------------
     def _vars(self, params: tuple[Param, ...]) -> _Vars:
