@@ -485,8 +485,16 @@ def prepare_loading() -> float:
     start = time.perf_counter()
     toolchain_tag()
     from numba.core.registry import cpu_target
+    from numba.core.runtime import rtsys
 
     cpu_target.target_context.codegen()
+    # Numba's runtime (NRT) is otherwise initialised by the first compilation, which
+    # the loading path never does: object code that refers to it was then linked
+    # against address 0. The stored rovers kernel, loaded from the cache, called
+    # address 0 at its first evaluation on generated hard tasks (SIGSEGV in every
+    # jailed run, then h^FF ran out of time); with the runtime initialised here it
+    # solves them (bench/examples/medium-coverage-dev/).
+    rtsys.initialize(cpu_target.target_context)
     PREPARATION.append("loading")
     return time.perf_counter() - start
 

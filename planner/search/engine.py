@@ -167,6 +167,7 @@ def search(
     tie_breaking: str = "fifo",
     reopen: bool | None = None,
     verbosity: int = 0,
+    type_based: bool = False,
 ) -> SearchResult:
     """Run a compiled search on `task`.
 
@@ -183,6 +184,11 @@ def search(
     verbosity: 0 (the default, for library callers) prints nothing; 1 prints
     Fast Downward-style progress lines on stderr (initial and new best
     heuristic values, A*'s f layers, expansions per second every 5 s).
+    type_based: greedy searches alternate also with a type-based exploration
+    list (states typed by the first heuristic's h and g, popped from a random
+    type; planner.core.openlist). Off by default: it did not change coverage
+    on generated medium sokoban (bench/examples/medium-coverage-dev/). A* and
+    weighted searches ignore it.
     """
     if algorithm not in ALGORITHMS:
         raise ArgumentError(f"unknown search {algorithm!r}; choose from {', '.join(ALGORITHMS)}")
@@ -215,6 +221,7 @@ def search(
         time_limit=math.inf if time_limit is None else float(time_limit),
         memory_limit_mb=math.inf if memory_limit is None else float(memory_limit),
         verbosity=verbosity,
+        type_based=type_based,
         # A task with macro operators (planner.subroutines.instances) names their first
         # steps; the core then prefers macro successors (see planner.core.search.Search).
         macro_first=getattr(task, "macro_first_step", None),

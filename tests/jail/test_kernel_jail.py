@@ -247,3 +247,38 @@ def test_shipped_kernel_forms_compile_and_solve_in_the_jail(domain):
                    fallback=False)
     assert result.solved
     assert result.statistics["jail"]["kernel_compile_time"] > 0
+
+
+SCRATCH = '''
+import numpy as np
+
+
+def prepare(task):
+    return (task.fact_ids(task.goal_atoms), np.zeros(1 << 16, dtype=np.int64))
+
+
+def h(state, goal, scratch):
+    for i in range(scratch.shape[0]):
+        scratch[i] = 0
+    n = 0
+    for i in range(goal.shape[0]):
+        if state[goal[i]] == 0:
+            n += 1
+            scratch[i] = 1
+    return float(n)
+'''
+
+
+def test_loaded_object_code_runs_loops_over_large_arrays():
+    # LLVM turns the zeroing loop into a library call. Loaded from the cache into a child
+    # prepared only for loading, without Numba's runtime initialised, the stored rovers
+    # kernel called address 0 there (SIGSEGV) on generated hard tasks.
+    domain, problem = _bw()
+    first = solve(domain, problem, search="gbfs", heuristic=_kernel(SCRATCH), time_limit=60,
+                  fallback=False)
+    assert first.solved and first.statistics["jail"]["kernel_cache_hits"] == 0
+    second = solve(domain, problem, search="gbfs", heuristic=_kernel(SCRATCH), time_limit=60,
+                   fallback=False)
+    jail = second.statistics["jail"]
+    assert (jail["kernel_cache_hits"], jail["kernel_preparation"]) == (1, "loading")
+    assert second.solved and second.plan == first.plan

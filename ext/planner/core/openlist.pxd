@@ -1,4 +1,5 @@
-from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
+from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
 
 
@@ -33,7 +34,15 @@ cdef class AlternationOpenList:
     cdef vector[int64_t] priority
     cdef vector[int64_t] stride                 # [list] -> priority added per pop
     cdef int64_t scale                          # lcm of the shares (boost is in these units)
-    cdef vector[uint8_t] preferred_only
+    cdef vector[uint8_t] preferred_only         # [list] -> 0 regular, 1 preferred-only, 2 typed
+    # the type-based exploration list (enable_types): records bucketed by type,
+    # popped from a uniformly random non-empty type, a uniformly random record
+    cdef readonly int typed                     # its list index, or -1
+    cdef vector[vector[Slot]] tbuckets          # [type id] -> records
+    cdef unordered_map[int64_t, int32_t] tindex # type key -> type id
+    cdef vector[int32_t] tnonempty              # type ids with records
+    cdef vector[int32_t] tpos                   # [type id] -> index in tnonempty, or -1
+    cdef uint64_t rng
     cdef bint use_buckets
     cdef int64_t boost
     cdef int64_t counter
@@ -46,6 +55,9 @@ cdef class AlternationOpenList:
     cdef Entry pop_from(self, int i) noexcept
     cdef int choose(self) noexcept
     cdef void boost_preferred(self) noexcept
+    cdef void push_typed(self, int64_t key, int32_t state, int32_t op) except *
+    cdef Entry pop_typed(self) noexcept
+    cdef uint64_t random(self) noexcept
     cdef int set_shares(self, vector[int] shares) except -1
     cdef size_t memory_bytes(self) noexcept
     cdef size_t size(self) noexcept

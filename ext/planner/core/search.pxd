@@ -40,6 +40,7 @@ cdef class Search:
     cdef bint greedy                   # key h; else g + weight*h, ties on h
     cdef double weight
     cdef bint reopen
+    cdef bint typed_on                 # type-based exploration list (greedy searches)
     cdef bint pruned_unsafe            # an unsafe evaluator called a state a dead end
     # limits
     cdef double time_limit, start_time, deadline, created_at

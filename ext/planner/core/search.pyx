@@ -11,7 +11,7 @@
 
 from cpython.exc cimport PyErr_CheckSignals
 from libc.math cimport INFINITY
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdio cimport FILE, fopen, fclose, fscanf
 from libc.string cimport memcpy
 from libcpp.vector cimport vector
@@ -100,7 +100,8 @@ cdef class Search:
                  bint greedy=True, double weight=1.0, int64_t boost=0, bint lifo=False,
                  reopen=None, double time_limit=INFINITY, double memory_limit_mb=INFINITY,
                  CompiledTask compiled=None, SuccessorGenerator successor=None,
-                 bint use_mutexes=True, int verbosity=VERBOSITY_QUIET, macro_first=None):
+                 bint use_mutexes=True, int verbosity=VERBOSITY_QUIET, macro_first=None,
+                 bint type_based=False, uint64_t seed=0):
         """algorithm: the name it runs under (for logs); greedy: order by h
         alone, else by g + weight*h with ties on h. The ALGORITHMS table in
         planner._core supplies greedy, weight and boost per name.
@@ -115,7 +116,12 @@ cdef class Search:
         lazily, first; in A* (weight 1, not greedy) they only win ties on
         (g + h, h), which leaves A*'s order by g + h, and so its optimality
         with an admissible heuristic, unchanged (a macro's cost is the sum of
-        its steps')."""
+        its steps').
+
+        type_based: in greedy searches, one more list in the alternation
+        for type-based exploration (openlist.pyx): entries typed by (h, g)
+        of the first heuristic, popped from a random type (seeded by
+        `seed`). Ignored by A* and weighted searches."""
         # The time limit counts from here: the set-up below (successor generator,
         # state packer) cannot be interrupted and took 4.4 s on a generated hard
         # floortile task (1.9 M operators); counted from run() it overran the
@@ -166,6 +172,9 @@ cdef class Search:
                 self.use_pref = True
         self.open = AlternationOpenList(self.n_key, self.n_key if self.use_pref else 0,
                                         boost, lifo, self.greedy)
+        self.typed_on = type_based and self.greedy
+        if self.typed_on:
+            self.open.enable_types(seed)
         shares = [max(1, (<Evaluator>ev).shares) for ev in evaluators]
         if any(x != 1 for x in shares):  # weighted alternation (equal shares are FD's)
             self.open.set_shares(shares)
@@ -278,6 +287,9 @@ cdef class Search:
             self.open.push(j, k1, k2, seq, state, op)
             if preferred and self.use_pref:
                 self.open.push(self.n_key + j, k1, k2, seq, state, op)
+        if self.typed_on:
+            # type (h, g): h of the first heuristic in the high bits, g in the low
+            self.open.push_typed((<int64_t>hs[0] << 32) ^ (g & 0xFFFFFFFF), state, op)
         return 0
 
     cdef void key_values(self, double* out) noexcept:
