@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
         write_plan(plan_file, list(result.plan), result.cost, result.unit_cost)
     _log(result, start)
     if args.json:
-        print(json.dumps(_summary(result, start)))
+        # `plan` adds what it chose before the search (heuristic_form)
+        print(json.dumps({**_summary(result, start), **(getattr(args, "summary_extra", None) or {})}))
     return int(result.exit_code)
 
 
