@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
         write_plan(plan_file, list(result.plan), result.cost, result.unit_cost)
     _log(result, start)
     if args.json:
-        print(json.dumps(_summary(result, start)))
+        # `plan` adds what it chose before the search (heuristic_form)
+        print(json.dumps({**_summary(result, start), **(getattr(args, "summary_extra", None) or {})}))
     return int(result.exit_code)
 
 
@@ -166,6 +167,11 @@ def _log(result: SolveResult, start: float) -> None:
         print("Goal is unreachable (proved while grounding) -- no solution!", file=err)
     else:
         print(result.status.message, file=err)
+    post = s.get("post_processing")
+    if post and post.get("removed"):
+        print(f"Post-processing: {post['removed']} of {post['length_before']} step(s) fewer "
+              f"({post['replaced']} run(s) shortcut, {post['eliminated']} step(s) eliminated), "
+              f"cost {post['cost_before']} -> {post['cost_after']} ({post['time']:.3f}s)", file=err)
     if result.solved and result.plan is not None:
         print(f"Plan length: {len(result.plan)} step(s).", file=err)
         print(f"Plan cost: {result.cost}", file=err)
@@ -204,6 +210,7 @@ def _summary(result: SolveResult, start: float) -> dict[str, Any]:
         "dropped_heuristics": s.get("dropped_heuristics", []),
         "validated_by": result.validated_by,
         "subroutines": s.get("subroutines"),
+        "post_processing": s.get("post_processing"),
         "jail": ({k: v for k, v in s["jail"].items() if k != "output"}  # the child's text stays off stdout
                  if isinstance(s.get("jail"), dict) else None),
     }

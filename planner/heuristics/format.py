@@ -72,6 +72,15 @@ def write_heuristic(path: str | Path, code: str, class_name: str,
     return path
 
 
+def kernel_form_path(python_path: str | Path) -> Path:
+    """Where the kernel form of a stored Python form goes: X.py -> X.kernel.py
+    (DK -> DK.kernel.py); `planner learn --kernel` writes it, `planner plan` and
+    `--heuristic auto` read it."""
+    p = Path(python_path)
+    stem = p.name[:-3] if p.name.endswith(".py") else p.name
+    return p.with_name(stem + ".kernel.py")
+
+
 def stored_code(path: str | Path) -> str:
     """A stored heuristic's code without the provenance header write_heuristic put
     above it (LLMError if the file has no such header)."""

@@ -36,10 +36,10 @@ import platformdirs
 
 from planner.errors import LLMError
 from planner.frontend.inputs import looks_like_pddl
-from planner.heuristics.format import (domain_fingerprint, domain_name, file_digest, read_provenance,
-                                       recorded_rank, stored_code)
+from planner.heuristics.format import (check_domain, domain_fingerprint, domain_name, file_digest,
+                                       kernel_form_path, read_provenance, recorded_rank, stored_code)
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
-from planner.heuristics.loader import load_stored_portfolio
+from planner.heuristics.loader import load_stored_heuristic, load_stored_portfolio
 from planner.heuristics.untrusted import UntrustedHeuristic
 
 log = logging.getLogger(__name__)
@@ -147,25 +147,67 @@ def numba_available() -> bool:
 
 def _selected_kernel(path: Path) -> bool:
     """The sidecar records this kernel form as selected over its Python form, and
-    the file still has the digest recorded there."""
+    the file still has the digest recorded there (kernel_form_problem)."""
+    return kernel_form_problem(path) is None
+
+
+def kernel_form_problem(kernel: Path, python_form: Path | None = None) -> str | None:
+    """Why the kernel form at `kernel` must not stand in for its Python form, or
+    None when it may: its sidecar (learn's record, never the file's own text)
+    must still hold the file's digest, say form "kernel" and selected (equal
+    values and faster on every task measured: planner.llm.translate), and when
+    it records python_form_sha256, the Python form's code must still have that
+    digest (a kernel translated from an earlier Python form is not this one's).
+    python_form: the Python form to compare with (`planner plan`: DK); default
+    the file the record names beside the kernel (`--heuristic auto`)."""
     try:
-        record = json.loads(path.with_suffix(path.suffix + ".json").read_text(encoding="utf-8"))
-        text = path.read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return False
-    if not (isinstance(record, dict) and record.get("file_sha256") == file_digest(text)
-            and record.get("form") == "kernel" and record.get("selected") is True):
-        return False
-    # A kernel translated from an earlier Python form is not this one's (the
-    # Python form was relearned and the kernel form not rebuilt).
+        record = json.loads(kernel.with_suffix(kernel.suffix + ".json").read_text(encoding="utf-8"))
+        text = kernel.read_text(encoding="utf-8")
+    except (OSError, ValueError) as err:
+        return f"its record {kernel.name}.json is missing or unreadable ({type(err).__name__})"
+    if not isinstance(record, dict) or record.get("file_sha256") != file_digest(text):
+        return "the file changed after its record was written (digest differs)"
+    if record.get("form") != "kernel":
+        return "its record does not say it is a kernel form"
+    if record.get("selected") is not True:
+        return "not selected when it was checked (not faster than the Python form on every task)"
     expected = record.get("python_form_sha256")
     if expected is None:
-        return True
+        return None
+    target = python_form if python_form is not None else kernel.with_name(str(record.get("python_form")))
     try:
-        code = stored_code(path.with_name(str(record.get("python_form"))))
+        code = stored_code(target)
     except (OSError, LLMError):
-        return False
-    return file_digest(code) == expected
+        return f"its Python form {target.name} cannot be read"
+    if file_digest(code) != expected:
+        return (f"stale: translated from another version of the Python form (recorded "
+                f"python_form_sha256 {str(expected)[:12]}..., {target.name} has {file_digest(code)[:12]}...)")
+    return None
+
+
+def learned_kernel_form(dk: str | Path, domain: str | Path) -> tuple[UntrustedHeuristic | None, str]:
+    """For `planner plan`: (DK's kernel form as code for the jail, why) when
+    `planner learn --kernel` wrote DK.kernel.py beside DK and it may stand in for
+    DK's own heuristic under --heuristic auto's rules (kernel_form_problem, with
+    DK as the Python form; learned for this domain; Numba installed; the static
+    check passes), else (None, why not). Nothing of it is executed here."""
+    kernel = kernel_form_path(dk)
+    if not kernel.is_file():
+        return None, f"no kernel form {kernel.name} beside DK"
+    if not numba_available():
+        return None, f"{kernel.name} not used: Numba is not installed"
+    problem = kernel_form_problem(kernel, Path(dk))
+    if problem is not None:
+        return None, f"{kernel.name} not used: {problem}"
+    try:
+        check_domain(kernel, domain)
+        class_name = read_provenance(kernel).get("class_name")
+        if class_name != KERNEL_CLASS_NAME:
+            return None, f"{kernel.name} not used: its header names class {class_name!r}, not a kernel program"
+        source = load_stored_heuristic(kernel, KERNEL_CLASS_NAME)
+    except Exception as err:  # noqa: BLE001 - a broken kernel form costs speed, never the run
+        return None, f"{kernel.name} not used: {err}"
+    return source, f"using {kernel.name} (selected, translated from this DK's heuristic)"
 
 
 def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] | None:

@@ -192,14 +192,48 @@ def _run(record: CandidateRecord, domain: str | Path, tasks: Sequence[str],
     record.runs = {task: record.runs[task] for task in tasks}  # file order, not finish order
 
 
+RETIME_ABOVE = 1.0
+"""A solved run slower than this many seconds (wall clock: where the IPC agile
+score starts to fall) is run once more, and the faster of the two counts
+(retime). One loaded moment must not decide the selection: in a rovers
+relearn on the 2-core machine shared by five workers, one training run of a
+candidate took 2.4 s, which cost it 0.38 of agile (1 - log 2.4 / log 10 at the
+10 s limit), more than an agile band (planner.llm.select.AGILE_BAND), and the
+selection kept the old program."""
+
+
 def _solve_task(code: str, domain: str, class_name: str | None, time_limit: float,
                 memory_mb: int, search: str, task: str,
                 members: tuple[tuple[str, str | None], ...] = ()) -> dict[str, Any]:
-    """One sandboxed training-task run; module-level so a Dask worker can run it."""
-    result = solve_candidate(code, domain, task, class_name, time_limit=time_limit,
-                             memory_mb=memory_mb, search=search, members=members).as_dict()
-    result.pop("plan", None)  # plans are long; cost and length are kept
-    return result
+    """One sandboxed training-task run, re-timed when slow (retime); module-level
+    so a Dask worker can run it."""
+    def once() -> dict[str, Any]:
+        result = solve_candidate(code, domain, task, class_name, time_limit=time_limit,
+                                 memory_mb=memory_mb, search=search, members=members).as_dict()
+        result.pop("plan", None)  # plans are long; cost and length are kept
+        return result
+
+    return retime(once)
+
+
+def retime(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """run(), and when it solved the task in more than RETIME_ABOVE seconds
+    (total_time), run() once more: the result of the faster solved run is
+    kept, with both wall-clock times in "timings". The search is
+    deterministic (same expansions and plan), so the second run measures the
+    same work, only at another moment of the machine's load; a rerun that
+    fails (e.g. a timeout under load) keeps the first result. Costs at most
+    one more run per slow solved task: the candidates' own time, not the LLM's."""
+    first = run()
+    seconds = first.get("total_time")
+    if first.get("outcome") != "solved" or not isinstance(seconds, (int, float)) or seconds <= RETIME_ABOVE:
+        return first
+    second = run()
+    again = second.get("total_time")
+    if second.get("outcome") != "solved" or not isinstance(again, (int, float)):
+        return {**first, "timings": [seconds, again]}
+    faster = second if again < seconds else first
+    return {**faster, "timings": [seconds, again]}
 
 
 def evaluate_portfolio(members: Sequence[CandidateRecord], domain: str | Path,

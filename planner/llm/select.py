@@ -5,7 +5,11 @@ and breaks ties by the IPC agile score (1 within a second, then falling
 logarithmically to 0 at the time limit). We compare agile scores in bands of
 AGILE_BAND: wall-clock times of runs near one second on a shared machine
 differ by more than that between two candidates of equal speed, and a band
-lets fewer expansions decide instead of that noise. Remaining ties go to the
+lets fewer expansions decide instead of that noise. A band does not absorb a
+spike (one run taking 2.4 s instead of well under a second costs 0.38 at a
+10 s limit), so a solved run over a second is run once more and the faster
+time counts (planner.llm.evaluate.retime) before scores are compared here.
+Remaining ties go to the
 exact agile score, then to the lower sample index, so the choice is
 deterministic.
 """

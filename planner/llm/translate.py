@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from planner.heuristics.format import file_digest, read_provenance, stored_code, write_heuristic
+from planner.heuristics.format import file_digest, kernel_form_path, read_provenance, stored_code, write_heuristic
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
 from planner.llm.evaluate import CandidateRecord, _screen
 from planner.llm.prompt import Prompt, build_translation_prompt, fill, load_template, split_roles, \
@@ -90,11 +90,8 @@ class TranslationResult:
                 "error": self.error}
 
 
-def kernel_path(python_path: str | Path) -> Path:
-    """Where the kernel form of a stored Python form goes: X.py -> X.kernel.py (DK -> DK.kernel.py)."""
-    p = Path(python_path)
-    stem = p.name[:-3] if p.name.endswith(".py") else p.name
-    return p.with_name(stem + ".kernel.py")
+kernel_path = kernel_form_path
+"""Where the kernel form of a stored Python form goes (planner.heuristics.format.kernel_form_path)."""
 
 
 def largest_tasks(tasks: Sequence[str | Path], n: int) -> list[str]:

@@ -18,6 +18,7 @@ from planner.errors import ArgumentError, HeuristicError, PlannerError
 from planner.exitcodes import ExitCode
 from planner.frontend.parsing import ParsedTask
 from planner.frontend.inputs import looks_like_pddl, parse_files, parse_strings
+from planner.plans.postprocess import improve_plan
 from planner.search.engine import ALGORITHMS, COMPILED_HEURISTICS, SearchResult, SearchStatus, make_evaluator, plan_names, search
 from planner.task import GroundTask
 from planner.util.limits import check_limits, peak_memory_kb, reset_peak_memory
@@ -291,18 +292,22 @@ def solve(
         fast, chosen = _run_fast_path(fast_path, parsed, task, members, algorithm, weight, preferred,
                                       deadline, memory_limit, validate, untrusted, allow_unjailed)
     jailed: dict[str, Any] | None = None
+    post: dict[str, Any] | None = None
     if fast is not None and fast.result is not None:
         result, validated_by = fast.result, fast.validated_by
         evaluators, dropped = chosen["evaluators"], chosen["dropped"]
         names = [e.name for e in evaluators]
         searched_at = time.perf_counter()
+        result, post = post_process(task, result, deadline)
+        if post is not None and post["removed"] and validate:  # the hook checked the longer plan
+            validated_by = validate_result(parsed, task, result)
     else:
         if untrusted:
             jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
                                    memory_limit, allow_unjailed, fallback)
         if jailed is not None and jailed["result"] is not None:
             result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
-            validated_by = jailed["validated_by"]
+            validated_by, post = jailed["validated_by"], jailed["post_processing"]
             searched_at = time.perf_counter()
         else:
             if jailed is not None and not fallback:
@@ -319,6 +324,7 @@ def solve(
             if jailed is not None:
                 dropped = jailed["dropped"] + dropped
             searched_at = time.perf_counter()
+            result, post = post_process(task, result, deadline)
             validated_by = None
             if result.solved and validate:
                 validated_by = validate_result(parsed, task, result)
@@ -337,6 +343,8 @@ def solve(
     if jailed is not None:
         stats["jail"] = jailed["jail"]
     stats["dropped_heuristics"] = dropped
+    if post is not None:
+        stats["post_processing"] = post
     stats["heuristic_file"] = str(stored_file) if stored_file is not None else None
     stats["validate_time"] = time.perf_counter() - searched_at
     stats["peak_memory_kb"] = peak_memory_kb()  # this call's peak, not the process's
@@ -493,6 +501,7 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
                     _fallback_name(members))
         return failed
     result = _child_search_result(task, child, status)
+    result, post = post_process(task, result, deadline)
     validated_by = None
     if result.solved:
         try:
@@ -504,7 +513,38 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
                         str(err)[:300], _fallback_name(members))
             return failed
     return {"result": result, "heuristic": list(child.heuristic), "dropped": list(child.dropped),
-            "validated_by": validated_by, "jail": jail}
+            "validated_by": validated_by, "jail": jail, "post_processing": post}
+
+
+POST_PROCESS_SHARE = 0.05
+"""Plan post-processing (planner.plans.postprocess) gets at most this share of
+the time left after the search, so that it never costs a plan its deadline."""
+POST_PROCESS_SECONDS = 5.0
+"""And at most this many seconds (the whole budget without a time limit).
+Greedy elimination of the generated miconic plans (bench/examples/plan-post-processing/)
+finishes far below it."""
+
+
+def post_process(task: GroundTask, result: SearchResult, deadline: float) -> tuple[SearchResult, dict[str, Any] | None]:
+    """The search's plan improved by planner.plans.postprocess (shortcuts, greedy
+    action elimination) within a small share of the time left, before the
+    validator checks it; and what it did (statistics "post_processing")."""
+    if not result.solved or not result.plan:
+        return result, None
+    remaining = _remaining(deadline)
+    budget = POST_PROCESS_SECONDS if remaining is None else min(POST_PROCESS_SECONDS,
+                                                                 POST_PROCESS_SHARE * remaining)
+    done = improve_plan(task, result.plan, time.perf_counter() + budget)
+    info = {"cost_before": done.cost_before, "cost_after": done.cost_after, "removed": done.removed,
+            "replaced": done.replaced, "eliminated": done.eliminated,
+            "length_before": len(result.plan), "time": round(done.seconds, 4),
+            "complete": done.complete, "method": done.method}
+    if done.plan != tuple(result.plan):
+        log.info("post-processing: %d of %d steps fewer (%d runs shortcut, %d steps eliminated): "
+                 "cost %d -> %d [%.3f s]", done.removed, len(result.plan), done.replaced,
+                 done.eliminated, done.cost_before, done.cost_after, done.seconds)
+        result = replace(result, plan=done.plan, cost=done.cost_after)
+    return result, info
 
 
 FALLBACK_RESERVE_BASE = 0.6

@@ -109,3 +109,82 @@ def test_training_runs_go_through_the_bench_executor_locally_and_on_dask(
     assert list(local.runs) == list(remote.runs) == sorted(map(str, tasks), key=lambda t: (
         Path(t).stat().st_size, t))
     assert [r["outcome"] for r in local.runs.values()] == [r["outcome"] for r in remote.runs.values()]
+
+
+FAST = "class Fast:\n    def __init__(self, task):\n        pass\n    def __call__(self, node):\n        return 0\n"
+LEAN = FAST.replace("Fast", "Lean")
+
+
+class _Result:
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.outcome = data["outcome"]
+
+    def as_dict(self) -> dict:
+        return dict(self.data)
+
+
+def _spiky_runs(monkeypatch, tasks: list[Path], spike: dict[tuple[str, str], list[float]]):
+    """Deterministic training runs: Fast needs 135 expansions and Lean 60 on every
+    task, both in 0.5 s, except where `spike` lists the successive wall-clock
+    times of (program, task file name) runs. Returns the calls made."""
+    calls: list[tuple[str, str]] = []
+
+    def solve_candidate(code, domain, task, class_name, **kwargs):
+        program = "Lean" if "Lean" in code else "Fast"
+        calls.append((program, Path(task).name))
+        times = spike.get(calls[-1])
+        seconds = times[calls.count(calls[-1]) - 1] if times else 0.5
+        return _Result({"outcome": "solved", "total_time": seconds, "plan": ["(x)"],
+                        "expansions": 60 if program == "Lean" else 135})
+
+    monkeypatch.setattr(evaluate_module, "probe_candidate",
+                        lambda *a, **k: _Result({"outcome": "ok"}))
+    monkeypatch.setattr(evaluate_module, "solve_candidate", solve_candidate)
+    return calls
+
+
+def test_a_single_spiked_training_run_no_longer_changes_the_selection(tmp_path, monkeypatch):
+    """The rovers relearn: one run of the leaner program took 2.4 s under load.
+    Its agile band then fell below the other's and the other was selected; the
+    re-timed run (0.6 s) restores the choice the expansions make, and only that
+    slow run is repeated."""
+    from planner.llm.sampler import Sample
+    from planner.llm.select import score
+
+    tasks = []
+    for i in range(6):
+        task = tmp_path / f"t{i}.pddl"
+        task.write_text("(define (problem p))" + " " * i)
+        tasks.append(task)
+    samples = [Sample(0, "k0", f"```python\n{FAST}```", False), Sample(1, "k1", f"```python\n{LEAN}```", False)]
+    settings = EvaluationSettings(time_limit=10, memory_mb=1024, workers=1)
+    spike = {("Lean", "t5.pddl"): [2.4, 0.6]}
+
+    # Without re-timing, the spike decides: what the last session's selection saw
+    spiked = evaluate_module.CandidateRecord(1, "k1", {}, code=LEAN, static={"ok": True})
+    spiked.runs = {t.name: {"outcome": "solved", "total_time": 2.4 if t.name == "t5.pddl" else 0.5,
+                            "expansions": 60} for t in tasks}
+    other = evaluate_module.CandidateRecord(0, "k0", {}, code=FAST, static={"ok": True})
+    other.runs = {t.name: {"outcome": "solved", "total_time": 0.5, "expansions": 135} for t in tasks}
+    assert select_best([other, spiked], 10).sample_index == 0
+    assert score(spiked, 10).agile_band < score(other, 10).agile_band
+
+    calls = _spiky_runs(monkeypatch, tasks, spike)
+    records = evaluate(samples, {}, tmp_path / "domain.pddl", tasks, settings)
+    lean = records[1]
+    assert lean.runs[str(tasks[5])]["timings"] == [2.4, 0.6] and lean.runs[str(tasks[5])]["total_time"] == 0.6
+    assert select_best(records, 10).sample_index == 1
+    # one more run, of the slow one only
+    assert len(calls) == 13 and calls.count(("Lean", "t5.pddl")) == 2
+
+
+def test_a_run_slow_both_times_or_failing_on_the_rerun_keeps_its_first_timing(tmp_path, monkeypatch):
+    from planner.llm.evaluate import retime
+
+    assert retime(iter([{"outcome": "solved", "total_time": 3.0}, {"outcome": "solved", "total_time": 4.0}]
+                       ).__next__) == {"outcome": "solved", "total_time": 3.0, "timings": [3.0, 4.0]}
+    assert retime(iter([{"outcome": "solved", "total_time": 3.0}, {"outcome": "timeout", "total_time": 10.0}]
+                       ).__next__) == {"outcome": "solved", "total_time": 3.0, "timings": [3.0, 10.0]}
+    once = iter([{"outcome": "solved", "total_time": 0.9}])
+    assert retime(once.__next__) == {"outcome": "solved", "total_time": 0.9}  # not re-run: within a second

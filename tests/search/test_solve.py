@@ -230,3 +230,22 @@ def test_a_hanging_jailed_heuristic_leaves_the_reserve_to_the_fallback(tmp_path)
     assert jail["wall_time"] < 3 - jail["reserve"] + 0.6  # the jail's kill grace is 0.5 s
     assert result.status in (SearchStatus.OUT_OF_TIME, SearchStatus.SOLVED)
     assert elapsed < 3 + 1.0
+
+
+def test_every_plan_is_post_processed_before_the_validator_checks_it():
+    from planner.search.engine import SearchResult
+    from planner.search.solve import post_process, replay_on_task
+
+    result = solve(GRIPPER_DOMAIN, GRIPPER_PROBLEM, search="gbfs", heuristic="ff")
+    post = result.statistics["post_processing"]
+    assert post["cost_after"] == result.cost <= post["cost_before"] and result.validated_by == "validator"
+    task = result.task
+    index = {name: i for i, name in enumerate(task.operators)}
+    plan = tuple(index[name] for name in result.plan)
+    # a round trip of the robot, and a ball picked up and put down again, in front of the plan
+    detour = (index["(move a b)"], index["(move b a)"], index["(pick b1 a)"], index["(drop b1 a)"])
+    searched = SearchResult(SearchStatus.SOLVED, detour + plan, task.plan_cost(detour + plan), None)
+    improved, info = post_process(task, searched, deadline=float("inf"))
+    replay_on_task(task, improved.plan)
+    assert len(improved.plan) <= len(plan) and improved.cost == info["cost_after"] <= task.plan_cost(plan)
+    assert info["cost_before"] == task.plan_cost(detour + plan) and info["complete"]
