@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections import deque
 
@@ -223,7 +224,11 @@ def test_progress_lines_only_when_asked(tmp_path, capfd):
 
 
 SLOW_SEARCH = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
+    # Ctrl-C as a terminal delivers it: a shell without job control starts background
+    # commands with SIGINT ignored, and Python then never installs its handler (a CI
+    # run started with `&` hung here for 10 minutes, SigIgn showing SIGINT).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {tests!r})
     from tests.random_tasks import OpSpec, build_task
     from planner.search.engine import search
@@ -241,6 +246,18 @@ SLOW_SEARCH = textwrap.dedent("""
 def test_sigint_stops_the_search_within_a_second_with_statistics():
     code = SLOW_SEARCH.format(tests=str(ROOT / "tests"))
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    # a search that ignores the signal would run (and grow) until killed: fail instead
+    watchdog = threading.Timer(60.0, proc.kill)
+    watchdog.start()
+    try:
+        _interrupt_and_check(proc)
+    finally:
+        watchdog.cancel()
+        proc.kill()
+        proc.wait()
+
+
+def _interrupt_and_check(proc: subprocess.Popen) -> None:
     assert proc.stdout.readline().strip() == "started"
     time.sleep(1.0)
     sent = time.monotonic()
