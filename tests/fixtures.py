@@ -205,3 +205,33 @@ def fd_translation(domain: str, problem: str, tmp_path: Path) -> tuple[set[str],
                       + ")")
     axioms = int(re.search(r"Translator axioms: (\d+)", done.stdout).group(1))
     return ops, atoms, axioms
+
+
+# One goal-count heuristic in both forms (a Python form and its kernel form, equal on every
+# state), for the tests of everything that pairs them: translation, `plan`'s kernel use.
+GOALCOUNT_PYTHON_FORM = '''
+class DomainHeuristic:
+    """Unsatisfied goal atoms."""
+
+    def __init__(self, task):
+        self.goal = list(task.goal_atoms)
+
+    def __call__(self, state):
+        return sum(1 for atom in self.goal if atom not in state)
+'''
+
+GOALCOUNT_KERNEL = '''"""Unsatisfied goal atoms, over fact ids."""
+import numpy as np
+
+
+def prepare(task):
+    return (task.fact_ids(task.goal_atoms),)
+
+
+def h(state, goal):
+    n = 0
+    for i in range(goal.shape[0]):
+        if state[goal[i]] == 0:
+            n += 1
+    return float(n)
+'''

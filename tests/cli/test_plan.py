@@ -12,36 +12,13 @@ import pytest
 from planner.heuristics.format import (domain_fingerprint, file_digest, kernel_form_path, stored_code,
                                        write_heuristic)
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
-from tests.fixtures import benchmark, run_planner
+from tests.fixtures import GOALCOUNT_KERNEL, GOALCOUNT_PYTHON_FORM, benchmark, run_planner
 
 pytest.importorskip("numba")
 
-PYTHON_FORM = '''
-class DomainHeuristic:
-    """Unsatisfied goal atoms."""
+PYTHON_FORM = GOALCOUNT_PYTHON_FORM
 
-    def __init__(self, task):
-        self.goal = list(task.goal_atoms)
-
-    def __call__(self, state):
-        return sum(1 for atom in self.goal if atom not in state)
-'''
-
-KERNEL = '''"""Unsatisfied goal atoms, over fact ids."""
-import numpy as np
-
-
-def prepare(task):
-    return (task.fact_ids(task.goal_atoms),)
-
-
-def h(state, goal):
-    n = 0
-    for i in range(goal.shape[0]):
-        if state[goal[i]] == 0:
-            n += 1
-    return float(n)
-'''
+KERNEL = GOALCOUNT_KERNEL
 
 
 @pytest.fixture

@@ -17,37 +17,15 @@ from planner.llm.cache import ResponseCache
 from planner.llm.replay import ReplayServer, load_pool
 from planner.llm.sampler import Sampler, SamplerConfig
 from planner.llm.translate import TranslationSettings, kernel_path, translate
+from tests.fixtures import GOALCOUNT_KERNEL, GOALCOUNT_PYTHON_FORM
 
 pytest.importorskip("numba")
 
 REPO = Path(__file__).resolve().parents[2]
 
-PYTHON_FORM = '''
-class DomainHeuristic:
-    """Unsatisfied goal atoms."""
+PYTHON_FORM = GOALCOUNT_PYTHON_FORM
 
-    def __init__(self, task):
-        self.goal = list(task.goal_atoms)
-
-    def __call__(self, state):
-        return sum(1 for atom in self.goal if atom not in state)
-'''
-
-KERNEL = '''"""Unsatisfied goal atoms, over fact ids."""
-import numpy as np
-
-
-def prepare(task):
-    return (task.fact_ids(task.goal_atoms),)
-
-
-def h(state, goal):
-    n = 0
-    for i in range(goal.shape[0]):
-        if state[goal[i]] == 0:
-            n += 1
-    return float(n)
-'''
+KERNEL = GOALCOUNT_KERNEL
 
 OFF_KERNEL = KERNEL.replace("    return float(n)", "    return float(n + 1 if n > 2 else n)")
 """Differs from the Python form on every state with more than two open goals."""
