@@ -17,23 +17,9 @@ import pytest
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
 from planner.heuristics.untrusted import UntrustedHeuristic
 from planner.search.solve import solve
-from tests.fixtures import IPC_DOMAINS, ROOT, benchmark, planner_env
+from tests.fixtures import GOALCOUNT_KERNEL, IPC_DOMAINS, ROOT, benchmark, planner_env
 
-GOALCOUNT = '''
-import numpy as np
-
-
-def prepare(task):
-    return (task.fact_ids(task.goal_atoms),)
-
-
-def h(state, goal):
-    n = 0
-    for i in range(goal.shape[0]):
-        if state[goal[i]] == 0:
-            n += 1
-    return float(n)
-'''
+GOALCOUNT = GOALCOUNT_KERNEL
 
 
 def _bw(problem: str = "p05"):
