@@ -42,6 +42,8 @@ MAX_RESULT_BYTES = 4 << 20
 """A plan of 100k steps as JSON ids is ~0.7 MB; anything bigger is not a result."""
 MAX_OUTPUT_BYTES = 64 << 10
 """stdout/stderr of the child kept for the log; the rest is read and dropped."""
+MAX_LINE_BYTES = 4096
+"""A longer run of output without a newline is kept as it is, never offered as a line."""
 DEFAULT_MEMORY_MB = 4096
 """Address space the child may add to what it inherits from the parent."""
 KILL_GRACE = 0.5
@@ -188,11 +190,17 @@ def _address_space_now() -> int:
 
 def run_jailed(target: Callable[[], Any], limits: JailLimits,
                prepare: Callable[[], None] | None = None,
-               allow_unjailed: bool = False) -> JailResult:
+               allow_unjailed: bool = False,
+               on_line: Callable[[bytes], bool] | None = None) -> JailResult:
     """Run target() in a jailed child; its JSON-able return value comes back as
     JailResult.value. prepare() runs in the child before the lock-down (trusted
     code only: imports, opening files). With allow_unjailed, a missing required
-    layer is recorded in JailResult.layers instead of refusing to run."""
+    layer is recorded in JailResult.layers instead of refusing to run.
+
+    on_line, when given, sees each complete line of the child's output (without
+    its newline) as it arrives, so that a long run can show progress; a line it
+    returns True for is taken (not kept in JailResult.output). Lines are the
+    child's, so untrusted: on_line must treat them as such."""
     if limits.cpu_seconds is not None:
         cpu: int | None = limits.cpu_seconds
     else:
@@ -239,7 +247,8 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
             pidfd: int | None = os.pidfd_open(pid)  # our own unreaped child: no pid reuse
         except OSError:
             pidfd = None
-        return _supervise_and_close(pid, pidfd, r_res, r_out, None, None, start, limits)
+        return _supervise_and_close(pid, pidfd, r_res, r_out, None, None, start, limits,
+                                    _Output(on_line))
     r_ctl, w_ctl = os.pipe()
     r_go, w_go = os.pipe()
     pid = os.fork()
@@ -253,14 +262,58 @@ def run_jailed(target: Callable[[], Any], limits: JailLimits,
             os._exit(code)
     for fd in (w_res, w_out, w_ctl, r_go):
         os.close(fd)
-    return _supervise_and_close(pid, None, r_res, r_out, r_ctl, w_go, start, limits)
+    return _supervise_and_close(pid, None, r_res, r_out, r_ctl, w_go, start, limits, _Output(on_line))
+
+
+class _Output:
+    """The child's stdout and stderr as read so far: kept up to MAX_OUTPUT_BYTES
+    (the rest is read and dropped), each complete line first offered to on_line."""
+
+    def __init__(self, on_line: Callable[[bytes], bool] | None) -> None:
+        self.kept = bytearray()
+        self._partial = bytearray()
+        self._on_line = on_line
+
+    def feed(self, chunk: bytes) -> None:
+        if self._on_line is None:
+            self._keep(chunk)
+            return
+        self._partial.extend(chunk)
+        start = 0
+        while (end := self._partial.find(b"\n", start)) >= 0:
+            line = bytes(self._partial[start:end])
+            if len(line) > MAX_LINE_BYTES or not self._offer(line):
+                self._keep(line + b"\n")
+            start = end + 1
+        del self._partial[:start]
+        if len(self._partial) > MAX_LINE_BYTES:
+            self._keep(bytes(self._partial))
+            self._partial.clear()
+
+    def close(self) -> None:
+        """The child is done: a last line without its newline is kept as it is."""
+        if self._partial:
+            self._keep(bytes(self._partial))
+            self._partial.clear()
+
+    def _offer(self, line: bytes) -> bool:
+        try:
+            return bool(self._on_line(line))  # type: ignore[misc]
+        except OSError:  # our own stderr closed (a pipe to `head`): keep the line instead
+            return False
+
+    def _keep(self, data: bytes) -> None:
+        room = MAX_OUTPUT_BYTES - len(self.kept)
+        if room > 0:
+            self.kept.extend(data[:room])
 
 
 def _supervise_and_close(pid: int, pidfd: int | None, r_res: int, r_out: int, r_ctl: int | None,
-                         w_go: int | None, start: float, limits: JailLimits) -> JailResult:
+                         w_go: int | None, start: float, limits: JailLimits,
+                         out: _Output) -> JailResult:
     deadline = start + limits.wall_seconds
     try:
-        return _supervise(pid, pidfd, r_res, r_out, r_ctl, w_go, start, deadline, limits)
+        return _supervise(pid, pidfd, r_res, r_out, r_ctl, w_go, start, deadline, limits, out)
     except BaseException:  # Ctrl-C, the caller's alarm...: the child must not outlive us
         _kill(pid, pidfd)
         _reap(pid)
@@ -401,8 +454,9 @@ def _send(fd: int, obj: Any) -> None:
 
 
 def _supervise(pid: int, pidfd: int | None, r_res: int, r_out: int, r_ctl: int | None,
-               w_go: int | None, start: float, deadline: float, limits: JailLimits) -> JailResult:
-    res, out = bytearray(), bytearray()
+               w_go: int | None, start: float, deadline: float, limits: JailLimits,
+               out: _Output) -> JailResult:
+    res = bytearray()
     cap = limits.max_result_bytes + 64 * 1024 + 2 * _HEADER.size
     timed_out = oversize = False
     killed = False
@@ -453,8 +507,8 @@ def _supervise(pid: int, pidfd: int | None, r_res: int, r_out: int, r_ctl: int |
                     else:
                         res.extend(chunk)
                         answered = _two_frames(res)
-                elif len(out) < MAX_OUTPUT_BYTES:
-                    out.extend(chunk[: MAX_OUTPUT_BYTES - len(out)])
+                else:
+                    out.feed(chunk)
             if answered:
                 break
     if answered:
@@ -487,7 +541,8 @@ def _supervise(pid: int, pidfd: int | None, r_res: int, r_out: int, r_ctl: int |
     if pidfd is not None and r_ctl is not None:  # opened here (the caller closes its own)
         os.close(pidfd)
     wall = time.monotonic() - start
-    text = bytes(out).decode("utf-8", "replace")
+    out.close()
+    text = bytes(out.kept).decode("utf-8", "replace")
     frames = decoded if decoded is not None else []
     layer_frame = frames[0] if frames else None
     layers = layer_frame.get("layers", {}) if isinstance(layer_frame, dict) else {}
@@ -601,15 +656,15 @@ def _two_frames(data: bytearray) -> bool:
     return len(data) >= second_at + _HEADER.size + second
 
 
-def _drain(fd: int, out: bytearray) -> None:
+def _drain(fd: int, out: _Output) -> None:
     """Read what is left in the output pipe without waiting for its writers."""
     try:
         os.set_blocking(fd, False)
-        while len(out) < MAX_OUTPUT_BYTES:
+        for _ in range(64):  # at most 4 MiB: a child still writing cannot hold us here
             chunk = os.read(fd, 65536)
             if not chunk:
                 break
-            out.extend(chunk[: MAX_OUTPUT_BYTES - len(out)])
+            out.feed(chunk)
     except (BlockingIOError, OSError):
         pass
 

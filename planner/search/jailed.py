@@ -12,6 +12,8 @@ may claim safe_dead_ends) and writes every file itself.
 from __future__ import annotations
 
 import math
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -23,16 +25,59 @@ from planner.jail.runner import SEARCH_MARGIN
 from planner.task import GroundTask
 
 MAX_PLAN_LENGTH = 1 << 20
+MAX_RELAYED_LINES = 20_000
+"""Progress lines shown per jailed search; a child printing more is not shown more."""
+
+_NAME = r"[A-Za-z0-9_.:#<>*+-]{1,120}"
+_VALUE = r"(?:-?inf|-?[0-9]+(?:\.[0-9]+)?)"
+_PROGRESS = re.compile(
+    rb"(?:New best heuristic value for " + _NAME.encode() + rb": " + _VALUE.encode()
+    + rb"|Initial heuristic value for " + _NAME.encode() + rb": " + _VALUE.encode()
+    + rb"|Initial state is a dead end\."
+    + rb"|\[g=[0-9]+, [0-9]+ evaluated, [0-9]+ expanded, t=[0-9.]+s, [0-9]+ KB\]"
+    + rb"|\[t=[0-9.]+s\] [0-9]+ expanded \([0-9]+/s\), [0-9]+ evaluated, [0-9]+ generated, "
+      rb"[0-9]+ registered, [0-9]+ KB"
+    + rb"|f = " + _VALUE.encode() + rb" \[[0-9]+ evaluated, [0-9]+ expanded, t=[0-9.]+s, [0-9]+ KB\])")
+"""The compiled search's own progress lines (planner.core.search, verbosity 1),
+exactly: digits, names and fixed words only, so a relayed line can carry no
+terminal control sequence and no text of the heuristic's choosing."""
+
+
+class ProgressRelay:
+    """Shows the jailed search's progress lines on stderr as they arrive, like
+    the same search run in this process (a 30-minute jailed search used to show
+    nothing until it ended). The child's output is untrusted: only lines of the
+    search's exact formats are shown, at most MAX_RELAYED_LINES; everything else
+    stays in the output that log_child_output reports, marked as the heuristic's."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self._stream = stream
+        self.relayed = 0
+
+    def __call__(self, line: bytes) -> bool:
+        if not _PROGRESS.fullmatch(line):
+            return False
+        if self.relayed < MAX_RELAYED_LINES:
+            stream = self._stream if self._stream is not None else sys.stderr
+            stream.write(line.decode("ascii") + "\n")
+            stream.flush()
+        elif self.relayed == MAX_RELAYED_LINES:
+            stream = self._stream if self._stream is not None else sys.stderr
+            stream.write("(further progress lines of the jailed search are not shown)\n")
+        self.relayed += 1
+        return True
 
 
 def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequence[Any],
                   preferred: bool | None, time_limit: float | None, memory_limit: float | None,
-                  allow_unjailed: bool = False, *, hooks: tuple[Callable[..., Any], ...]) -> JailResult:
+                  allow_unjailed: bool = False, *, hooks: tuple[Callable[..., Any], ...],
+                  verbosity: int = 0) -> JailResult:
     """Search with `members` (UntrustedHeuristic and trusted specs) in a jailed
     child; a portfolio drops failing members there and goes on. The value of an
     'ok' result is checked by parse_child_result, not here. hooks: solve's
     (resolve_heuristic, search_portfolio, search_stats), passed in so that this
-    module does not import the one that imports it."""
+    module does not import the one that imports it. verbosity 1: the child's
+    search prints its progress lines, shown here as they come (ProgressRelay)."""
     resolve_heuristic, _search_portfolio, _search_stats = hooks
     sources = [m for m in members if is_untrusted(m)]
     prepare, extensions = prepare_for_jail(sources)
@@ -81,7 +126,7 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
                 evaluator.name = f"{evaluator.name}#{seen[evaluator.name]}"
         try:
             result, used, more = _search_portfolio(task, algorithm, weight, evaluators, preferred,
-                                                   deadline, memory_limit)
+                                                   deadline, memory_limit, verbosity)
         except HeuristicError as err:
             return {"failed": errors + [str(err)[:300]], "kind": _failure_kind(err.__cause__)}
         stats = _search_stats(result)
@@ -106,7 +151,8 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
     memory = None if memory_limit is None else int(memory_limit) + 256
     limits = JailLimits(wall_seconds=wall, memory_mb=memory if memory else 4096)
     started = _now()
-    outcome = run_jailed(target, limits, prepare=prepare, allow_unjailed=allow_unjailed)
+    relay = ProgressRelay() if verbosity > 0 else None
+    outcome = run_jailed(target, limits, prepare=prepare, allow_unjailed=allow_unjailed, on_line=relay)
     if any(is_kernel(s) for s in sources) and cache_miss(outcome):
         # A kernel's array types had no cached object code: the child was prepared
         # only to load (0.2 s instead of 1-1.5 s of Numba start-up), so run it again
@@ -116,7 +162,7 @@ def jailed_search(task: GroundTask, algorithm: str, weight: float, members: Sequ
         if search_limit is not None:
             search_limit = max(search_limit - spent, 0.01)
         limits = JailLimits(wall_seconds=max(wall - spent, 0.5), memory_mb=limits.memory_mb)
-        outcome = run_jailed(target, limits, prepare=prepare, allow_unjailed=allow_unjailed)
+        outcome = run_jailed(target, limits, prepare=prepare, allow_unjailed=allow_unjailed, on_line=relay)
     return outcome
 
 
@@ -208,9 +254,14 @@ def log_child_output(result: JailResult, log: Any) -> None:
     """The child's stdout/stderr go to the log (stderr), marked, never to stdout."""
     if result.output.strip():
         lines = result.output.strip().splitlines()
-        shown = "\n".join("  | " + line[:200] for line in lines[:20])
+        shown = "\n".join("  | " + _printable(line[:200]) for line in lines[:20])
         more = f"\n  | ... {len(lines) - 20} more line(s)" if len(lines) > 20 else ""
         log.warning("output of the jailed heuristic (not the planner's):\n%s%s", shown, more)
 
 
-__all__ = ["ChildSearch", "jailed_search", "log_child_output", "parse_child_result"]
+def _printable(text: str) -> str:
+    """Control characters (terminal escape sequences...) shown escaped, not sent to the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+__all__ = ["ChildSearch", "ProgressRelay", "jailed_search", "log_child_output", "parse_child_result"]

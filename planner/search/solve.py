@@ -304,7 +304,7 @@ def solve(
     else:
         if untrusted:
             jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
-                                   memory_limit, allow_unjailed, fallback)
+                                   memory_limit, allow_unjailed, fallback, verbosity)
         if jailed is not None and jailed["result"] is not None:
             result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
             validated_by, post = jailed["validated_by"], jailed["post_processing"]
@@ -330,6 +330,12 @@ def solve(
                 validated_by = validate_result(parsed, task, result)
     stats = _times(start, parsed_at, grounded_at, result.statistics.search_time)
     stats.update(_search_stats(result))
+    if jailed is not None and "search" in jailed["jail"]:
+        # The jailed search ran out of time before the fallback searched: totals
+        # cover both, as after a failed fast path (its own figures are in "jail").
+        for key, value in jailed["jail"]["search"].items():
+            if key in ("search_time", "evaluations", "expansions", "generated"):
+                stats[key] += value
     if fast is not None:
         info = dict(fast.info)
         stats["subroutines"] = info
@@ -416,7 +422,7 @@ class _Named:
 def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: float,
                   members: list[Any], preferred: bool | None, deadline: float,
                   memory_limit: float | None, allow_unjailed: bool,
-                  fallback: bool = True) -> dict[str, Any]:
+                  fallback: bool = True, verbosity: int = 0) -> dict[str, Any]:
     """Search in the jail and judge the answer here. 'result' is None when the
     parent must search again without the untrusted members: the child failed
     (crash, hang, garbage, every member failed), its plan does not validate, or
@@ -444,7 +450,8 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
         log.info("compiled task built before the jail in %.2f s; %.2f s kept for the fallback", built, reserve)
     outcome = jailed_search(task, algorithm, weight, members, preferred, remaining,
                             memory_limit, allow_unjailed,
-                            hooks=(resolve_heuristic, _search_portfolio, _search_stats))
+                            hooks=(resolve_heuristic, _search_portfolio, _search_stats),
+                            verbosity=verbosity)
     log_child_output(outcome, log)
     jail = {"outcome": outcome.outcome, "wall_time": outcome.wall_time, "reserve": reserve,
             "compile_time": built,
@@ -489,6 +496,7 @@ def _solve_jailed(parsed: ParsedTask, task: GroundTask, algorithm: str, weight: 
         # ours: h^FF gets what is left, as after a kill (the corpus's
         # sigalrm_handler, 0.5 s per call, ends this way in a 4 s limit).
         jail["failure"] = "out of time"
+        jail["search"] = _child_work(child)
         failed["error"] = HeuristicFailure("the jailed search ran out of time", "timeout")
         log.warning("the jailed search with %s ran out of time; searching with %s in the %.2f s left",
                     ", ".join(child.heuristic), _fallback_name(members), _remaining(deadline) or 0.0)
@@ -721,6 +729,15 @@ def _times(start: float, parsed_at: float, grounded_at: float, search_time: floa
         "total_time": time.perf_counter() - start,
         "peak_memory_kb": peak_memory_kb(),
     }
+
+
+def _child_work(child: Any) -> dict[str, Any]:
+    """What a jailed search that ran out of time did (its figures are lost otherwise)."""
+    work = {key: child.statistics.get(key, 0) for key in ("expansions", "evaluations", "generated",
+                                                          "search_time")}
+    work["heuristic"] = list(child.heuristic)
+    work["initial_h"] = dict(child.statistics.get("initial_h", {}))
+    return work
 
 
 def _search_stats(result: SearchResult) -> dict[str, Any]:

@@ -153,3 +153,38 @@ def test_doctor_reports_and_exits_zero_here(capsys):
     import json
 
     assert json.loads(capsys.readouterr().out)["jail_ok"] is True
+
+
+def test_output_lines_are_offered_as_they_come_and_the_rest_kept():
+    """on_line sees each complete line while the child runs (a long search shows
+    progress); lines it takes are not kept, the others are, and so are a last
+    line without its newline and a run of output too long to be a line."""
+    seen: list[tuple[float, bytes]] = []
+
+    def on_line(line: bytes) -> bool:
+        seen.append((time.monotonic(), line))
+        return line.startswith(b"progress")
+
+    def target():
+        import sys
+        import time as t
+
+        print("progress 1", flush=True)
+        t.sleep(1.0)
+        print("the heuristic's own line")
+        sys.stdout.write("x" * 5000 + "\nprogress 2\nlast, without newline")
+        sys.stdout.flush()
+        return 1
+
+    start = time.monotonic()
+    result = run_jailed(target, QUICK, on_line=on_line)
+    end = time.monotonic()
+    assert result.ok
+    lines = [line for _, line in seen]
+    assert lines[0] == b"progress 1" and seen[0][0] < end - 0.5  # offered before the child ended
+    assert b"progress 2" in lines and b"the heuristic's own line" in lines
+    assert "progress" not in result.output
+    assert "the heuristic's own line\n" in result.output
+    assert "x" * 4096 in result.output and result.output.endswith("last, without newline")
+    assert not any(len(line) > 4096 for line in lines)
+    assert start < seen[0][0]
