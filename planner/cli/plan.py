@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     kernel, why = learned_kernel_form(args.dk, args.domain)
     if kernel is not None:
         # only DK's own heuristic has a kernel form; portfolio members stay Python
-        classes[0] = replace(kernel, shares=classes[0].shares)
+        classes[0] = replace(kernel, shares=classes[0].shares, python_form=classes[0])
     print(f"Kernel form: {why}" + ("" if kernel is not None else "; searching with the Python form"),
           file=sys.stderr)
     subroutines = getattr(args, "subroutines", "dk")

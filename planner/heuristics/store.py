@@ -25,6 +25,7 @@ was checked against stays beside it).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 import importlib.resources
 import importlib.util
 import json
@@ -220,7 +221,17 @@ def auto_heuristic(domain: str | Path) -> tuple[list[UntrustedHeuristic], Path] 
         return None
     path, class_name = found
     try:
-        return load_stored_portfolio(path, class_name), path
+        sources = load_stored_portfolio(path, class_name)
     except Exception as err:  # noqa: BLE001 - fall back to h^FF, but say why
         log.warning("ignoring stored heuristic %s: %s", path, err)
         return None
+    if class_name == KERNEL_CLASS_NAME and len(sources) == 1:
+        try:
+            python_path, python_class = python_form_of(path, class_name)
+            python = load_stored_portfolio(python_path, python_class)
+        except Exception as err:  # noqa: BLE001 - the kernel form alone, then h^FF
+            log.warning("stored heuristic %s: its Python form is not usable (%s)", path, err)
+        else:
+            if len(python) == 1:
+                sources = [replace(sources[0], python_form=python[0])]
+    return sources, path

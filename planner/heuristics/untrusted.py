@@ -47,6 +47,10 @@ class UntrustedHeuristic:
     """A compiled extension module built from exactly this code, if any."""
     shares: int = 1
     """Turns per round of a portfolio's alternation ('PATH.py*3', 'auto*3')."""
+    python_form: UntrustedHeuristic | None = None
+    """For a kernel form: the Python form it was translated from, which a search
+    tries in the jail before h^FF when the kernel fails there (a crash, a compile
+    error, a bad value), since it is the same heuristic, only slower."""
 
 
 def is_untrusted(spec: Any) -> bool:

@@ -305,6 +305,16 @@ def solve(
         if untrusted:
             jailed = _solve_jailed(parsed, task, algorithm, weight, members, preferred, deadline,
                                    memory_limit, allow_unjailed, fallback, verbosity)
+            left = _remaining(deadline)
+            retry = _python_forms(members) if _kernel_failed(jailed) and \
+                (left is None or left > fallback_reserve(task) + 1.0) else None
+            if retry is not None:
+                log.warning("searching with the Python form of %s in the jail instead",
+                            ", ".join(m.label for m in members if getattr(m, "python_form", None)))
+                first = jailed["jail"]
+                jailed = _solve_jailed(parsed, task, algorithm, weight, retry, preferred, deadline,
+                                       memory_limit, allow_unjailed, fallback, verbosity)
+                jailed["jail"]["kernel_attempt"] = first
         if jailed is not None and jailed["result"] is not None:
             result, names, dropped = jailed["result"], jailed["heuristic"], jailed["dropped"]
             validated_by, post = jailed["validated_by"], jailed["post_processing"]
@@ -729,6 +739,28 @@ def _times(start: float, parsed_at: float, grounded_at: float, search_time: floa
         "total_time": time.perf_counter() - start,
         "peak_memory_kb": peak_memory_kb(),
     }
+
+
+KERNEL_RETRY_REASONS = frozenset({"crash", "error", "garbage", "oversize", "prepare-failed", "failed",
+                                  "invalid-value", "invalid-plan"})
+"""Failures of a jailed kernel form after which its Python form is worth a search:
+not running out of time or memory (the Python form is slower and no smaller),
+not a claim of unsolvability (the Python form would make it too)."""
+
+
+def _kernel_failed(jailed: dict[str, Any]) -> bool:
+    error = jailed.get("error")
+    return jailed["result"] is None and error is not None and \
+        getattr(error, "reason", None) in KERNEL_RETRY_REASONS
+
+
+def _python_forms(members: list[Any]) -> list[Any] | None:
+    """The members with each kernel form replaced by its Python form, or None when
+    none has one."""
+    if not any(getattr(m, "python_form", None) is not None for m in members):
+        return None
+    return [replace(m.python_form, shares=m.shares) if getattr(m, "python_form", None) is not None
+            else m for m in members]
 
 
 def _child_work(child: Any) -> dict[str, Any]:

@@ -211,3 +211,19 @@ def test_a_shipped_heuristic_is_exactly_what_its_pool_answer_gives(path: Path) -
     stored_code = body.split("\n", 1)[1]
     assert stored_code == code
     assert hashlib.sha256(code.encode("utf-8")).hexdigest() == meta["code_sha256"]
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_a_stored_kernel_form_carries_its_python_form(domain: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """auto's kernel form comes with the Python form its record names, which the
+    search tries in the jail when the kernel fails there (before h^FF)."""
+    monkeypatch.setattr(heuristic_store, "user_heuristics_dir", lambda: None)
+    found = heuristic_store.auto_heuristic(BENCH / domain / "domain.pddl")
+    assert found is not None
+    (source,), path = found
+    if not path.name.endswith(".kernel.py"):
+        assert source.python_form is None
+        return
+    python_path, python_class = heuristic_store.python_form_of(path, heuristic_store.KERNEL_CLASS_NAME)
+    assert source.python_form is not None and source.python_form.class_name == python_class
+    assert source.python_form.code == heuristic_store.load_stored_heuristic(python_path, python_class).code

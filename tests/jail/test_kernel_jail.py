@@ -7,9 +7,11 @@ jailed run of the same code loads them. A kernel's crash is its own failure.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -266,3 +268,27 @@ def test_loaded_object_code_runs_loops_over_large_arrays():
     jail = second.statistics["jail"]
     assert (jail["kernel_cache_hits"], jail["kernel_preparation"]) == (1, "loading")
     assert second.solved and second.plan == first.plan
+
+
+def test_a_kernel_failing_in_the_jail_gives_way_to_its_python_form_before_h_ff(caplog):
+    """A kernel form that fails in the jail (here: a negative value) is the same
+    heuristic as its Python form, only faster: the search tries the Python form
+    in the jail next, and h^FF only after that; "jail" keeps the kernel's attempt."""
+    from tests.fixtures import GOALCOUNT_PYTHON_FORM
+
+    broken = GOALCOUNT.replace("return float(n)", "return float(n) - 100.0")
+    python = UntrustedHeuristic(GOALCOUNT_PYTHON_FORM, "DomainHeuristic", "its Python form")
+    member = replace(_kernel(broken, "broken kernel"), python_form=python)
+    domain, problem = _bw()
+    with caplog.at_level(logging.WARNING):
+        result = solve(domain, problem, search="gbfs", heuristic=member, time_limit=60)
+    assert result.solved
+    assert result.statistics["heuristic"] == "DomainHeuristic"
+    jail = result.statistics["jail"]
+    assert jail["outcome"] == "ok" and jail["kernel_attempt"]["failure"]
+    assert "searching with the Python form of broken kernel in the jail" in caplog.text
+    # without a Python form the same failure goes to h^FF, as before
+    alone = solve(domain, problem, search="gbfs", heuristic=_kernel(broken, "broken kernel"),
+                  time_limit=60)
+    assert alone.solved and alone.statistics["heuristic"] == "ff"
+    assert "kernel_attempt" not in alone.statistics["jail"]
