@@ -42,13 +42,16 @@ CASES = {
                   ["--rows", "3", "--columns", "2", "--robots", "1"]],
     "sokoban": [["--size", "6", "--boxes", "2", "--seed", str(s)] for s in range(3)]
     + [["--size", "7", "--boxes", "3", "--seed", "1"]]
-    + [["--size", "8", "--boxes", "3", "--seed", str(s)] for s in range(2)],
+    + [["--size", "8", "--boxes", "3", "--seed", str(s)] for s in range(2)]
+    # four boxes: 2x2 freezes of boxes among themselves (737 and 449 dead states)
+    + [["--size", "7", "--boxes", "4", "--seed", str(s)] for s in (1, 2)],
 }
 # pool recordings whose docstring claims proven dead ends
 DEAD_END_RECORDINGS = {
     "floortile": ["10-paint-from-below.md", "10-paint-from-below.repair.md", "12-paint-positions-dead-ends.md"],
     "sokoban": ["09-walk-distance.repair.md", "10-corner-deadlock.repair.md",
-                "11-robot-to-box.repair.md", "12-push-distance-dead-squares.md"],
+                "11-robot-to-box.repair.md", "12-push-distance-dead-squares.md",
+                "13-push-graph-interactions.md"],
 }
 MAX_STATES = 200_000
 
