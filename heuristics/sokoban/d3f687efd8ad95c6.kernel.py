@@ -1,5 +1,5 @@
 # Heuristic written by the project's developers, not sampled from an LLM endpoint; regenerate rather than edit.
-# planner-heuristic: {"agile": 6.0, "checked_on": ["../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl"], "class_name": "<kernel>", "code_sha256": "a3ef2b5c541b1cc4535b4556662eddb7a0d6c3379c76c69c37c7bbdb115fb7bc", "compile_seconds": 4.5, "differential": {"../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 154}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 139}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 113}}, "domain_fingerprint": "d3f687efd8ad95c69796064fad735eae2596d291ef857d5bca8bf018ff78ee27", "form": "kernel", "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/sokoban/domain.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl --model developers-pool --kernel-only --kernel-samples 2 --kernel-tasks 3 --concurrency 1 --repair-rounds 1 --base-url URL", "model": null, "pool": "heuristics/pools/sokoban", "pool_file": "kernel/02-push-graph-interactions.md", "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "d3f687efd8ad95c6.py", "python_form_sha256": "bf273b0075ff9a241adbd44fde495683b8327758142e0b64fabb780eb693abb0", "replay_model": "developers-pool", "response_key": "09a0ce92a9f65383b159202f13cfa5a08676c09c9c22e864db84f2bffb86a338", "sample_index": 1, "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster on every task", "solved": 6, "speed": {"../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl": {"kernel_per_s": 799113, "python_per_s": 40772, "speedup": 19.6}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl": {"kernel_per_s": 836521, "python_per_s": 46509, "speedup": 18.0}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl": {"kernel_per_s": 801701, "python_per_s": 39015, "speedup": 20.5}}, "temperature": 1.0, "template": "translate_kernel_v1", "template_sha256": "b063295462082aa6483f981043057807fc110cc4a605695a163c6cd246a94e40"}
+# planner-heuristic: {"agile": 6.0, "checked_on": ["../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl"], "class_name": "<kernel>", "code_sha256": "90dd2808d67d6eb8f2f7900803a89cd1298a84671234279c80324f7d8b8a699c", "compile_seconds": 3.23, "differential": {"../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 154}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 139}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 0, "states": 113}}, "domain_fingerprint": "d3f687efd8ad95c69796064fad735eae2596d291ef857d5bca8bf018ff78ee27", "form": "kernel", "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/sokoban/domain.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl --model developers-pool --kernel-only --kernel-samples 2 --kernel-tasks 3 --concurrency 1 --repair-rounds 1 --base-url URL", "model": null, "pool": "heuristics/pools/sokoban", "pool_file": "kernel/02-push-graph-interactions.md", "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "d3f687efd8ad95c6.py", "python_form_sha256": "9b4b78c1012b1c28a613aef1278787b479d2b14d9866534684eb91f2936f0d72", "replay_model": "developers-pool", "response_key": "608ad986031cf29cc72a5f2fcbbfb4a6fdb2df763b6caff101b3831f1aeaba1e", "sample_index": 1, "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster on every task", "solved": 6, "speed": {"../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p89.pddl": {"kernel_per_s": 845342, "python_per_s": 39656, "speedup": 21.3}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl": {"kernel_per_s": 864255, "python_per_s": 43677, "speedup": 19.8}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p96.pddl": {"kernel_per_s": 808942, "python_per_s": 37433, "speedup": 21.6}}, "temperature": 1.0, "template": "translate_kernel_v1", "template_sha256": "b063295462082aa6483f981043057807fc110cc4a605695a163c6cd246a94e40"}
 """Kernel form of the shipped sokoban heuristic (heuristics/sokoban/*.py) (same values, same dead ends).
 
 prepare() builds the Python form's tables as arrays: squares numbered in sorted
@@ -52,7 +52,49 @@ def prepare(task):
     side = np.full((max(n, 1), 4), -1, dtype=np.int32)
     artrow = np.full(max(n, 1), -1, dtype=np.int32)
     rows = []
+    # articulation squares (removing them splits the floor): iterative
+    # depth-first search with discovery times and low links, linear time
+    tin = [-1] * n
+    low = [0] * n
+    cut = [False] * n
+    timer = 0
+    for root in range(n):
+        if tin[root] >= 0:
+            continue
+        tin[root] = low[root] = timer
+        timer += 1
+        children = 0
+        stack = [[root, -1, 0]]
+        while stack:
+            top = stack[-1]
+            v = top[0]
+            if top[2] < 4:
+                w = nb[v, top[2]]
+                top[2] += 1
+                if w < 0 or w == top[1]:
+                    continue
+                if tin[w] >= 0:
+                    low[v] = min(low[v], tin[w])
+                else:
+                    tin[w] = low[w] = timer
+                    timer += 1
+                    if v == root:
+                        children += 1
+                    stack.append([w, v, 0])
+            else:
+                stack.pop()
+                if stack:
+                    u = stack[-1][0]
+                    low[u] = min(low[u], low[v])
+                    if u != root and low[v] >= tin[u]:
+                        cut[u] = True
+        cut[root] = children > 1
     for s in range(n):
+        if not cut[s]:
+            for d in range(4):
+                if nb[s, d] >= 0:
+                    side[s, d] = 0
+            continue
         lab = [-1] * n
         lab[s] = -2
         k = 0
@@ -73,10 +115,9 @@ def prepare(task):
             t = nb[s, d]
             if t >= 0:
                 side[s, d] = lab[t]
-        if k > 1:
-            lab[s] = -1
-            artrow[s] = len(rows)
-            rows.append(lab)
+        lab[s] = -1
+        artrow[s] = len(rows)
+        rows.append(lab)
     label = np.array(rows or [[-1]], dtype=np.int32)
     boxes = []
     goal = []
@@ -90,41 +131,51 @@ def prepare(task):
                 missing = 1
     number = {b: i for i, b in enumerate(boxes)}
     nbox = len(boxes)
-    dist = np.full((max(nbox, 1), 4 * max(n, 1)), -1, dtype=np.int32)
-    for i, g in enumerate(goal):
+    # the searches run on Python lists (numpy element access is slow in plain Python)
+    nbl = nb.tolist()
+    sidel = side.tolist()
+    rowsd = []
+    for g in goal:
+        row = [-1] * (4 * max(n, 1))
         queue = deque()
         for c in range(4):
-            dist[i, 4 * g + c] = 0
+            row[4 * g + c] = 0
             queue.append(4 * g + c)
         while queue:
             node = queue.popleft()
             f = node // 4
             c = node % 4
             for d in range(4):
-                b = nb[f, OPP[d]]
-                if b < 0 or side[f, OPP[d]] != c:
+                b = nbl[f][OPP[d]]
+                if b < 0 or sidel[f][OPP[d]] != c:
                     continue
-                if nb[b, OPP[d]] < 0:
+                if nbl[b][OPP[d]] < 0:
                     continue
-                prev = 4 * b + side[b, OPP[d]]
-                if dist[i, prev] < 0:
-                    dist[i, prev] = dist[i, node] + 1
+                prev = 4 * b + sidel[b][OPP[d]]
+                if row[prev] < 0:
+                    row[prev] = row[node] + 1
                     queue.append(prev)
+        rowsd.append(row)
+    dist = np.array(rowsd or [[-1] * (4 * max(n, 1))], dtype=np.int32)
     # fact id -> kind: 0 other, 1 at(box with goal), 2 at(box without goal), 3 at-robot
-    fkind = np.zeros(max(task.num_facts, 1), dtype=np.int32)
-    fbox = np.full(max(task.num_facts, 1), -1, dtype=np.int32)
-    fsq = np.full(max(task.num_facts, 1), -1, dtype=np.int32)
+    nf = max(task.num_facts, 1)
+    kind = [0] * nf
+    fboxl = [-1] * nf
+    fsql = [-1] * nf
     fids = []
     for fid, atom in enumerate(task.facts):
         if atom[0] == "at" and len(atom) == 3:
-            fkind[fid] = 1 if atom[1] in number else 2
-            fbox[fid] = number.get(atom[1], -1)
-            fsq[fid] = index.get(atom[2], -1)
+            kind[fid] = 1 if atom[1] in number else 2
+            fboxl[fid] = number.get(atom[1], -1)
+            fsql[fid] = index.get(atom[2], -1)
             fids.append(fid)
         elif atom[0] == "at-robot" and len(atom) == 2:
-            fkind[fid] = 3
-            fsq[fid] = index.get(atom[1], -1)
+            kind[fid] = 3
+            fsql[fid] = index.get(atom[1], -1)
             fids.append(fid)
+    fkind = np.array(kind, dtype=np.int32)
+    fbox = np.array(fboxl, dtype=np.int32)
+    fsq = np.array(fsql, dtype=np.int32)
     facts = np.array(fids or [0], dtype=np.int32)
     meta = np.array([n, nbox, missing, len(fids)], dtype=np.int32)
     goals = np.array(goal or [0], dtype=np.int32)

@@ -1,5 +1,5 @@
 # Heuristic written by the project's developers, not sampled from an LLM endpoint; regenerate rather than edit.
-# planner-heuristic: {"agile": 6.0, "class_name": "DomainHeuristic", "code_sha256": "bf273b0075ff9a241adbd44fde495683b8327758142e0b64fabb780eb693abb0", "domain_fingerprint": "d3f687efd8ad95c69796064fad735eae2596d291ef857d5bca8bf018ff78ee27", "ff_baseline": null, "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/sokoban/domain.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p02.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p15.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p48.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p49.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p77.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl --model developers-pool --base-url URL --samples 13 --concurrency 1 --time-limit 10.0 --memory-limit 2048 --search gbfs --workers 1 --repair-rounds 1 --portfolio-size 3", "log": "heuristics/logs/sokoban.md", "model": null, "pool": "heuristics/pools/sokoban", "pool_file": "13-push-graph-interactions.md", "pool_size": 13, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "replay_model": "developers-pool", "response_key": "b297848fada80af2f9a7f89b4fa1f09813567ca5eccfc84edf1da87382648ce7", "sample_index": 12, "solved": 6, "temperature": 1.0, "template": "synthesize_v1", "template_sha256": "3f8a2f91b78528e502e95e500ff9359dc901d358253ff0cbddf474f6caa1e8fb", "time_limit": 10.0, "training_table": {"../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p02.pddl": {"expansions": 3, "outcome": "solved", "plan_cost": 3, "total_time": 0.06692701800056966}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p15.pddl": {"expansions": 31, "outcome": "solved", "plan_cost": 12, "total_time": 0.080532404999758}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p48.pddl": {"expansions": 71, "outcome": "solved", "plan_cost": 28, "total_time": 0.09731683300014993}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p49.pddl": {"expansions": 51, "outcome": "solved", "plan_cost": 16, "total_time": 0.10475932300050772}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p77.pddl": {"expansions": 97, "outcome": "solved", "plan_cost": 31, "total_time": 0.1360652650000702}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl": {"expansions": 146, "outcome": "solved", "plan_cost": 39, "total_time": 0.16175927499989484}}, "training_task_files": ["../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p02.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p15.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p48.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p49.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p77.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl"], "training_tasks": 6}
+# planner-heuristic: {"agile": 6.0, "class_name": "DomainHeuristic", "code_sha256": "9b4b78c1012b1c28a613aef1278787b479d2b14d9866534684eb91f2936f0d72", "domain_fingerprint": "d3f687efd8ad95c69796064fad735eae2596d291ef857d5bca8bf018ff78ee27", "ff_baseline": null, "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/sokoban/domain.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p02.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p15.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p48.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p49.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p77.pddl ../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl --model developers-pool --base-url URL --samples 13 --concurrency 1 --time-limit 10.0 --memory-limit 2048 --search gbfs --workers 1 --repair-rounds 1 --portfolio-size 3", "log": "heuristics/logs/sokoban.md", "model": null, "pool": "heuristics/pools/sokoban", "pool_file": "13-push-graph-interactions.md", "pool_size": 13, "provenance": "written by the project's developers, not sampled from an LLM endpoint", "replay_model": "developers-pool", "response_key": "b297848fada80af2f9a7f89b4fa1f09813567ca5eccfc84edf1da87382648ce7", "sample_index": 12, "solved": 6, "temperature": 1.0, "template": "synthesize_v1", "template_sha256": "3f8a2f91b78528e502e95e500ff9359dc901d358253ff0cbddf474f6caa1e8fb", "time_limit": 10.0, "training_table": {"../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p02.pddl": {"expansions": 3, "outcome": "solved", "plan_cost": 3, "total_time": 0.0633313870002894}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p15.pddl": {"expansions": 31, "outcome": "solved", "plan_cost": 12, "total_time": 0.09377073300038319}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p48.pddl": {"expansions": 71, "outcome": "solved", "plan_cost": 28, "total_time": 0.04372368200074561}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p49.pddl": {"expansions": 51, "outcome": "solved", "plan_cost": 16, "total_time": 0.16936117299974285}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p77.pddl": {"expansions": 97, "outcome": "solved", "plan_cost": 31, "total_time": 0.13882660899980692}, "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl": {"expansions": 146, "outcome": "solved", "plan_cost": 39, "total_time": 0.07819899500009342}}, "training_task_files": ["../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p02.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p15.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p48.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p49.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p77.pddl", "../shared/benchmarks/ipc2023-learning/sokoban/training/easy/p91.pddl"], "training_tasks": 6}
 from collections import deque
 
 from planner.heuristic_api import Heuristic
@@ -70,7 +70,49 @@ class DomainHeuristic(Heuristic):
         # the floor without s is one component); side[s][d]: component of nb[s][d]
         self.label = [None] * n
         self.side = [[-1] * 4 for _ in range(n)]
+        # articulation squares (removing them splits the floor): iterative
+        # depth-first search with discovery times and low links, linear time
+        tin = [-1] * n
+        low = [0] * n
+        cut = [False] * n
+        timer = 0
+        for root in range(n):
+            if tin[root] >= 0:
+                continue
+            tin[root] = low[root] = timer
+            timer += 1
+            children = 0
+            stack = [[root, -1, 0]]
+            while stack:
+                top = stack[-1]
+                v = top[0]
+                if top[2] < 4:
+                    w = nb[v][top[2]]
+                    top[2] += 1
+                    if w < 0 or w == top[1]:
+                        continue
+                    if tin[w] >= 0:
+                        low[v] = min(low[v], tin[w])
+                    else:
+                        tin[w] = low[w] = timer
+                        timer += 1
+                        if v == root:
+                            children += 1
+                        stack.append([w, v, 0])
+                else:
+                    stack.pop()
+                    if stack:
+                        u = stack[-1][0]
+                        low[u] = min(low[u], low[v])
+                        if u != root and low[v] >= tin[u]:
+                            cut[u] = True
+            cut[root] = children > 1
         for s in range(n):
+            if not cut[s]:
+                for d in range(4):
+                    if nb[s][d] >= 0:
+                        self.side[s][d] = 0
+                continue
             lab = [-1] * n
             lab[s] = -2
             k = 0
@@ -91,9 +133,8 @@ class DomainHeuristic(Heuristic):
                 t = nb[s][d]
                 if t >= 0:
                     self.side[s][d] = lab[t]
-            if k > 1:
-                lab[s] = -1
-                self.label[s] = lab
+            lab[s] = -1
+            self.label[s] = lab
         self.boxes = []
         self.goal = []
         for atom in task.goal_atoms:
