@@ -2,7 +2,9 @@
 
 python probe.py DOMAIN.pddl TASK.pddl CONFIG SECONDS
 CONFIG: learned | ff | mix (learned and h^FF in alternation, h^FF's preferred operators) |
-learned-pref-ff | file=PATH.py[+CONFIG]; a "+typed" suffix adds type-based exploration.
+learned-pref-ff | file=PATH.py[+CONFIG] (a Python heuristic class DomainHeuristic) |
+kfile=PATH.py[+CONFIG] (a kernel program, compiled here as trusted code); a "+typed" suffix adds
+type-based exploration.
 """
 import sys, time, json
 from pathlib import Path
@@ -19,7 +21,13 @@ task = ground_files(Path(dom), Path(prob))
 gt = time.perf_counter() - t0
 evs, kinds, src = selected_evaluators(Path(dom), task)
 learned = evs[0]
-if config.startswith("file="):
+if config.startswith("kfile="):
+    from planner.heuristics.kernel import kernel_class
+    from planner.heuristics.api import TaskView
+    parts = config[6:].split("+")
+    learned = kernel_class(open(parts[0]).read(), "dev-kernel", trusted=True)(TaskView(task)).evaluator()
+    config = parts[1] if len(parts) > 1 else "learned"
+elif config.startswith("file="):
     from planner.heuristics.loader import load_candidate
     parts = config[5:].split("+")
     learned = make_evaluator(load_candidate(open(parts[0]).read(), "DomainHeuristic"), task)
