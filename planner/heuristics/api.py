@@ -131,7 +131,9 @@ class TaskView:
     its types incl. ancestors), type_parents, predicates (name -> arity),
     static_atoms, init_atoms, goal_atoms, goal_neg_atoms, functions.
     Grounded side: facts (id -> atom), fact_names, fact_index (atom -> id),
-    operators (id -> name), operator_index, cost, pre_pos/pre_neg/add/delete
+    operators (id -> name) and operator_index (name -> id; both built when first
+    read, and iterating operator_index streams the names without a dict: see
+    OperatorIndex), cost, pre_pos/pre_neg/add/delete
     (CSR, read-only numpy), init, goal_pos/goal_neg (fact ids), conditional,
     uses_action_costs. `ground` is the GroundTask itself.
     """
