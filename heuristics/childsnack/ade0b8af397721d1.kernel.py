@@ -1,28 +1,19 @@
 # Heuristic written by the project's developers, not sampled from an LLM endpoint; regenerate rather than edit.
-# planner-heuristic: {"agile": 6.0, "checked_on": ["../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl", "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl", "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl"], "class_name": "<kernel>", "code_sha256": "1e00d648e92bab8b25d53ae58b1889d78f1772e2cf7c787c315296b8fc38d1e9", "compile_seconds": 16.45, "differential": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 24, "states": 631}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 22, "states": 647}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 20, "states": 591}}, "domain_fingerprint": "ade0b8af397721d1f60f2ca250fa7bd2e7ef775a4592d0d3a3cbe5060e0eb4e0", "form": "kernel", "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/childsnack/domain.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl --model developers-pool --kernel-only --kernel-samples 2 --kernel-tasks 3 --concurrency 1 --repair-rounds 1 --base-url URL", "model": null, "pool": "heuristics/pools/childsnack", "pool_file": "kernel/02-value-only.md", "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "ade0b8af397721d1.py", "python_form_sha256": "551c7eb980098b8be192e4de51858befee5b4998184771ae027da87fde4a3225", "replay_model": "developers-pool", "response_key": "7c1321710e945c4cd7f6816c311ecbff357fc27de528a0e753acb6363118cef0", "sample_index": 1, "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster on every task", "solved": 6, "speed": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"kernel_per_s": 2213520, "python_per_s": 110898, "speedup": 20.0}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"kernel_per_s": 2106152, "python_per_s": 115002, "speedup": 18.3}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"kernel_per_s": 2188299, "python_per_s": 111815, "speedup": 19.6}}, "temperature": 1.0, "template": "translate_kernel_v1", "template_sha256": "b063295462082aa6483f981043057807fc110cc4a605695a163c6cd246a94e40"}
+# planner-heuristic: {"agile": 6.0, "checked_on": ["../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl", "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl", "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl"], "class_name": "<kernel>", "code_sha256": "7d439808fa856c91838ebf9d0841d2dc06610baee0a602d5e8eaef933002b6d6", "compile_seconds": 1.07, "differential": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 24, "states": 631}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 22, "states": 647}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"both_failed": 0, "equal": true, "preferred_set_mismatches": 20, "states": 591}}, "domain_fingerprint": "ade0b8af397721d1f60f2ca250fa7bd2e7ef775a4592d0d3a3cbe5060e0eb4e0", "form": "kernel", "learn_command": "python -m planner learn DK ../shared/benchmarks/ipc2023-learning/childsnack/domain.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl ../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl --model developers-pool --kernel-only --kernel-samples 3 --kernel-tasks 3 --concurrency 1 --repair-rounds 1 --base-url URL", "model": null, "pool": "heuristics/pools/childsnack", "pool_file": "kernel/03-no-operator-table.md", "provenance": "written by the project's developers, not sampled from an LLM endpoint", "python_form": "ade0b8af397721d1.py", "python_form_sha256": "551c7eb980098b8be192e4de51858befee5b4998184771ae027da87fde4a3225", "replay_model": "developers-pool", "response_key": "f038441622712f6faafeb44b0bc693c6583aa725e16966a6db68cd545050cfa9", "sample_index": 2, "scores": "solved/agile are the Python form's: the kernel reproduces its values", "selected": true, "selection": "selected over the Python form iff values equal on every sampled state and faster on every task", "solved": 6, "speed": {"../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p93.pddl": {"kernel_per_s": 2925757, "python_per_s": 163108, "speedup": 17.9}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p94.pddl": {"kernel_per_s": 2922668, "python_per_s": 164736, "speedup": 17.7}, "../shared/benchmarks/ipc2023-learning/childsnack/training/easy/p99.pddl": {"kernel_per_s": 2899669, "python_per_s": 163227, "speedup": 17.8}}, "temperature": 1.0, "template": "translate_kernel_v1", "template_sha256": "b063295462082aa6483f981043057807fc110cc4a605695a163c6cd246a94e40"}
 """Kernel form of the shipped childsnack heuristic (heuristics/childsnack/*.py) (same values).
 
-Objects are numbered by their position in task.objects; operators are found
-by binary search over sorted keys (action id and argument numbers). h passes
-h_pref an empty preferred buffer, which makes it return the value before it
-looks for preferred operators (the Python form offers none).
+Value only, as the Python form: it offers no preferred operators, so prepare builds
+no operator table (reading the names of every operator took most of the set-up on
+large tasks: 6.3 M operators on a generated hard task) and h stops at the value.
+Objects are numbered by their position in task.objects.
 """
 import math
 
 import numpy as np
 
-PREFERRED = False  # the Python form offers no preferred operators (h_pref computes them)
-ACTIONS = ("serve_sandwich_no_gluten", "serve_sandwich", "make_sandwich_no_gluten",
-           "make_sandwich", "put_on_tray", "move_tray")
+PREFERRED = False  # the Python form offers no preferred operators
 KINDS = ("at_kitchen_bread", "at_kitchen_content", "at_kitchen_sandwich", "ontray",
          "no_gluten_sandwich", "served", "at", "notexist")
-
-
-def encode(action, args, base):
-    key = action
-    for i in range(5):
-        key = key * base + (args[i] + 1 if i < len(args) else 0)
-    return key
 
 
 def prepare(task):
@@ -55,36 +46,11 @@ def prepare(task):
                         dtype=np.int32)
     goal_missing = any(a not in task.fact_index and a not in task.static_atoms for a in task.goal_atoms)
     consts = np.array([1 if goal_missing else 0, idx.get("kitchen", -2), base], dtype=np.int64)
-    keys, ids = [], []
-    for name, oid in task.operator_index.items():
-        parts = name.strip("()").split()
-        if parts[0] in ACTIONS and all(p in idx for p in parts[1:]):
-            keys.append(encode(ACTIONS.index(parts[0]), [idx[p] for p in parts[1:]], base))
-            ids.append(oid)
-    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-    op_keys = np.array(keys, dtype=np.int64)[order] if keys else np.zeros(0, dtype=np.int64)
-    op_ids = np.array(ids, dtype=np.int32)[order] if ids else np.zeros(0, dtype=np.int32)
     scratch = np.zeros((11, max(task.num_facts, n, 1)), dtype=np.int32)
-    prefbuf = np.zeros(0, dtype=np.int32)  # empty: h_pref stops before the preferred operators
-    return (flags, child_ids, fact_info, goal_ids, consts, op_keys, op_ids, scratch, prefbuf)
+    return (flags, child_ids, fact_info, goal_ids, consts, scratch)
 
 
-def find_op(op_keys, op_ids, base, action, a1, a2, a3, a4):
-    if a1 < 0 or a2 < 0 or a3 < -1 or a4 < -1:
-        return -1
-    key = action
-    key = key * base + (a1 + 1)
-    key = key * base + (a2 + 1)
-    key = key * base + (a3 + 1)
-    key = key * base + (a4 + 1)
-    key = key * base
-    i = np.searchsorted(op_keys, key)
-    if i < op_keys.shape[0] and op_keys[i] == key:
-        return op_ids[i]
-    return -1
-
-
-def h_pref(state, preferred, flags, child_ids, fact_info, goal_ids, consts, op_keys, op_ids, scratch):
+def h(state, flags, child_ids, fact_info, goal_ids, consts, scratch):
     if consts[0] == 0:
         done = True
         for i in range(goal_ids.shape[0]):
@@ -92,9 +58,8 @@ def h_pref(state, preferred, flags, child_ids, fact_info, goal_ids, consts, op_k
                 done = False
                 break
         if done:
-            return 0.0, 0
+            return 0.0
     kitchen = consts[1]
-    base = consts[2]
     allergic = flags[0]
     gfb = flags[1]
     gfc = flags[2]
@@ -161,7 +126,7 @@ def h_pref(state, preferred, flags, child_ids, fact_info, goal_ids, consts, op_k
             if allergic[c] == 1:
                 n_gf += 1
     if n_all == 0:
-        return 1.0, 0
+        return 1.0
     n_gfb = 0
     for i in range(nb):
         if gfb[bread[i]] == 1:
@@ -181,10 +146,10 @@ def h_pref(state, preferred, flags, child_ids, fact_info, goal_ids, consts, op_k
     make_gf = max(0, n_gf - existing_gf)
     can_gf = min(n_gfb, n_gfc)
     if make_gf > can_gf or make_gf > nn:
-        return math.inf, 0
+        return math.inf
     make = max(make_gf, n_all - existing)
     if make > min(nb, nc, nn):
-        return math.inf, 0
+        return math.inf
     # mark bits: 1 = place with an unserved child ("tables"), 2 = place holding a tray
     none_table = False
     for i in range(child_ids.shape[0]):
@@ -210,100 +175,4 @@ def h_pref(state, preferred, flags, child_ids, fact_info, goal_ids, consts, op_k
     hv = n_all + make + put + moves
     if put > 0 and not kitchen_has_tray:
         hv += 1
-    if preferred.shape[0] == 0:  # h: no preferred operators wanted (the Python form has none)
-        return float(hv), 0
-    npref = 0
-    for i in range(child_ids.shape[0]):
-        c = child_ids[i]
-        if served[c] == 1:
-            continue
-        p = waiting[c]
-        for j in range(nt):
-            tr = tray_order[j]
-            if tray_at[tr] != p or p < 0:
-                continue
-            for q in range(no):
-                if ot_t[q] != tr:
-                    continue
-                s = ot_s[q]
-                if allergic[c] == 1:
-                    if gf_sw[s] == 1:
-                        o = find_op(op_keys, op_ids, base, 0, s, c, tr, p)
-                        if o != -1:
-                            preferred[npref] = o
-                            npref += 1
-                            break
-                else:
-                    o = find_op(op_keys, op_ids, base, 1, s, c, tr, p)
-                    if o != -1:
-                        preferred[npref] = o
-                        npref += 1
-                        break
-    if make > 0 and nn > 0:
-        s = notexist[0]
-        o = -1
-        if make_gf > 0 and n_gfb > 0 and n_gfc > 0:
-            b = -1
-            for i in range(nb):
-                if gfb[bread[i]] == 1:
-                    b = bread[i]
-                    break
-            c = -1
-            for i in range(nc):
-                if gfc[content[i]] == 1:
-                    c = content[i]
-                    break
-            o = find_op(op_keys, op_ids, base, 2, s, b, c, -1)
-        else:
-            b = bread[0] if nb > 0 else -1
-            for i in range(nb):
-                if gfb[bread[i]] == 0:
-                    b = bread[i]
-                    break
-            c = content[0] if nc > 0 else -1
-            for i in range(nc):
-                if gfc[content[i]] == 0:
-                    c = content[i]
-                    break
-            o = find_op(op_keys, op_ids, base, 3, s, b, c, -1)
-        if o != -1:
-            preferred[npref] = o
-            npref += 1
-    first_kitchen_tray = -1
-    for j in range(nt):
-        if tray_at[tray_order[j]] == kitchen:
-            first_kitchen_tray = tray_order[j]
-            break
-    if nk > 0 and first_kitchen_tray != -1:
-        for i in range(nk):
-            o = find_op(op_keys, op_ids, base, 4, ksw[i], first_kitchen_tray, -1, -1)
-            if o != -1:
-                preferred[npref] = o
-                npref += 1
-    for j in range(nt):
-        tr = tray_order[j]
-        p = tray_at[tr]
-        loaded = False
-        for q in range(no):
-            if ot_t[q] == tr:
-                loaded = True
-                break
-        if loaded:
-            for q in range(nobj):
-                if mark[q] == 1 and q != p:
-                    o = find_op(op_keys, op_ids, base, 5, tr, p, q, -1)
-                    if o != -1:
-                        preferred[npref] = o
-                        npref += 1
-        elif p != kitchen and put > 0:
-            o = find_op(op_keys, op_ids, base, 5, tr, p, kitchen, -1)
-            if o != -1:
-                preferred[npref] = o
-                npref += 1
-    return float(hv), npref
-
-
-def h(state, flags, child_ids, fact_info, goal_ids, consts, op_keys, op_ids, scratch, prefbuf):
-    value, n = h_pref(state, prefbuf, flags, child_ids, fact_info, goal_ids, consts, op_keys, op_ids,
-                      scratch)
-    return value
+    return float(hv)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import math
 from types import MappingProxyType
+from collections.abc import ItemsView, Iterator, KeysView, Sequence, ValuesView
 from typing import Any, Iterable, Mapping, Union
 
 import numpy as np
@@ -30,6 +31,7 @@ from planner import _core
 from planner.errors import ArgumentError, HeuristicError, PlannerError
 from planner.heuristics import pyperplan
 from planner.task import CSR, Atom, GroundTask, LiftedView
+from planner.util.gcpause import gc_paused
 
 StateView = _core.StateView
 """Per-state view passed to heuristics (see planner._core.StateView)."""
@@ -47,6 +49,81 @@ def _readonly_csr(csr: CSR) -> CSR:
     return CSR(_readonly(csr.ptr), _readonly(csr.idx))
 
 
+class OperatorIndex(Mapping[str, int]):
+    """TaskView.operator_index: a read-only mapping from operator names to ids.
+
+    Heuristic constructors usually read every (name, id) pair once to build
+    tables of their own; on a generated hard satellite task (5.7 M operators) a
+    dict of every name beside them took 3-5 s and 0.8 GB more at the
+    constructor's memory peak, which the jail's 4 GiB did not hold. So
+    iteration streams the names from the task (planner.task.OperatorNames
+    builds them a chunk at a time) and only a lookup builds the dict.
+    """
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self._names = names
+        self._dict: dict[str, int] | None = None
+
+    def _lookup(self) -> dict[str, int]:
+        if self._dict is None:
+            self._dict = {n: i for i, n in enumerate(self._names)}
+        return self._dict
+
+    def __getitem__(self, name: str) -> int:
+        return self._lookup()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lookup()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._lookup().get(name, default)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._dict is not None:
+            return iter(self._dict)
+        return iter(self._names)
+
+    def keys(self) -> KeysView[str]:
+        return _StreamingKeys(self)
+
+    def items(self) -> ItemsView[str, int]:
+        return _StreamingItems(self)
+
+    def values(self) -> ValuesView[int]:
+        return _StreamingValues(self)
+
+    def __repr__(self) -> str:
+        return f"<operator_index of {len(self)} operators>"
+
+
+class _StreamingKeys(KeysView):
+    def __contains__(self, name: object) -> bool:
+        return name in self._mapping
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping)
+
+
+class _StreamingItems(ItemsView):
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        index = self._mapping
+        if index._dict is not None:
+            return iter(index._dict.items())
+        # (ground operators are distinct bindings, so every name comes once)
+        return ((n, i) for i, n in enumerate(index._names))
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._mapping._lookup().items()
+
+
+class _StreamingValues(ValuesView):
+    def __iter__(self) -> Iterator[int]:
+        return (i for _, i in self._mapping.items())
+
+
 class TaskView:
     """Read-only facts about one task, for a heuristic's constructor.
 
@@ -54,7 +131,9 @@ class TaskView:
     its types incl. ancestors), type_parents, predicates (name -> arity),
     static_atoms, init_atoms, goal_atoms, goal_neg_atoms, functions.
     Grounded side: facts (id -> atom), fact_names, fact_index (atom -> id),
-    operators (id -> name), operator_index, cost, pre_pos/pre_neg/add/delete
+    operators (id -> name) and operator_index (name -> id; both built when first
+    read, and iterating operator_index streams the names without a dict: see
+    OperatorIndex), cost, pre_pos/pre_neg/add/delete
     (CSR, read-only numpy), init, goal_pos/goal_neg (fact ids), conditional,
     uses_action_costs. `ground` is the GroundTask itself.
     """
@@ -77,10 +156,7 @@ class TaskView:
         self.facts: tuple[Atom, ...] = tuple(task.facts)
         self.fact_names: tuple[str, ...] = task.fact_names
         self.fact_index: Mapping[Atom, int] = MappingProxyType(task.fact_index)
-        self.operators: tuple[str, ...] = tuple(task.operators)
-        self.operator_index: Mapping[str, int] = MappingProxyType(
-            {n: i for i, n in enumerate(task.operators)}
-        )
+        # `operators` and `operator_index` are built when first read (properties below)
         self.cost = _readonly(task.cost)
         self.pre_pos = _readonly_csr(task.pre_pos)
         self.pre_neg = _readonly_csr(task.pre_neg)
@@ -99,7 +175,27 @@ class TaskView:
 
     @property
     def num_operators(self) -> int:
-        return len(self.operators)
+        return len(self.ground.operators)
+
+    @property
+    def operators(self) -> tuple[str, ...]:
+        """Operator names by id, built on first use (millions on hard tasks)."""
+        names = self.__dict__.get("_operators")
+        if names is None:
+            names = tuple(self.ground.operators)
+            self.__dict__["_operators"] = names
+        return names
+
+    @property
+    def operator_index(self) -> Mapping[str, int]:
+        """Operator name -> id. Iterating it (items(), keys(), values()) builds
+        no dict: the names stream a chunk at a time; the first lookup builds
+        the dict."""
+        index = self.__dict__.get("_operator_index")
+        if index is None:
+            index = OperatorIndex(self.ground.operators)
+            self.__dict__["_operator_index"] = index
+        return index
 
     def fact_ids(self, atoms: Iterable[Atom | str]) -> np.ndarray:
         """int32 ids of the given (non-static) atoms, for StateView.count().
@@ -155,7 +251,8 @@ def make_python_evaluator(spec: Any, task: GroundTask, name: str | None = None) 
             return pyperplan.make_evaluator(spec, task, name=name)
         label = name or spec.__name__
         try:
-            instance = spec(TaskView(task))
+            with gc_paused():  # millions of operator names on hard tasks (planner.util.gcpause)
+                instance = spec(TaskView(task))
         except PlannerError:
             raise
         except Exception as exc:

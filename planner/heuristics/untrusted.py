@@ -174,9 +174,11 @@ def guarded_evaluator(cls: type, task: GroundTask, label: str) -> Any:
     from planner.errors import HeuristicError
     from planner.heuristics.api import TaskView
     from planner.heuristics.kernel import KernelHeuristic
+    from planner.util.gcpause import gc_paused
 
     try:
-        instance = cls(TaskView(task))
+        with gc_paused():  # millions of operator names on hard tasks (planner.util.gcpause)
+            instance = cls(TaskView(task))
     except BaseException as exc:  # noqa: BLE001 - SystemExit/GeneratorExit are failures too
         raise HeuristicError(f"heuristic {label}: constructor failed: {type(exc).__name__}: {exc}") from None
     if isinstance(instance, KernelHeuristic):

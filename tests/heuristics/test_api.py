@@ -66,6 +66,29 @@ def test_task_view_exposes_lifted_and_ground_data_read_only():
         view.fact_index[("x",)] = 1
 
 
+
+def test_operator_index_streams_its_items_and_answers_lookups():
+    task = gripper_like()
+    view = TaskView(task)
+    expected = {n: i for i, n in enumerate(task.operators)}
+    index = view.operator_index
+    assert list(index.items()) == list(expected.items())  # no dict built for this
+    assert index._dict is None
+    assert list(index) == list(expected) and list(index.keys()) == list(expected)
+    assert list(index.values()) == list(range(len(expected)))
+    assert len(index) == view.num_operators == len(expected)
+    assert index["(drop ball b)"] == 3 and "(move b a)" in index and "(fly)" not in index
+    assert index.get("(fly)", -1) == -1 and ("(move a b)", 4) in index.items()
+    assert dict(index) == expected and index == expected
+    assert list(index.items()) == list(expected.items())  # the same after the dict is built
+    assert view.operators == tuple(task.operators) and view.operators is view.operators
+    with pytest.raises(TypeError):
+        index["(fly)"] = 9
+    with pytest.raises(AttributeError):
+        view.operators = ()
+    with pytest.raises(KeyError):
+        index["(fly)"]
+
 def test_state_view_membership_iteration_and_equality():
     task = gripper_like()
     seen = []

@@ -5,6 +5,7 @@ from libcpp.vector cimport vector
 
 cdef enum:
     NO_OP = -1  # Entry.op of an entry that is the state itself (eager search)
+    BATCH = -2  # Entry.op <= BATCH: all successors of `state`, BATCH - op of them taken (lazy search)
 
 
 cdef struct Entry:
@@ -47,12 +48,16 @@ cdef class AlternationOpenList:
     cdef int64_t boost
     cdef int64_t counter
     cdef bint lifo
+    cdef readonly int last_list                 # the list the last pop took from
+    cdef bint last_heap                         # ... and from its heap (not a bucket)
 
     cdef void push(self, int i, double k1, double k2, int64_t seq, int32_t state,
                    int32_t op) except *
     cdef bint empty(self) noexcept
     cdef Entry pop(self) noexcept
     cdef Entry pop_from(self, int i) noexcept
+    cdef void requeue(self, Entry e) except *
+    cdef void unpop(self) noexcept
     cdef int choose(self) noexcept
     cdef void boost_preferred(self) noexcept
     cdef void push_typed(self, int64_t key, int32_t state, int32_t op) except *

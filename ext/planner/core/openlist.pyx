@@ -209,7 +209,43 @@ cdef class AlternationOpenList:
         cdef int best = self.choose()
         self.priority[best] += self.stride[best]
         self.count[best] -= 1
+        self.last_list = best
+        self.last_heap = False
         return self.pop_from(best)
+
+    cdef void requeue(self, Entry e) except *:
+        """Put e back where the last pop took it from, to be popped first
+        among entries of its key again (a batch entry with the rest of its
+        successors: they come out exactly where the per-successor entries
+        would have). e keeps the keys and seq pop returned."""
+        cdef int i = self.last_list
+        cdef Slot r
+        cdef size_t key
+        cdef vector[Slot]* v
+        cdef size_t* head
+        self.count[i] += 1
+        if self.last_heap or i == self.typed:
+            _heap_push(self.heaps[i], e)
+            return
+        key = <size_t>e.k1
+        r.state = e.state
+        r.op = e.op
+        v = &self.buckets[i][key]
+        head = &self.heads[i][key]
+        if self.lifo:
+            v.push_back(r)
+        elif head[0] > 0:
+            head[0] -= 1
+            v[0][head[0]] = r
+        else:
+            v.insert(v.begin(), r)
+        if key < self.lowest[i]:
+            self.lowest[i] = key
+
+    cdef void unpop(self) noexcept:
+        """Take back the last pop's turn in the alternation (a batch entry
+        that turned out to hold no successor: as if it had never been pushed)."""
+        self.priority[self.last_list] -= self.stride[self.last_list]
 
     cdef int choose(self) noexcept:
         """The non-empty list with the lowest priority (the first on ties)."""
@@ -251,6 +287,7 @@ cdef class AlternationOpenList:
         self.lowest[i] = key
         cdef Entry e
         if key >= nb or (self.heaps[i].size() and self.heaps[i][0].k1 < <double>key):
+            self.last_heap = True
             return _heap_pop(self.heaps[i])
         cdef vector[Slot]* v = &bk[0][key]
         cdef Slot r
@@ -265,8 +302,9 @@ cdef class AlternationOpenList:
                 v.clear()
                 head[0] = 0
             elif head[0] >= 4096 and head[0] * 2 >= v.size():
-                v.erase(v.begin(), v.begin() + head[0])  # drop the consumed prefix
-                head[0] = 0
+                # drop the consumed prefix but one slot, where requeue can put an entry back
+                v.erase(v.begin(), v.begin() + (head[0] - 1))
+                head[0] = 1
         e.k1 = <double>key
         e.k2 = 0.0
         e.seq = 0

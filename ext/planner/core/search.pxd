@@ -41,6 +41,7 @@ cdef class Search:
     cdef double weight
     cdef bint reopen
     cdef bint typed_on                 # type-based exploration list (greedy searches)
+    cdef bint batch_allowed            # lazy greedy search may push batch entries (LazySearch)
     cdef bint pruned_unsafe            # an unsafe evaluator called a state a dead end
     # limits
     cdef double time_limit, start_time, deadline, created_at
@@ -108,4 +109,14 @@ cdef class LazySearch(Search):
     cdef int32_t current, parent, last_parent
     cdef int32_t op
     cdef int64_t g
+    # batch entries (see LazySearch): on, and per regular list the parent whose
+    # applicable operators batch_ops holds
+    cdef bint batch
+    cdef vector[int32_t] batch_parent
+    cdef vector[vector[int32_t]] batch_ops
+    cdef vector[int64_t] pref_sorted
+    cdef vector[uint8_t] b_buf
     cdef int expand_current(self) except -1
+    cdef int push_batch(self, int32_t state, const double* hs) except -1
+    cdef int push_preferred_only(self, int32_t state, int32_t op, const double* hs) except -1
+    cdef vector[int32_t]* successors_of(self, int list_index, int32_t parent) except NULL

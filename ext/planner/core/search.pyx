@@ -14,6 +14,7 @@ from libc.math cimport INFINITY
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdio cimport FILE, fopen, fclose, fscanf
 from libc.string cimport memcpy
+from libcpp.algorithm cimport sort
 from libcpp.vector cimport vector
 from posix.resource cimport getrusage, rusage, RUSAGE_SELF
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
@@ -21,7 +22,7 @@ from posix.unistd cimport sysconf, _SC_PAGESIZE
 
 from planner.core.axioms cimport AxiomEvaluator
 from planner.core.evaluator cimport Evaluator
-from planner.core.openlist cimport AlternationOpenList, Entry, NO_OP
+from planner.core.openlist cimport AlternationOpenList, BATCH, Entry, NO_OP
 from planner.core.registry cimport (ST_CLOSED, ST_DEAD, ST_NEW, ST_OPEN, StateInfo, StatePacker,
                                     StateRegistry)
 from planner.core.successor cimport SuccessorGenerator
@@ -101,7 +102,7 @@ cdef class Search:
                  reopen=None, double time_limit=INFINITY, double memory_limit_mb=INFINITY,
                  CompiledTask compiled=None, SuccessorGenerator successor=None,
                  bint use_mutexes=True, int verbosity=VERBOSITY_QUIET, macro_first=None,
-                 bint type_based=False, uint64_t seed=0):
+                 bint type_based=False, uint64_t seed=0, bint batch=True):
         """algorithm: the name it runs under (for logs); greedy: order by h
         alone, else by g + weight*h with ties on h. The ALGORITHMS table in
         planner._core supplies greedy, weight and boost per name.
@@ -121,7 +122,11 @@ cdef class Search:
         type_based: in greedy searches, one more list in the alternation
         for type-based exploration (openlist.pyx): entries typed by (h, g)
         of the first heuristic, popped from a random type (seeded by
-        `seed`). Ignored by A* and weighted searches."""
+        `seed`). Ignored by A* and weighted searches.
+
+        batch: lazy greedy searches push one batch entry per expanded state
+        (LazySearch); False pushes one entry per successor (for tests: the
+        same search, entry by entry)."""
         # The time limit counts from here: the set-up below (successor generator,
         # state packer) cannot be interrupted and took 4.4 s on a generated hard
         # floortile task (1.9 M operators); counted from run() it overran the
@@ -134,6 +139,7 @@ cdef class Search:
             if not isinstance(ev, Evaluator):
                 raise TypeError(f"{ev!r} is not a compiled Evaluator")
         self.algorithm = algorithm
+        self.batch_allowed = batch
         self.t = compiled if compiled is not None else compiled_task(task)
         axioms = getattr(self.t.task, "axioms", None)
         self.axioms = AxiomEvaluator(axioms, self.t.num_facts) if axioms is not None and len(axioms) else None
@@ -549,15 +555,63 @@ cdef class EagerSearch(Search):
 cdef class LazySearch(Search):
     """Lazy search in FD's style (lazy_greedy, lazy_wastar): the open list
     holds (parent, operator) entries, and a state is generated and evaluated
-    only when its entry is popped; successors inherit the parent's values."""
+    only when its entry is popped; successors inherit the parent's values.
+
+    Batch entries (greedy searches without macro operators or type-based
+    exploration): all successors of a parent have the parent's key, so the
+    regular lists get one entry per expanded state, (parent, BATCH), instead
+    of one per successor; popping it takes the parent's next successor (its
+    applicable operators enumerated again, once per parent and list) and puts
+    the entry back at the front of its bucket while successors remain. The
+    order of states is the same as with per-successor entries, but an
+    expansion costs no enumeration of the successors and 8 bytes of open list
+    instead of 8 per successor (a generated hard childsnack task has 6 M
+    successors per state: 48 MB per expansion). The preferred-only lists
+    still get one entry per preferred successor: the heuristic's preferred
+    operators that are applicable, in the successor generator's order.
+    `generated` counts the successor states generated from popped entries
+    (and the initial state) in this mode, as Fast Downward's lazy search does,
+    not the entries pushed."""
 
     cdef object initialize(self):
+        self.batch = (self.batch_allowed and self.greedy and not self.typed_on
+                      and self.first_macro == self.t.num_ops)
+        if self.batch:
+            self.batch_parent.resize(self.n_key, -1)
+            self.batch_ops.resize(self.n_key)
+            self.b_buf.resize(self.t.num_facts, 0)
+            self.generated += 1
         self.current = self.register_initial()
         self.parent = -1
         self.op = NO_OP
         self.g = 0
         self.last_parent = -1
         return STATUS_SOLVED if self.expand_current() else None
+
+    cdef int push_batch(self, int32_t state, const double* hs) except -1:
+        """One entry for all successors of state in every regular list (greedy keys)."""
+        cdef int j
+        cdef int64_t seq = self.open.next_seq()
+        for j in range(self.n_key):
+            self.open.push(j, hs[j], 0.0, seq, state, BATCH)
+        return 0
+
+    cdef int push_preferred_only(self, int32_t state, int32_t op, const double* hs) except -1:
+        cdef int j
+        cdef int64_t seq = self.open.next_seq()
+        for j in range(self.n_key):
+            self.open.push(self.n_key + j, hs[j], 0.0, seq, state, op)
+        return 0
+
+    cdef vector[int32_t]* successors_of(self, int list_index, int32_t parent) except NULL:
+        """The applicable operators of parent, in generate() order, cached per list."""
+        cdef vector[int32_t]* ops = &self.batch_ops[list_index]
+        if self.batch_parent[list_index] != parent:
+            self.packer.unpack(self.reg.state(parent), self.b_buf.data())
+            self.derive(self.b_buf.data())
+            self.succ.generate(self.b_buf.data(), ops[0])
+            self.batch_parent[list_index] = parent
+        return ops
 
     cdef int expand_current(self) except -1:
         """Evaluate the state `current` (in s_buf), reached from `parent` by
@@ -589,11 +643,25 @@ cdef class LazySearch(Search):
             return 1
         self.progress(self.g)
         self.mark_preferred()
-        self.succ.generate(self.s_buf.data(), self.app)
-        for k in range(self.app.size()):
-            o = self.app[k]
-            self.push(sid, o, self.g + t.cost[o], self.keys.data(), self.preferred_op(o))
-        self.generated += self.app.size()
+        if self.batch:
+            self.push_batch(sid, self.keys.data())
+            if self.use_pref:
+                # the applicable preferred operators, each once, in generate() order
+                self.pref_sorted.clear()
+                for o in self.pref:
+                    if 0 <= o < t.num_ops and self.is_pref[o] == 1 and t.applicable(self.s_buf.data(), o):
+                        self.is_pref[o] = 2
+                        self.pref_sorted.push_back((<int64_t>self.succ.rank[o] << 32) | o)
+                sort(self.pref_sorted.begin(), self.pref_sorted.end())
+                for k in range(self.pref_sorted.size()):
+                    self.push_preferred_only(sid, <int32_t>(self.pref_sorted[k] & 0xFFFFFFFF),
+                                             self.keys.data())
+        else:
+            self.succ.generate(self.s_buf.data(), self.app)
+            for k in range(self.app.size()):
+                o = self.app[k]
+                self.push(sid, o, self.g + t.cost[o], self.keys.data(), self.preferred_op(o))
+            self.generated += self.app.size()
         self.expansions += 1
         self.clear_preferred()
         return 0
@@ -608,6 +676,8 @@ cdef class LazySearch(Search):
         cdef int nw = self.packer.num_words
         cdef Entry e
         cdef uint8_t st
+        cdef vector[int32_t]* ops
+        cdef int64_t c, n
         while True:
             if self.open.empty():
                 return self.exhausted()
@@ -616,13 +686,27 @@ cdef class LazySearch(Search):
                 return limit
             e = self.open.pop()
             self.parent = e.state
-            self.op = e.op
+            if e.op <= BATCH:
+                c = BATCH - e.op  # successors taken so far
+                ops = self.successors_of(self.open.last_list, e.state)
+                n = <int64_t>ops.size()
+                if c >= n:  # no successors at all
+                    self.open.unpop()
+                    continue
+                self.op = ops[0][n - 1 - c] if self.open.lifo else ops[0][c]
+                if c + 1 < n:
+                    e.op = <int32_t>(BATCH - (c + 1))
+                    self.open.requeue(e)
+            else:
+                self.op = e.op
             if t.has_conditional and self.parent != self.last_parent:
                 self.packer.unpack(reg.state(self.parent), self.par_buf.data())
                 self.derive(self.par_buf.data())
                 self.last_parent = self.parent
             memcpy(self.p_buf.data(), reg.state(self.parent), nw * sizeof(uint32_t))
             self.packer.apply_packed(t, self.par_buf.data(), self.p_buf.data(), self.op)
+            if self.batch:
+                self.generated += 1
             sid = reg.insert(self.p_buf.data(), &is_new)
             self.g = reg.info(self.parent).g + t.cost[self.op]
             if not is_new:

@@ -10,6 +10,7 @@ cdef class SuccessorGenerator:
     cdef vector[int32_t] keyed         # facts that have operators filed under them
     cdef vector[int32_t] keyed_ptr     # keyed[k] -> ops[keyed_ptr[k]:keyed_ptr[k+1]]
     cdef vector[int32_t] keyed_ops
+    cdef vector[int32_t] rank          # operator -> its place in generate()'s order
     cdef readonly int sampled_states
 
     cdef vector[int32_t] _rarest_keys(self, vector[double]& freq) except *

@@ -86,6 +86,12 @@ cdef class SuccessorGenerator:
                 k = slot[key[o]]
                 self.keyed_ops[self.keyed_ptr[k] + fill[k]] = o
                 fill[k] += 1
+        # generate() lists applicable operators in this order: always, then keyed_ops
+        self.rank.resize(t.num_ops, 0)
+        for k in range(<int32_t>self.always.size()):
+            self.rank[self.always[k]] = k
+        for k in range(<int32_t>self.keyed_ops.size()):
+            self.rank[self.keyed_ops[k]] = <int32_t>self.always.size() + k
 
     cdef vector[double] _sample_frequencies(self, int samples, uint64_t seed) except *:
         """Fraction of sampled states in which each fact is true.
