@@ -41,16 +41,21 @@ cdef class StatePacker:
     def __init__(self, CompiledTask t, mutex_groups=()):
         cdef int n = t.num_facts
         self.num_facts = n
+        # Marked through a typed view: numpy item assignment from here went
+        # through Python's mapping protocol once per add and delete entry
+        # (0.37 CPU s per construction on generated hard satellite, 5.7 M
+        # operators).
         changing = _np.zeros(n, dtype=bool)
+        cdef uint8_t[::1] mark = changing.view(_np.uint8)
         cdef int32_t f
         for f in t.add:
-            changing[f] = True
+            mark[f] = 1
         for f in t.dele:
-            changing[f] = True
+            mark[f] = 1
         for f in t.ce_add:
-            changing[f] = True
+            mark[f] = 1
         for f in t.ce_del:
-            changing[f] = True
+            mark[f] = 1
         init = set(int(x) for x in t.init)
         groups = self._usable_groups(mutex_groups, changing, init)
         grouped = set(x for g in groups for x in g)
