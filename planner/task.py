@@ -91,13 +91,6 @@ class OperatorNames(Sequence[str]):
         for chunk in self.chunks():
             yield from chunk
 
-    def names(self) -> list[str]:
-        """Every name, in order (see chunks)."""
-        out: list[str] = []
-        for chunk in self.chunks():
-            out.extend(chunk)
-        return out
-
     def chunks(self, size: int = 1 << 16) -> Iterator[list[str]]:
         """The names in order, `size` at a time, built a schema block at a time:
         one format per schema and the argument columns mapped to object names
@@ -109,7 +102,8 @@ class OperatorNames(Sequence[str]):
         starts = np.asarray(self._starts)
         forms = []
         for schema, rows in self._blocks:
-            arity = np.asarray(rows).shape[1] if np.asarray(rows).ndim == 2 else 0
+            shape = np.shape(rows)
+            arity = shape[1] if len(shape) == 2 else 0
             forms.append("(" + schema + ")" if arity == 0 else
                          "(" + schema.replace("%", "%%") + " %s" * arity + ")")
         for lo in range(0, len(self._order), size):

@@ -31,7 +31,6 @@ def test_chunked_names_equal_one_by_one(case):
     for seq in (names, names.select(keep)):
         expected = [seq[i] for i in range(len(seq))]
         assert list(seq) == expected
-        assert seq.names() == expected
         assert [n for chunk in seq.chunks(size) for n in chunk] == expected
         assert all(len(chunk) <= size for chunk in seq.chunks(size))
 
