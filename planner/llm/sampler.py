@@ -344,8 +344,11 @@ class Sampler:
                 response = client.chat.completions.create(
                     model=self.config.model, messages=[dict(m) for m in messages], **params
                 )
-                sample = self._store(index, key, messages, response, attempt, start)
+                sample, entry = self._received(index, key, messages, response, attempt, start)
+                # usage first: a run killed between the two writes has paid for
+                # the call, and a cached reply would later be logged as a free hit
                 self.usage.record(self.config.model, sample)
+                self.cache.put(key, entry)
                 return sample
             except _fatal_errors(openai) as err:
                 stop.set()
@@ -365,7 +368,8 @@ class Sampler:
         self.usage.record(self.config.model, sample)
         return sample
 
-    def _store(self, index, key, messages, response, attempt, start) -> Sample:
+    def _received(self, index, key, messages, response, attempt, start) -> tuple[Sample, dict[str, Any]]:
+        """The sample of a reply and the cache entry to store for it."""
         choices = getattr(response, "choices", None) or []
         content = choices[0].message.content if choices else None
         if not isinstance(content, str):
@@ -389,10 +393,9 @@ class Sampler:
             "attempts": attempt,
             "created_at": time.time(),
         }
-        self.cache.put(key, entry)
         return Sample(index, key, content, cached=False, finish_reason=entry["finish_reason"],
                       prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-                      cost_usd=entry["cost_usd"], elapsed_s=elapsed, attempts=attempt)
+                      cost_usd=entry["cost_usd"], elapsed_s=elapsed, attempts=attempt), entry
 
     @staticmethod
     def _from_cache(index: int, key: str, entry: Mapping[str, Any]) -> Sample:

@@ -205,6 +205,10 @@ def test_a_run_killed_midway_resumes_from_the_cache(tmp_path):
         done = len(list(cache_dir.glob("*/*.json")))
         assert 2 <= done < 6
         asked_before = len(server.requests)
+        # every cached reply is in the usage log (it is written first); a reply
+        # the kill caught between the two writes is paid for and logged too
+        logged_before = json.loads((tmp_path / "u.json").read_text())["totals"]["api_calls"]
+        assert done <= logged_before <= asked_before
         messages = [{"role": "user", "content": "Write a blocksworld heuristic."}]
         cfg = SamplerConfig(model="replay-model", n=6, concurrency=2, api_key="k",
                             base_url=server.base_url)
@@ -213,7 +217,7 @@ def test_a_run_killed_midway_resumes_from_the_cache(tmp_path):
     assert sum(s.cached for s in samples) == done
     assert all(s.content is not None and s.content.startswith("```python") for s in samples)
     usage = json.loads((tmp_path / "u.json").read_text())
-    assert usage["totals"]["api_calls"] == len(server.requests) - (asked_before - done)
+    assert usage["totals"]["api_calls"] == logged_before + (6 - done)
 
 
 def test_cache_defaults_to_a_per_user_directory_outside_the_package(monkeypatch, tmp_path):
