@@ -18,7 +18,9 @@ reduced run still covers every domain evenly. Seeds are SEED..SEED+N-1 per domai
 Writes OUT/coverage.md (and coverage.json): per domain and size the coverage of each planner,
 ours / lama-first, and the plan-cost sums of ours and lama-first over the tasks both solve;
 totals; and whether each of the issue's targets is met at the scale that was run. Only tasks
-with a result for every planner count, so a run in flight never skews a comparison.
+with a result for every planner count, so a run in flight never skews a comparison. A run
+without the reference planner (e.g. `--algorithms ours-lazy-gbfs-auto`) gets a coverage-only
+table: no ratios, no cost sums and no verdicts, since there is nothing to compare with.
 """
 from __future__ import annotations
 
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace, counts: dict[str, int]) -> int:
     bench_argv = ["bench", "--suite", *suites(args.domains, counts, args.first_seed),
                   "--algorithms", ",".join(args.algorithms), "--time-limit", args.time_limit,
                   "--memory-limit", args.memory_limit, "--jobs", str(args.jobs),
-                  "--baseline", args.reference, "--out", args.out, "--no-report"]
+                  "--baseline", args.reference or args.ours, "--out", args.out, "--no-report"]
     if args.no_progress:
         bench_argv.append("--no-progress")
     sub = argparse.ArgumentParser(prog="planner").add_subparsers()
@@ -138,7 +140,7 @@ def load_results(folder: Path) -> list[dict[str, Any]]:
 
 
 def tabulate(results: Iterable[dict[str, Any]], algorithms: Sequence[str], ours: str,
-             reference: str) -> dict[tuple[str, str], Cell]:
+             reference: str | None) -> dict[tuple[str, str], Cell]:
     """(domain, preset) -> Cell from results.jsonl rows (planner.bench.store)."""
     by_task: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
     for row in results:
@@ -158,6 +160,8 @@ def tabulate(results: Iterable[dict[str, Any]], algorithms: Sequence[str], ours:
             cell.seeds.append(seed)
         for name in algorithms:
             cell.solved[name] += int(bool(runs[name].get("coverage")))
+        if reference is None:
+            continue
         a, b = runs[ours], runs[reference]
         if a.get("coverage") and b.get("coverage"):
             cell.both += 1
@@ -221,9 +225,9 @@ def verdicts(cells: dict[tuple[str, str], Cell], domains: Sequence[str], ours: s
 
 
 def render(cells: dict[tuple[str, str], Cell], domains: Sequence[str], presets: Sequence[str],
-           algorithms: Sequence[str], ours: str, reference: str,
+           algorithms: Sequence[str], ours: str, reference: str | None,
            settings: dict[str, Any] | None = None) -> str:
-    """The Markdown table, totals and verdicts."""
+    """The Markdown table, totals and verdicts (coverage only when no reference was run)."""
     lines = []
     if settings:
         limits = settings.get("limits", {})
@@ -231,17 +235,20 @@ def render(cells: dict[tuple[str, str], Cell], domains: Sequence[str], presets: 
                      f"{limits.get('memory', 0) / 2**30:g} GiB per run; executor "
                      f"{settings.get('executor', '?')}; started {settings.get('started', '?')}.")
         lines.append("")
-    head = ["domain", "size", "tasks", "seeds", *algorithms, f"{ours} / {reference}",
-            f"cost {ours} / {reference} (both solve)"]
+    compared = [f"{ours} / {reference}", f"cost {ours} / {reference} (both solve)"] if reference else []
+    head = ["domain", "size", "tasks", "seeds", *algorithms, *compared]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 
     def row(domain: str, size: str, cell: Cell, bold: bool = False) -> str:
-        a, b = cell.solved.get(ours, 0), cell.solved.get(reference, 0)
-        cost = (f"{cell.cost_ours:g} / {cell.cost_reference:g} = "
-                f"{_ratio(cell.cost_ours, cell.cost_reference)} ({cell.both})" if cell.both else "- (0)")
         pending = f" (+{cell.pending} pending)" if cell.pending else ""
         values = [domain, size, f"{cell.tasks}{pending}", "" if bold else _seeds(cell.seeds),
-                  *(str(cell.solved.get(x, 0)) for x in algorithms), _ratio(a, b), cost]
+                  *(str(cell.solved.get(x, 0)) for x in algorithms)]
+        if reference:
+            a, b = cell.solved.get(ours, 0), cell.solved.get(reference, 0)
+            values += [_ratio(a, b),
+                       f"{cell.cost_ours:g} / {cell.cost_reference:g} = "
+                       f"{_ratio(cell.cost_ours, cell.cost_reference)} ({cell.both})"
+                       if cell.both else "- (0)"]
         if bold:
             values = [f"**{v}**" if v else v for v in values]
         return "| " + " | ".join(values) + " |"
@@ -268,6 +275,10 @@ def render(cells: dict[tuple[str, str], Cell], domains: Sequence[str], presets: 
     else:
         lines.append(f"Scale: at least {REQUIRED_PER_SIZE} tasks per domain and size, as the issue asks.")
     lines.append("")
+    if not reference:
+        lines.append("No reference planner among the algorithms: coverage only, the issue's targets "
+                     "are not judged.")
+        return "\n".join(lines) + "\n"
     lines.append("| target (issue 12) | met | figures |")
     lines.append("|---|---|---|")
     for v in verdicts(cells, domains, ours, reference):
@@ -276,7 +287,7 @@ def render(cells: dict[tuple[str, str], Cell], domains: Sequence[str], presets: 
 
 
 def summary_json(cells: dict[tuple[str, str], Cell], domains: Sequence[str], ours: str,
-                 reference: str) -> dict[str, Any]:
+                 reference: str | None) -> dict[str, Any]:
     return {
         "cells": [{"domain": d, "preset": p, "tasks": c.tasks, "pending": c.pending,
                    "seeds": sorted(c.seeds), "solved": c.solved, "both_solved": c.both,
@@ -284,7 +295,7 @@ def summary_json(cells: dict[tuple[str, str], Cell], domains: Sequence[str], our
                   for (d, p), c in sorted(cells.items())],
         "ours": ours, "reference": reference,
         "targets": [{"target": v.name, "met": v.met, "figures": v.detail}
-                    for v in verdicts(cells, domains, ours, reference)],
+                    for v in (verdicts(cells, domains, ours, reference) if reference else [])],
     }
 
 
@@ -373,7 +384,7 @@ def render_used(used: dict[str, dict[str, int]], domains: Sequence[str]) -> str:
 
 
 def write_table(out: Path, domains: Sequence[str], presets: Sequence[str],
-                algorithms: Sequence[str], ours: str, reference: str) -> str:
+                algorithms: Sequence[str], ours: str, reference: str | None) -> str:
     from planner.bench.store import ResultsStore
 
     store = ResultsStore(out)
@@ -384,7 +395,9 @@ def write_table(out: Path, domains: Sequence[str], presets: Sequence[str],
     except Exception:  # noqa: BLE001 - a folder of bare results (tests) has no settings
         settings = None
     text = render(cells, domains, presets, algorithms, ours, reference, settings)
-    text += "\n" + render_before_search(before_search(out, results, algorithms, presets))
+    early = before_search(out, results, algorithms, presets)
+    if any(total for by_alg in early.values() for _n, total in by_alg.values()):
+        text += "\n" + render_before_search(early)  # not without logs: unknown, not 0 of 0
     used = heuristics_used(out, ours)
     if used:
         text += "\n" + render_used(used, domains)
@@ -408,7 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presets", nargs="+", default=list(PRESETS))
     parser.add_argument("--algorithms", nargs="+", default=list(ALGORITHMS))
     parser.add_argument("--ours", default=OURS, help="the planner judged (default %(default)s)")
-    parser.add_argument("--reference", default=REFERENCE, help="default %(default)s")
+    parser.add_argument("--reference", default=None,
+                        help=f"the planner ours is compared with (default {REFERENCE} when it is "
+                             "among --algorithms, else none: a coverage-only table)")
     parser.add_argument("--time-limit", default="60s")
     parser.add_argument("--memory-limit", default="4G")
     parser.add_argument("--jobs", type=int, default=1)
@@ -417,8 +432,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="only (re)write coverage.md from the recorded results")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
+    if args.reference is None and REFERENCE in args.algorithms:
+        args.reference = REFERENCE
     for name in (args.ours, args.reference):
-        if name not in args.algorithms:
+        if name is not None and name not in args.algorithms:
             parser.error(f"{name} is not among --algorithms")
     counts = parse_counts(args.per_size, args.count, args.presets)
     status = 0

@@ -82,6 +82,25 @@ def test_table_counts_complete_tasks_only_and_judges_the_targets():
     assert "a reduced run" in text and "| NO |" in text
 
 
+def test_a_run_without_the_reference_gets_a_coverage_only_table(capsys):
+    """An ours-only run (`--algorithms ours-lazy-gbfs-auto`) has nothing to compare with: no
+    ratio or cost columns and no verdicts, rather than a table that judges ours against zeros."""
+    ours = (ALGS[0],)
+    cells = gc.tabulate(_fake_results(), ours, ALGS[0], None)
+    assert cells[("blocksworld", "medium")].solved == {ALGS[0]: 2}
+    assert cells[("blocksworld", "medium")].both == 0
+    text = gc.render(cells, ["blocksworld", "sokoban"], ["medium", "hard"], ours, ALGS[0], None)
+    assert "| domain | size | tasks | seeds | ours-lazy-gbfs-auto |" in text
+    assert "| blocksworld | medium | 2 | 1-2 | 2 |" in text
+    assert "| blocksworld | hard | 1 | 1 | 1 |" in text   # nothing pending without the others
+    assert "coverage only" in text and "target (issue 12)" not in text and " / " not in text
+    assert gc.summary_json(cells, ["blocksworld"], ALGS[0], None)["targets"] == []
+    # the reference defaults to lama-first only when it was run; naming one not run is an error
+    with pytest.raises(SystemExit):
+        gc.main(["--algorithms", ALGS[0], "--reference", ALGS[1], "--table-only", "--out", "/nonexistent"])
+    assert "fd-lama-first is not among --algorithms" in capsys.readouterr().err
+
+
 def test_ratio_and_seed_formatting():
     assert gc._ratio(0, 0) == "-" and gc._ratio(3, 0) == "inf" and gc._ratio(3, 2) == "1.50"
     assert gc._seeds([1, 2, 3, 7, 9, 10]) == "1-3, 7, 9-10"
@@ -96,6 +115,7 @@ def test_table_is_written_from_a_results_folder(tmp_path):
         out.write('{"cut short')  # an interrupted append is ignored
     text = gc.write_table(tmp_path, ["blocksworld", "sokoban"], ["medium", "hard"], ALGS, ALGS[0], ALGS[1])
     assert (tmp_path / "coverage.md").read_text() == text
+    assert "before any search" not in text   # no logs/ beside the results: unknown, not "0/0"
     summary = json.loads((tmp_path / "coverage.json").read_text())
     assert [t["met"] for t in summary["targets"]] == [False, False, True]
     assert {(c["domain"], c["preset"]) for c in summary["cells"]} == {
