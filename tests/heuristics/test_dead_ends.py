@@ -14,10 +14,7 @@ auto` uses (soundness only: it need not detect dead ends).
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from collections import deque
-from pathlib import Path
 
 import pytest
 
@@ -30,9 +27,7 @@ from planner.heuristics.store import find_stored_heuristic, python_form_of
 from planner.llm.extract import extract
 from planner.llm.replay import load_pool
 from planner.heuristics.static_check import check
-
-REPO = Path(__file__).resolve().parents[2]
-BENCH = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
+from tests.heuristics.helpers import BENCH, REPO, generated_problem
 
 # (domain, generator arguments): small enough to enumerate in seconds and with
 # many dead ends (floortile 2x2: 1104 of 1176 states). Seeds fixed so failures reproduce.
@@ -55,13 +50,6 @@ DEAD_END_RECORDINGS = {
                 "13-push-graph-interactions.md"],
 }
 MAX_STATES = 200_000
-
-
-def generate(domain: str, args: list[str], out: Path) -> Path:
-    path = out / f"{domain}-{'-'.join(a.lstrip('-') for a in args)}.pddl"
-    subprocess.run([sys.executable, "-m", "domains.generate", domain, *args, "-o", str(path)],
-                   check=True, cwd=REPO, capture_output=True)
-    return path
 
 
 def explore(task) -> tuple[list[frozenset[int]], set[int]]:
@@ -126,7 +114,7 @@ def test_dead_end_detection_is_sound_against_exhaustive_search(domain, tmp_path)
     pruned = {name: 0 for name, _ in heuristics}
     dead_total = 0
     for args in CASES[domain]:
-        problem = generate(domain, args, tmp_path)
+        problem = generated_problem(domain, args, tmp_path)
         task = ground_files(str(domain_file), str(problem))
         states, alive = explore(task)
         assert alive, f"{problem.name}: generated task is unsolvable"
@@ -167,7 +155,7 @@ def test_stored_kernel_form_equals_its_python_form_on_every_state(domain, tmp_pa
     python = load_candidate(load_stored_portfolio(python_path, python_class)[0].code, python_class)
     compared = 0
     for args in CASES[domain]:
-        problem = generate(domain, args, tmp_path)
+        problem = generated_problem(domain, args, tmp_path)
         task = ground_files(str(domain_file), str(problem))
         states, _ = explore(task)
         context = _core.ViewContext(task)

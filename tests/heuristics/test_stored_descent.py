@@ -14,18 +14,14 @@ robot and several robots are checked through search (below).
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from planner import _core
 from planner.frontend.grounding import ground_files
 from planner.search.engine import make_evaluator, search
-from tests.heuristics.test_stored_off_plan import BENCH, random_applicable, stored
+from tests.heuristics.helpers import BENCH, generated_problem, random_applicable, stored
 
-REPO = Path(__file__).resolve().parents[2]
 CASES = [("blocksworld", ["--blocks", "12"]), ("miconic", ["--passengers", "12", "--floors", "9"])]
 
 
@@ -34,10 +30,8 @@ def value_and_preferred(heuristic, context, state):
     return (out[0], list(out[1])) if isinstance(out, tuple) else (out, [])
 
 
-def generate(domain: str, args: list[str], seed: int, tmp_path: Path):
-    problem = tmp_path / f"{domain}-{'-'.join(a.lstrip('-') for a in args)}-{seed}.pddl"
-    subprocess.run([sys.executable, "-m", "domains.generate", domain, "--seed", str(seed), *args,
-                    "-o", str(problem)], check=True, cwd=REPO, capture_output=True)
+def generate(domain: str, args: list[str], seed: int, tmp_path):
+    problem = generated_problem(domain, ["--seed", str(seed), *args], tmp_path)
     return ground_files(str(BENCH / domain / "domain.pddl"), str(problem))
 
 

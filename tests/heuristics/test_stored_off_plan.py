@@ -20,53 +20,16 @@ from __future__ import annotations
 
 import math
 import random
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from planner import _core
 from planner.frontend.grounding import ground_files
-from planner.heuristics.api import TaskView
-from planner.heuristics.loader import load_candidate, load_stored_portfolio
-from planner.heuristics.store import find_stored_heuristic, python_form_of
 from planner.llm.jobs import check_value
-
-REPO = Path(__file__).resolve().parents[2]
-BENCH = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
+from tests.heuristics.helpers import BENCH, generated_problem, random_applicable, stored
 DOMAINS = ["blocksworld", "childsnack", "ferry", "floortile", "miconic", "rovers", "satellite",
            "sokoban", "spanner", "transport"]
 WALKS, STEPS = 8, 40
-
-
-def generate(domain: str, preset: str, seed: int, out: Path) -> Path:
-    path = out / f"{domain}-{preset}-{seed}.pddl"
-    subprocess.run([sys.executable, "-m", "domains.generate", domain, "--preset", preset, "--seed", str(seed),
-                    "-o", str(path)], check=True, cwd=REPO, capture_output=True)
-    return path
-
-
-def stored(domain: str, task) -> list:
-    found = find_stored_heuristic(BENCH / domain / "domain.pddl", roots=[REPO / "heuristics"])
-    assert found is not None, f"no stored heuristic for {domain}"
-    path, class_name = found
-    # The Python form: the kernel form equals it on sampled states
-    # (tests/heuristics/test_kernel.py) and is compiled only in the jail.
-    path, class_name = python_form_of(path, class_name)
-    # our own shipped code, loaded in this test process (planner solve runs it in the jail)
-    return [load_candidate(u.code, u.class_name)(TaskView(task)) for u in load_stored_portfolio(path, class_name)]
-
-
-def random_applicable(task, state: frozenset[int], rng: random.Random) -> int | None:
-    """A uniformly random applicable operator: rejection sampling (tasks have up
-    to ~10^5 operators, few applicable in a state), a full scan if that fails."""
-    for _ in range(5000):
-        op = rng.randrange(task.num_operators)
-        if task.applicable(state, op):
-            return op
-    ops = [o for o in range(task.num_operators) if task.applicable(state, o)]
-    return rng.choice(ops) if ops else None
 
 
 def check_state(heuristics: list, task, context, state: frozenset[int], where: str) -> float:
@@ -82,7 +45,7 @@ def check_state(heuristics: list, task, context, state: frozenset[int], where: s
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_stored_heuristic_is_valid_on_random_walk_states(domain, tmp_path):
-    problem = generate(domain, "medium", 7, tmp_path)
+    problem = generated_problem(domain, ["--preset", "medium", "--seed", "7"], tmp_path)
     task = ground_files(str(BENCH / domain / "domain.pddl"), str(problem))
     heuristics = stored(domain, task)
     context = _core.ViewContext(task)
@@ -102,7 +65,7 @@ def test_stored_heuristic_is_valid_on_random_walk_states(domain, tmp_path):
 
 
 def test_spanner_dead_end_past_every_spanner_gives_a_value(tmp_path):
-    problem = generate("spanner", "medium", 1, tmp_path)
+    problem = generated_problem("spanner", ["--preset", "medium", "--seed", "1"], tmp_path)
     task = ground_files(str(BENCH / "spanner" / "domain.pddl"), str(problem))
     heuristics = stored("spanner", task)
     context = _core.ViewContext(task)
