@@ -224,9 +224,41 @@ def drop_identity(layers: Layers, uid: int) -> None:
             layers.mark("uid", False, str(err))
         return
     # Unprivileged host: the job keeps the user's uid but sits in its own user and
-    # PID namespaces, where no other job's process is visible or signalable.
-    ok = bool(layers.held.get("user_namespace") and layers.held.get("pid_namespace"))
-    layers.mark("uid", ok, "own user namespace, caller's uid" if ok else "not root and no user namespace")
+    # PID namespaces, where no other job's process is visible or signalable. Entering
+    # the user namespace gave it every capability there (over its own files, too: its
+    # uid is mapped), which it gives up here, after the chroot that needed one.
+    # Before, a job could write into the chroot's root directory (0555, its own), and
+    # without seccomp chroot out of it (found by /jail-probe files the doctor's probe
+    # left in /tmp/planner-jail-root-* under test_unprivileged's seccomp-less case).
+    dropped = ""
+    if layers.held.get("user_namespace"):
+        try:
+            drop_capabilities()
+        except OSError as err:
+            dropped = f"; capabilities kept: {err}"
+    ok = bool(layers.held.get("user_namespace") and layers.held.get("pid_namespace")) and not dropped
+    layers.mark("uid", ok, ("own user namespace, caller's uid, no capabilities" if ok
+                            else "not root and no user namespace" + dropped))
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+
+def drop_capabilities() -> None:
+    """Empty effective, permitted and inheritable capability sets (capset(2); a later
+    exec cannot regain any: no_new_privs, and seccomp denies execve)."""
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()  # version 3: two 32-bit words per set, all zero
+    _check(_libc.capset(ctypes.byref(header), data), "capset")
 
 
 def set_limits(layers: Layers, cpu_seconds: int | None, address_space: int | None) -> None:

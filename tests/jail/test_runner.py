@@ -188,3 +188,31 @@ def test_output_lines_are_offered_as_they_come_and_the_rest_kept():
     assert "x" * 4096 in result.output and result.output.endswith("last, without newline")
     assert not any(len(line) > 4096 for line in lines)
     assert start < seen[0][0]
+
+
+_ONE_JOB = """
+from planner.jail import JailLimits, run_jailed
+import os
+print(run_jailed(os.getpid, JailLimits(wall_seconds=5.0, memory_mb=512)).unwrap())
+"""
+
+
+@pytest.mark.parametrize("poisoned", [False, True], ids=["shared-root", "poisoned-shared-root"])
+def test_the_chroot_root_is_shared_or_removed_at_exit(tmp_path, poisoned):
+    """Jobs chroot into one empty per-user directory under the temp directory. When that one
+    cannot be trusted (here: not empty) a process makes its own, and must not leave it behind."""
+    import subprocess
+    import sys
+
+    shared = tmp_path / f"planner-jail-root-{os.geteuid()}"
+    if poisoned:
+        shared.mkdir()
+        (shared / "left-by-someone").write_text("")
+        shared.chmod(0o555)
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, "-c", _ONE_JOB], capture_output=True, text=True,
+                              env={**os.environ, "TMPDIR": str(tmp_path)}, timeout=60)
+        assert proc.returncode == 0 and proc.stdout.strip() == "1", proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [shared.name]
+    assert sorted(p.name for p in shared.iterdir()) == (["left-by-someone"] if poisoned else [])
+    shared.chmod(0o755)  # so that pytest can remove tmp_path

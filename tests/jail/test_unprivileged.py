@@ -64,7 +64,8 @@ def run_unprivileged(args: list[str], home: Path, deny: frozenset[str] = frozens
         os.setresuid(NOBODY, NOBODY, NOBODY)
 
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8",
-           "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache")}
+           "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
+           "TMPDIR": str(home)}  # the jail's chroot root goes there, checked and removed with it
     return subprocess.run([sys.executable, "-m", "planner", *args], preexec_fn=drop, env=env,
                           capture_output=True, text=True, cwd=str(home), timeout=120)
 
@@ -119,6 +120,19 @@ def test_missing_layers_refuse_heuristic_code_unless_the_risk_is_named(home: Pat
     assert accepted.returncode == 0, accepted.stderr
     assert "WITHOUT a complete jail" in accepted.stderr and "constructed in" in accepted.stderr
     assert (home / "plan").exists()
+
+
+def test_without_seccomp_the_job_still_holds_no_capabilities(home: Path):
+    """Entering its user namespace gives the job every capability there; it must give them
+    up. Kept, they let the doctor's probe create /jail-probe in the chroot's root (a 0555
+    directory the job's own uid owns), and without seccomp a chroot escape was one mkdir away."""
+    doctor = run_unprivileged(["doctor", "--json"], home, frozenset({"seccomp"}))
+    assert doctor.returncode == 37, doctor.stderr  # seccomp is missing
+    report = json.loads(doctor.stdout)
+    assert report["layers"]["uid"] and "no capabilities" in report["notes"]["uid"]
+    assert report["probes"]["write"] == "denied" and report["probes"]["write_errno"] == "EACCES"
+    roots = list(home.glob("planner-jail-root-*"))
+    assert roots and not [p for root in roots for p in root.iterdir()]
 
 
 def test_a_compiled_core_planner_still_runs_builtin_heuristics_without_any_jail(home: Path):
