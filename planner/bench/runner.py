@@ -25,7 +25,7 @@ from typing import Any
 
 from planner.bench.algorithms import command_line
 from planner.bench.experiment import Limits, RunSpec
-from planner.bench.outcomes import Outcome, outcome_of, outcome_of_pyperplan
+from planner.bench.outcomes import Outcome, outcome_of, outcome_of_fd, outcome_of_pyperplan
 from planner.bench.parsers import parse
 
 LOG_TAIL_CHARS = 4000
@@ -189,6 +189,8 @@ def _execute_in(spec: RunSpec, workdir: Path) -> dict[str, Any]:
     plan = find_plan(workdir, spec.kind, problem)
     if spec.kind == "pyperplan":
         outcome = outcome_of_pyperplan(proc.returncode, proc.killed, plan is not None, proc.stderr)
+    elif spec.kind == "fd":
+        outcome = outcome_of_fd(proc.returncode, proc.killed, proc.stdout, proc.wall_time, spec.limits.time)
     else:
         outcome = outcome_of(proc.returncode, proc.killed)
     validation = validate_plan(spec, plan, workdir, env) if plan is not None else None

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from planner.bench.algorithms import command_line, parse_algorithm
-from planner.bench.outcomes import outcome_of, outcome_of_pyperplan
+from planner.bench.outcomes import outcome_of, outcome_of_fd, outcome_of_pyperplan
 from planner.bench.parsers import parse
 from planner.errors import ArgumentError
 
@@ -112,6 +112,33 @@ def test_exit_codes_map_to_lab_outcomes(code, error, explained):
 def test_killed_at_limit_is_an_explained_timeout():
     assert outcome_of(-9, killed=True).error == "search-out-of-time"
     assert outcome_of(-9, killed=True).explained
+
+
+FD_TRANSLATOR_KILLED = """\
+Computing model... [24.040s CPU, 24.199s wall-clock]
+Completing instantiation... translate exit code: -9
+
+Driver aborting after translate
+INFO     Planner time: 59.92s
+"""
+
+
+def test_fd_component_killed_at_its_own_cpu_limit_is_a_timeout():
+    """FD's driver sets RLIMIT_CPU on its components; the kernel's SIGKILL there makes it
+    exit 247 (seen on hard childsnack tasks): a timeout when the run used its time."""
+    timeout = outcome_of_fd(247, False, FD_TRANSLATOR_KILLED, 60.3, 60.0)
+    assert (timeout.error, timeout.explained) == ("translate-out-of-time", True)
+    search = FD_TRANSLATOR_KILLED.replace("translate exit code: -9", "search exit code: -24")
+    assert outcome_of_fd(232, False, search, 59.5, 60.0).error == "search-out-of-time"
+    # early, another signal, no such line, or a code that does not match: still unexplained
+    assert outcome_of_fd(247, False, FD_TRANSLATOR_KILLED, 12.0, 60.0).error == "unknown-exit-code-247"
+    segv = FD_TRANSLATOR_KILLED.replace("-9", "-11")
+    assert not outcome_of_fd(245, False, segv, 60.3, 60.0).explained
+    assert not outcome_of_fd(247, False, "no component line", 60.3, 60.0).explained
+    assert not outcome_of_fd(99, False, FD_TRANSLATOR_KILLED, 60.3, 60.0).explained
+    # FD's own codes are read as before
+    assert outcome_of_fd(23, False, "", 60.0, 60.0).error == "search-out-of-time"
+    assert outcome_of_fd(-9, True, "", 62.0, 60.0).error == "search-out-of-time"
 
 
 def test_pyperplan_outcomes_come_from_the_plan_file_and_traceback():
