@@ -17,6 +17,7 @@ import math
 import os
 import secrets
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,7 +36,8 @@ OUTCOMES = ("solved", "unsolved", "ok", "timeout", "memout", "crash", "invalid-v
 trusted preparation failed (e.g. the task does not ground), not the candidate."""
 
 MAX_OUTPUT_BYTES = 1 << 20
-_live_workers: set[int] = set()
+_live_workers: dict[int, str] = {}
+"""Running workers: process group id -> the worker's home directory."""
 _live_lock = threading.Lock()
 _PROJECT_ROOT = str(Path(planner.__file__).resolve().parent.parent)
 _BOOTSTRAP = ("import sys; sys.path.insert(0, {root!r}); "
@@ -117,7 +119,8 @@ def run_job(job: str, payload: dict[str, Any], limits: Limits = Limits()) -> Job
     nonce = secrets.token_hex(16)
     request = json.dumps({"job": job, "payload": payload, "limits": limits.as_dict(),
                           "nonce": nonce}).encode("utf-8")
-    with tempfile.TemporaryDirectory(prefix="planner-sandbox-") as home:
+    # ignore_cleanup_errors: kill_all_workers may have removed it already
+    with tempfile.TemporaryDirectory(prefix="planner-sandbox-", ignore_cleanup_errors=True) as home:
         os.chmod(home, 0o755)  # readable by the unprivileged worker, writable by no one else
         start = time.monotonic()
         proc = subprocess.Popen(
@@ -130,7 +133,7 @@ def run_job(job: str, payload: dict[str, Any], limits: Limits = Limits()) -> Job
             cwd=home, env=clean_environment(home), close_fds=True, start_new_session=True,
         )
         with _live_lock:
-            _live_workers.add(proc.pid)
+            _live_workers[proc.pid] = home
         try:
             stdout, stderr, timed_out = _communicate(proc, request, limits.wall)
         finally:
@@ -172,14 +175,17 @@ def _communicate(proc: subprocess.Popen, request: bytes, wall: float) -> tuple[b
 
 
 def kill_all_workers() -> None:
-    """SIGKILL every running worker's process group (for a learner told to stop)."""
+    """SIGKILL every running worker's process group and remove its home directory (for a
+    learner told to stop: `planner learn` on SIGTERM exits at once with os._exit, so the
+    directories' own clean-up never runs; a SIGTERM test left one per run in /tmp before)."""
     with _live_lock:
-        pids = list(_live_workers)
-    for pid in pids:
+        workers = list(_live_workers.items())
+    for pid, home in workers:
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -189,7 +195,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     with _live_lock:
-        _live_workers.discard(proc.pid)
+        _live_workers.pop(proc.pid, None)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

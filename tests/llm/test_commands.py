@@ -170,7 +170,10 @@ def test_sigterm_keeps_the_heuristic_and_stops_the_workers(tmp_path, blocksworld
     replies = [Reply(recorded("good_blocksworld")), Reply(recorded("infinite_loop"))]
     with ReplayServer(replies) as server:
         argv = learn_argv(tmp_path, server.base_url, domain, tasks, "--samples", "2")
-        env = {**os.environ, "OPENAI_API_KEY": "k", "PYTHONPATH": str(Path(__file__).parents[2])}
+        temp = tmp_path / "temp"  # where the sandbox workers' homes go
+        temp.mkdir()
+        env = {**os.environ, "OPENAI_API_KEY": "k", "PYTHONPATH": str(Path(__file__).parents[2]),
+               "TMPDIR": str(temp)}
         proc = subprocess.Popen([sys.executable, "-c", RUNNER, *argv], env=env,
                                 stderr=subprocess.PIPE, text=True)
         try:
@@ -191,6 +194,8 @@ def test_sigterm_keeps_the_heuristic_and_stops_the_workers(tmp_path, blocksworld
     time.sleep(0.5)
     alive = [w.pid for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
     assert alive == []
+    # the killed workers' home directories go with them (os._exit skips their clean-up)
+    assert sorted(p.name for p in temp.glob("planner-sandbox-*")) == []
 
 
 def test_learn_subroutines_puts_the_gated_library_in_dk_and_plan_reads_it(
