@@ -90,6 +90,42 @@ def test_solve_auto_uses_the_stored_heuristic_from_the_installation(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+AUTO_IN_EVERY_DOMAIN = """
+import json, sys
+from pathlib import Path
+import importlib.resources as r
+from planner.heuristics.store import auto_heuristic
+domains = Path(str(r.files('planner.domains')))
+shipped = Path(str(r.files('planner.shipped_heuristics'))).resolve()
+ipc = Path(sys.argv[1])
+out = {}
+for domain_file in sorted(domains.glob('*/domain.pddl')) + sorted(ipc.glob('*/domain.pddl')):
+    found = auto_heuristic(domain_file)
+    path = found[1].resolve() if found else None
+    out[str(domain_file)] = str(path.relative_to(shipped)) if path and shipped in path.parents else str(path)
+print(json.dumps(out))
+"""
+
+
+def test_auto_picks_an_installed_stored_heuristic_in_all_ten_domains(tmp_path):
+    """Issue 12's 'done when': `--heuristic auto` on any task of the ten domains picks the
+    stored heuristic from the installation, for our copies of the domain files and for the IPC
+    2023 ones beside the repository (matched by fingerprint). The per-user store is pointed at
+    an empty folder, so a locally learned heuristic cannot stand in."""
+    ipc = REPO.parent / "shared" / "benchmarks" / "ipc2023-learning"
+    done = run("python", "-c", AUTO_IN_EVERY_DOMAIN, ipc, cwd=tmp_path,
+               env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    assert done.returncode == 0, done.stderr
+    picked = json.loads(done.stdout)
+    folders = {Path(k).parent.name: v for k, v in picked.items()}
+    assert len(picked) == (20 if ipc.is_dir() else 10), picked
+    assert len(folders) == 10
+    for domain_file, stored in picked.items():
+        folder = Path(domain_file).parent.name
+        # a stored heuristic's file, in its domain's folder (rovers' is heuristics/rover)
+        assert stored.split("/")[0] in (folder, folder.rstrip("s")) and stored.endswith(".py"), (domain_file, stored)
+
+
 def test_generators_make_tasks_the_planner_solves(tmp_path):
     out = tmp_path / "gen.pddl"
     done = run("python", "-m", "planner.domains.generate", "ferry", "--seed", "7",
