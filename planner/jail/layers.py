@@ -227,18 +227,24 @@ def drop_identity(layers: Layers, uid: int) -> None:
     # PID namespaces, where no other job's process is visible or signalable. Entering
     # the user namespace gave it every capability there (over its own files, too: its
     # uid is mapped), which it gives up here, after the chroot that needed one.
-    # Before, a job could write into the chroot's root directory (0555, its own), and
-    # without seccomp chroot out of it (found by /jail-probe files the doctor's probe
-    # left in /tmp/planner-jail-root-* under test_unprivileged's seccomp-less case).
-    dropped = ""
+    # Before, a job could create files in the chroot's root directory (0555, its own):
+    # the doctor's probe left /jail-probe in /tmp/planner-jail-root-* under
+    # test_unprivileged's seccomp-less case; with CAP_SYS_CHROOT kept, mkdir and chroot
+    # are the classic way out of a chroot, which only seccomp's allow-list denied.
+    kept = ""
     if layers.held.get("user_namespace"):
         try:
             drop_capabilities()
         except OSError as err:
-            dropped = f"; capabilities kept: {err}"
-    ok = bool(layers.held.get("user_namespace") and layers.held.get("pid_namespace")) and not dropped
-    layers.mark("uid", ok, ("own user namespace, caller's uid, no capabilities" if ok
-                            else "not root and no user namespace" + dropped))
+            kept = str(err)
+    ok = bool(layers.held.get("user_namespace") and layers.held.get("pid_namespace")) and not kept
+    if ok:
+        note = "own user namespace, caller's uid, no capabilities"
+    elif kept:
+        note = f"own user namespace, but its capabilities kept: {kept}"
+    else:
+        note = "not root and no user namespace"
+    layers.mark("uid", ok, note)
 
 
 class _CapHeader(ctypes.Structure):
