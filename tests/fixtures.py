@@ -114,6 +114,11 @@ IPC_DOMAINS = ("blocksworld", "childsnack", "ferry", "floortile", "miconic",
                "rovers", "satellite", "sokoban", "spanner", "transport")
 
 
+HEURISTICS_FOLDER_OF = {"rovers": "rover"}
+"""Benchmark folder -> the domain's PDDL name, which names its heuristics/ folder (and
+heuristics/pools/ keeps the benchmark folder's name)."""
+
+
 def benchmarks_path() -> Path:
     """Where the shared benchmarks should be (whether or not they exist)."""
     return (ROOT / BENCHMARKS_RELATIVE).resolve()

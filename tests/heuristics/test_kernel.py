@@ -27,13 +27,12 @@ from planner.heuristics.kernel_differential import check_kernel, class_reference
 from planner.heuristics.loader import load_heuristic_file
 from planner.heuristics.static_check import check
 from planner.search.engine import search
+from tests.fixtures import HEURISTICS_FOLDER_OF as FOLDER_OF
 from tests.fixtures import ROOT, benchmark
 
 SHIPPED = ("blocksworld", "childsnack", "ferry", "floortile", "miconic", "rovers", "satellite",
            "sokoban", "spanner", "transport")
 """Benchmark folders whose shipped heuristic has a kernel form (heuristics/pools/<name>/kernel/)."""
-FOLDER_OF = {"rovers": "rover"}
-"""Benchmark folder -> the domain's PDDL name, which names its heuristics/ folder."""
 BENCH_OF = {v: k for k, v in FOLDER_OF.items()}
 PROVENANCE = "written by the project's developers, not sampled from an LLM endpoint"
 

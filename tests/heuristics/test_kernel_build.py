@@ -19,6 +19,7 @@ from planner.heuristics.format import stored_code
 from planner.heuristics.kernel import KERNEL_CLASS_NAME
 from planner.llm.extract import extract
 from planner.llm.replay import load_pool
+from tests.fixtures import HEURISTICS_FOLDER_OF as FOLDER_OF
 from tests.fixtures import ROOT
 
 pytest.importorskip("numba")
@@ -26,8 +27,6 @@ pytest.importorskip("numba")
 HEURISTICS = ROOT / "heuristics"
 SHIPPED = ("blocksworld", "childsnack", "ferry", "floortile", "miconic", "rovers", "satellite",
            "sokoban", "spanner", "transport")
-FOLDER_OF = {"rovers": "rover"}
-"""Pool (benchmark folder) name -> the domain's PDDL name, which names its heuristics/ folder."""
 PROVENANCE = "written by the project's developers, not sampled from an LLM endpoint"
 
 

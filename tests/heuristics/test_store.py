@@ -11,13 +11,12 @@ from planner.heuristics import store as heuristic_store
 from planner.heuristics.store import find_stored_heuristic
 from planner.heuristics.static_check import check
 from planner.heuristics.format import domain_fingerprint, file_digest, write_heuristic
+from tests.fixtures import HEURISTICS_FOLDER_OF as FOLDER_OF
 
 ROOT = Path(__file__).resolve().parents[2]
 HEURISTICS = ROOT / "heuristics"
 BENCH = ROOT.parent / "shared" / "benchmarks" / "ipc2023-learning"
 PROVENANCE = "written by the project's developers, not sampled from an LLM endpoint"
-FOLDER_OF = {"rovers": "rover"}
-"""Benchmark folder -> the domain's PDDL name, which names its heuristics/ folder."""
 POOL_OF = {v: k for k, v in FOLDER_OF.items()}
 DOMAINS = ("blocksworld", "childsnack", "ferry", "floortile", "miconic",
            "rovers", "satellite", "sokoban", "spanner", "transport")
